@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * iommu-tools.h - public interface of libiommutools: a model of the host's
+ * IOMMU groups, IOMMU units and the devices they serve, read from sysfs and
+ * procfs under one root prefix.
+ *
+ * Conventions: functions that can fail return 0 (or a count) on success and a
+ * negative errno on failure. The library never prints and never exits; it
+ * reports through the log callback installed with iot_ctx_set_log_fn().
+ * Objects returned by a snapshot belong to the snapshot and live until
+ * iot_snapshot_free().
+ */
+#ifndef IOMMU_TOOLS_H
+#define IOMMU_TOOLS_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define IOT_SYSROOT_ENV "IOMMU_TOOLS_SYSROOT"
+
+/* ---- context ----------------------------------------------------------- */
+
+struct iot_ctx;
+
+/* syslog priorities: LOG_ERR 3, LOG_WARNING 4, LOG_INFO 6, LOG_DEBUG 7 */
+typedef void (*iot_log_fn)(void *data, int priority, const char *fmt, va_list ap);
+
+/*
+ * iot_ctx_new - open a context on a root directory.
+ * @sysroot: root under which /sys, /proc and /dev are read; NULL means the
+ *           value of $IOMMU_TOOLS_SYSROOT, or "/" when that is unset or empty.
+ * @out: receives the context.
+ *
+ * Returns: 0, -ENOENT or -ENOTDIR when the root is not a directory, or
+ * -EINVAL when it holds neither sys/ nor proc/ (not a system root).
+ */
+int iot_ctx_new(const char *sysroot, struct iot_ctx **out);
+void iot_ctx_free(struct iot_ctx *ctx);
+/* The root as given (never NULL); "/" for the live host. */
+const char *iot_ctx_get_sysroot(const struct iot_ctx *ctx);
+/* true when the context reads the running host rather than a captured tree */
+bool iot_ctx_is_live(const struct iot_ctx *ctx);
+void iot_ctx_set_log_fn(struct iot_ctx *ctx, iot_log_fn fn, void *data);
+/* Messages above this priority are dropped; default LOG_WARNING. */
+void iot_ctx_set_log_priority(struct iot_ctx *ctx, int priority);
+/* pci.ids file used for names; NULL restores libpci's default. */
+int iot_ctx_set_pci_ids(struct iot_ctx *ctx, const char *path);
+/* Numeric-only PCI names (no pci.ids lookups). */
+void iot_ctx_set_numeric(struct iot_ctx *ctx, bool numeric);
+
+/* ---- the model ----------------------------------------------------------- */
+
+enum iot_bus {
+	IOT_BUS_OTHER = 0,
+	IOT_BUS_PCI,
+	IOT_BUS_PLATFORM,
+};
+
+enum iot_group_type {
+	IOT_GROUP_TYPE_UNKNOWN = 0, /* file missing, unreadable or garbage */
+	IOT_GROUP_TYPE_BLOCKED,
+	IOT_GROUP_TYPE_IDENTITY,
+	IOT_GROUP_TYPE_UNMANAGED,
+	IOT_GROUP_TYPE_DMA,
+	IOT_GROUP_TYPE_DMA_FQ,
+	IOT_GROUP_TYPE_NONE, /* the kernel itself says "unknown" */
+};
+
+enum iot_resv_type {
+	IOT_RESV_UNKNOWN = 0,
+	IOT_RESV_DIRECT,
+	IOT_RESV_DIRECT_RELAXABLE,
+	IOT_RESV_RESERVED,
+	IOT_RESV_MSI,
+};
+
+struct iot_resv_region {
+	uint64_t start;
+	uint64_t end; /* inclusive, as the kernel prints it */
+	enum iot_resv_type type;
+};
+
+enum iot_unit_kind {
+	IOT_UNIT_OTHER = 0,
+	IOT_UNIT_INTEL_VTD,
+	IOT_UNIT_AMD_VI,
+	IOT_UNIT_ARM_SMMUV3,
+	IOT_UNIT_VIRTIO,
+	IOT_UNIT_SELFTEST, /* the iommufd selftest mock */
+};
+
+/* Host-critical reasons: assigning such a device away takes the host down. */
+enum {
+	IOT_CRIT_MOUNT = 1 << 0,   /* backs a mounted filesystem */
+	IOT_CRIT_NET = 1 << 1,     /* network interface up with an address */
+	IOT_CRIT_CONSOLE = 1 << 2, /* drives the active console */
+};
+
+struct iot_group;
+struct iot_unit;
+
+enum iot_viability {
+	IOT_VIABILITY_UNKNOWN = 0, /* a member's driver could not be read */
+	IOT_VIABLE,                /* every endpoint is on a VFIO driver or has none */
+	IOT_NOT_VIABLE,            /* some endpoint is held by a host driver */
+};
+
+struct iot_device {
+	char *name;          /* sysfs name: "0000:03:00.0", "fd500000.pcie" */
+	char *syspath;       /* canonical path below the root: "sys/devices/..." */
+	enum iot_bus bus;
+	struct iot_group *group; /* NULL: not in any IOMMU group */
+	struct iot_unit *unit;   /* NULL: no iommu link */
+	char *driver;            /* NULL: no driver bound */
+	char *driver_override;   /* NULL: none set */
+
+	/* PCI identity, -1 where unknown or not PCI */
+	int domain, busnr, slot, func;
+	int vendor, device, subvendor, subdevice, revision;
+	int32_t class_code; /* 24-bit base:sub:prog-if, -1 unknown */
+	bool is_bridge;     /* PCI bridge: excluded from viability */
+	char *physfn;       /* SR-IOV: name of the PF this VF belongs to */
+	int sriov_numvfs;   /* -1 unknown or not a PF */
+
+	/* VFIO */
+	char *vfio_cdev;   /* "vfio0" when bound to a VFIO driver with cdev */
+	int vfio_major, vfio_minor;
+
+	/* host-critical: IOT_CRIT_* bits and a short description */
+	unsigned critical;
+	char *critical_what; /* "/ (nvme0n1p2)", "enp3s0 up 192.0.2.4", "fb0" */
+	char *interfaces;    /* space-separated net, block, drm, sound children */
+};
+
+struct iot_group {
+	int number;
+	enum iot_group_type type;
+	char *type_raw; /* as read; NULL if unreadable */
+	char *name;     /* optional group name */
+	struct iot_resv_region *regions;
+	size_t n_regions;
+	struct iot_device **devices; /* sorted by name */
+	size_t n_devices;
+	char *vfio_node; /* "/dev/vfio/12" if present */
+
+	/* VFIO viability: can this group be handed to a VFIO user as it is? */
+	enum iot_viability viability;
+	char *verdict;     /* why, naming endpoints and drivers; host-critical devices */
+	unsigned critical; /* IOT_CRIT_* of any member */
+};
+
+struct iot_unit {
+	char *name;    /* "dmar0", "ivhd0", "smmu3.0x...", "iommufd_selftest_iommu.0" */
+	char *syspath;
+	enum iot_unit_kind kind;
+	size_t n_devices;
+
+	/* Intel VT-d: valid when has_vtd */
+	bool has_vtd;
+	int ver_major, ver_minor;
+	uint64_t address, cap, ecap;
+	long domains_supported, domains_used; /* -1 unknown */
+
+	/* AMD-Vi: valid when has_amd */
+	bool has_amd;
+	uint32_t amd_cap;
+	uint64_t efr, efr2;
+	bool has_efr2;
+	char *amd_features_raw; /* sysfs amd-iommu/features as read */
+};
+
+struct iot_owner {
+	int pid;
+	char *comm;
+	char *node; /* "/dev/iommu", "/dev/vfio/12", "/dev/vfio/devices/vfio0" */
+};
+
+/* What the snapshot reads beyond groups, units and devices. */
+enum {
+	IOT_SCAN_OWNERS = 1 << 0,   /* /proc/<pid>/fd holders of VFIO and iommufd nodes */
+	IOT_SCAN_CRITICAL = 1 << 1, /* mounts, network, console */
+	IOT_SCAN_ALL_PCI = 1 << 2,  /* also PCI devices outside any group */
+};
+
+struct iot_snapshot {
+	struct iot_group *groups; /* sorted by number */
+	size_t n_groups;
+	struct iot_unit *units; /* sorted by name, naturally (dmar2 < dmar10) */
+	size_t n_units;
+	struct iot_device *devices; /* sorted: domain, bus, slot, func; then name */
+	size_t n_devices;
+	struct iot_owner *owners;
+	size_t n_owners;
+	bool owners_denied; /* /proc/<pid>/fd not readable: need root */
+	int warnings;       /* values that were missing, unreadable or garbage */
+};
+
+/*
+ * iot_snapshot_new - read the model once.
+ * @flags: IOT_SCAN_* bits.
+ * Returns: 0 or a negative errno for conditions that make a listing
+ * impossible (out of memory, root vanished). Bad individual values are
+ * logged once each at LOG_WARNING, counted in ->warnings and left unknown.
+ */
+int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **out);
+void iot_snapshot_free(struct iot_snapshot *snap);
+
+struct iot_group *iot_snapshot_find_group(const struct iot_snapshot *snap, int number);
+/* Accepts "03:00.0", "0000:03:00.0" and platform names. */
+struct iot_device *iot_snapshot_find_device(const struct iot_snapshot *snap, const char *addr);
+struct iot_unit *iot_snapshot_find_unit(const struct iot_snapshot *snap, const char *name);
+
+const char *iot_group_type_name(enum iot_group_type type);
+const char *iot_resv_type_name(enum iot_resv_type type);
+const char *iot_unit_kind_name(enum iot_unit_kind kind);
+const char *iot_viability_name(enum iot_viability v);
+/* Owners holding @node open ("/dev/vfio/12"); returns the count, fills up to @max. */
+size_t iot_snapshot_node_owners(const struct iot_snapshot *snap, const char *node,
+				const struct iot_owner **out, size_t max);
+
+/* ---- host readiness ------------------------------------------------------ */
+
+enum iot_check_status { IOT_CHECK_PASS = 0, IOT_CHECK_WARN, IOT_CHECK_FAIL };
+
+struct iot_check {
+	const char *id;    /* stable key: "firmware-table", "interrupt-remapping", ... */
+	const char *title; /* "IOMMU firmware table (DMAR/IVRS/IORT)" */
+	enum iot_check_status status;
+	char *detail;      /* what was found */
+	char *hint;        /* what to do about it; NULL when it passes */
+};
+
+/*
+ * iot_check_host - judge the host's readiness for device assignment from the
+ * snapshot (read with IOT_SCAN_ALL_PCI) and the files beside it. The kernel
+ * command line is read only to word hints, never to conclude.
+ * Returns: the number of checks in *out (free with iot_checks_free()) or -errno.
+ */
+int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap, struct iot_check **out);
+void iot_checks_free(struct iot_check *checks, size_t n);
+const char *iot_check_status_name(enum iot_check_status s);
+
+/* ---- PCI names (libpci) -------------------------------------------------- */
+
+/* "Intel Corporation", or "8086" in numeric mode or when unknown. */
+const char *iot_pci_vendor_name(struct iot_ctx *ctx, const struct iot_device *dev,
+				char *buf, size_t len);
+const char *iot_pci_device_name(struct iot_ctx *ctx, const struct iot_device *dev,
+				char *buf, size_t len);
+const char *iot_pci_subsys_name(struct iot_ctx *ctx, const struct iot_device *dev,
+				char *buf, size_t len);
+const char *iot_pci_class_name(struct iot_ctx *ctx, const struct iot_device *dev,
+			       char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

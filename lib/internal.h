@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* internal.h - what the library's modules share and callers never see. */
+#ifndef IOT_INTERNAL_H
+#define IOT_INTERNAL_H
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <syslog.h>
+
+#include "iommu-tools.h"
+
+#define IOT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct pci_access;
+
+struct iot_ctx {
+	char *sysroot;  /* as given, for messages */
+	int rootfd;     /* O_PATH|O_DIRECTORY on the root */
+	bool live;      /* root is "/" */
+	iot_log_fn log_fn;
+	void *log_data;
+	int log_priority;
+	int warnings; /* bad values seen since the last snapshot started */
+	bool numeric;
+	char *pci_ids;
+	struct pci_access *pacc; /* lazily created by pci.c */
+};
+
+/* ---- ctx.c: logging ---- */
+__attribute__((format(printf, 3, 4)))
+void iot_log(struct iot_ctx *ctx, int priority, const char *fmt, ...);
+#define iot_err(ctx, ...) iot_log(ctx, LOG_ERR, __VA_ARGS__)
+#define iot_warn(ctx, ...) iot_log(ctx, LOG_WARNING, __VA_ARGS__)
+#define iot_info(ctx, ...) iot_log(ctx, LOG_INFO, __VA_ARGS__)
+#define iot_dbg(ctx, ...) iot_log(ctx, LOG_DEBUG, __VA_ARGS__)
+
+/* ---- path.c: every file access below the root goes through here ---- */
+
+/*
+ * A directory below the root, opened once; reads are openat() against ->fd.
+ * ->path is the canonical path relative to the root without a leading
+ * slash ("sys/devices/pci0000:00/0000:00:02.0"); "" is the root itself.
+ */
+struct iot_dir {
+	int fd;
+	char *path;
+	struct iot_ctx *ctx;
+};
+
+#define IOT_DIR_INIT { .fd = -1, .path = NULL, .ctx = NULL }
+
+/* Open @relpath (relative to the root; a leading '/' is allowed). */
+int iot_dir_open(struct iot_ctx *ctx, const char *relpath, struct iot_dir *out);
+/* Open the subdirectory @name of @parent. */
+int iot_dir_open_sub(const struct iot_dir *parent, const char *name, struct iot_dir *out);
+/*
+ * Follow the symlink @name in @dir and open its target. The target is
+ * resolved as inside a chroot: ".." and absolute links never leave the root.
+ * Returns -ENOENT for a missing or dangling link, -ELOOP for a loop.
+ */
+int iot_dir_open_link(const struct iot_dir *dir, const char *name, struct iot_dir *out);
+void iot_dir_close(struct iot_dir *dir);
+
+/* Canonical root-relative path of the link @name's target; caller frees. */
+int iot_dir_link_target(const struct iot_dir *dir, const char *name, char **out);
+/* Last component of the link @name's target ("vfio-pci" for driver). */
+int iot_dir_link_base(const struct iot_dir *dir, const char *name, char *buf, size_t len);
+
+/*
+ * Read the attribute @name as text, without its trailing newline.
+ * Returns the length, -ENOENT when absent, -EINVAL when it holds a NUL
+ * byte or does not fit in @len, or another negative errno.
+ */
+ssize_t iot_dir_read_str(const struct iot_dir *dir, const char *name, char *buf, size_t len);
+/* As iot_dir_read_str but the result is malloc'd. */
+int iot_dir_read_strdup(const struct iot_dir *dir, const char *name, char **out);
+/* Raw bytes (config space); returns the count read. */
+ssize_t iot_dir_read_bytes(const struct iot_dir *dir, const char *name, void *buf, size_t len);
+/* Strict numbers: the whole value must parse, else -EINVAL. */
+int iot_dir_read_u64(const struct iot_dir *dir, const char *name, int base, uint64_t *out);
+int iot_dir_read_int(const struct iot_dir *dir, const char *name, int base, int *out);
+/* true when @name exists below @dir (any type); follows no final link. */
+bool iot_dir_has(const struct iot_dir *dir, const char *name);
+/*
+ * The entries of @dir, without "." and "..", sorted naturally; free with
+ * iot_strv_free(). Returns the count or a negative errno.
+ */
+ssize_t iot_dir_list(const struct iot_dir *dir, char ***out);
+
+/* Whether @relpath exists below the root; @st may be NULL. */
+int iot_root_stat(struct iot_ctx *ctx, const char *relpath, struct stat *st);
+/* Open a file below the root for reading (as inside a chroot). */
+int iot_root_open(struct iot_ctx *ctx, const char *relpath, int flags);
+/* Open a file below the root as a FILE* for reading line by line. */
+FILE *iot_root_fopen(struct iot_ctx *ctx, const char *relpath);
+
+/*
+ * Record a value that is missing where it must not be, unreadable or
+ * garbage: one warning naming the file and what was wrong.
+ */
+void iot_bad_value(const struct iot_dir *dir, const char *name, int err, const char *value);
+
+/* ---- strutils.c ---- */
+
+/* Strict: digits only (base 16 also takes a leading 0x), no sign, no
+ * trailing characters, no overflow. -EINVAL or -ERANGE otherwise. */
+int iot_parse_u64(const char *s, int base, uint64_t *out);
+int iot_parse_int(const char *s, int base, int *out);
+/* Parse "[dddd:]bb:ss.f" into parts; -EINVAL if malformed. */
+int iot_parse_pci_addr(const char *s, int *domain, int *bus, int *slot, int *func);
+/* strcmp that orders digit runs by value: dmar2 < dmar10. */
+int iot_strnatcmp(const char *a, const char *b);
+void iot_strv_free(char **v, size_t n);
+char *iot_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- host.c: facts about the running host beyond sysfs ---- */
+int iot_host_scan_owners(struct iot_ctx *ctx, struct iot_snapshot *snap);
+int iot_host_scan_critical(struct iot_ctx *ctx, struct iot_snapshot *snap);
+
+/* ---- verdict.c ---- */
+int iot_verdict_compute(struct iot_snapshot *snap);
+
+/* ---- pci.c ---- */
+void iot_pci_release(struct iot_ctx *ctx);
+
+#endif

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * path.c - file access below the root prefix. Every open resolves as inside
+ * a chroot (openat2 RESOLVE_IN_ROOT), so a captured tree with absolute or
+ * hostile links can never make us read the host's own /sys.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* sysfs attributes we read are small; anything longer is garbage */
+#define ATTR_MAX 4096
+
+static int open_in_root(struct iot_ctx *ctx, const char *relpath, int flags)
+{
+	static bool no_openat2;
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	while (*relpath == '/')
+		relpath++;
+	if (!*relpath)
+		relpath = ".";
+	if (ctx->live) {
+		/* the root is "/": plain openat is the same and works everywhere */
+		fd = openat(ctx->rootfd, relpath, flags | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	if (!no_openat2) {
+		fd = (int)syscall(SYS_openat2, ctx->rootfd, relpath, &how, sizeof(how));
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOSYS && errno != EPERM)
+			return -errno;
+		no_openat2 = true; /* old kernel or seccomp: lexical checks only */
+	}
+	fd = openat(ctx->rootfd, relpath, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int iot_root_open(struct iot_ctx *ctx, const char *relpath, int flags)
+{
+	return open_in_root(ctx, relpath, flags);
+}
+
+int iot_root_stat(struct iot_ctx *ctx, const char *relpath, struct stat *st)
+{
+	struct stat tmp;
+	int fd = open_in_root(ctx, relpath, O_PATH);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st ? st : &tmp) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	return 0;
+}
+
+FILE *iot_root_fopen(struct iot_ctx *ctx, const char *relpath)
+{
+	int fd = open_in_root(ctx, relpath, O_RDONLY);
+	FILE *f;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+/* Join @base and @rel lexically, resolving "." and "..", never above the root. */
+static char *join_canonical(const char *base, const char *rel)
+{
+	size_t cap = strlen(base) + strlen(rel) + 2;
+	char *out = malloc(cap), *tmp, *save = NULL, *tok;
+	size_t len = 0;
+
+	if (!out)
+		return NULL;
+	tmp = malloc(cap);
+	if (!tmp) {
+		free(out);
+		return NULL;
+	}
+	/* an absolute link points at the root of the tree, as in a chroot */
+	if (rel[0] == '/')
+		snprintf(tmp, cap, "%s", rel);
+	else
+		snprintf(tmp, cap, "%s/%s", base, rel);
+	out[0] = '\0';
+	for (tok = strtok_r(tmp, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			char *slash = strrchr(out, '/');
+
+			len = slash ? (size_t)(slash - out) : 0;
+			out[len] = '\0';
+			continue;
+		}
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "/" : "", tok);
+	}
+	free(tmp);
+	return out;
+}
+
+static int dir_open_path(struct iot_ctx *ctx, char *canon, struct iot_dir *out)
+{
+	int fd = open_in_root(ctx, canon, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0) {
+		free(canon);
+		return fd;
+	}
+	out->fd = fd;
+	out->path = canon;
+	out->ctx = ctx;
+	return 0;
+}
+
+int iot_dir_open(struct iot_ctx *ctx, const char *relpath, struct iot_dir *out)
+{
+	char *canon = join_canonical("", relpath);
+
+	if (!canon)
+		return -ENOMEM;
+	return dir_open_path(ctx, canon, out);
+}
+
+int iot_dir_open_sub(const struct iot_dir *parent, const char *name, struct iot_dir *out)
+{
+	char *canon;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, "."))
+		return -EINVAL;
+	canon = join_canonical(parent->path, name);
+	if (!canon)
+		return -ENOMEM;
+	return dir_open_path(parent->ctx, canon, out);
+}
+
+int iot_dir_link_target(const struct iot_dir *dir, const char *name, char **out)
+{
+	char target[PATH_MAX];
+	ssize_t n;
+
+	n = readlinkat(dir->fd, name, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	*out = join_canonical(dir->path, target);
+	return *out ? 0 : -ENOMEM;
+}
+
+int iot_dir_open_link(const struct iot_dir *dir, const char *name, struct iot_dir *out)
+{
+	char *canon;
+	int err = iot_dir_link_target(dir, name, &canon);
+
+	if (err)
+		return err;
+	return dir_open_path(dir->ctx, canon, out);
+}
+
+int iot_dir_link_base(const struct iot_dir *dir, const char *name, char *buf, size_t len)
+{
+	char target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	n = readlinkat(dir->fd, name, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	while (n > 0 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!*base || !strcmp(base, "..") || !strcmp(base, "."))
+		return -EINVAL;
+	if (strlen(base) >= len)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+void iot_dir_close(struct iot_dir *dir)
+{
+	if (dir->fd >= 0)
+		close(dir->fd);
+	free(dir->path);
+	dir->fd = -1;
+	dir->path = NULL;
+}
+
+ssize_t iot_dir_read_bytes(const struct iot_dir *dir, const char *name, void *buf, size_t len)
+{
+	size_t got = 0;
+	int fd;
+
+	if (strchr(name, '/'))
+		return -EINVAL;
+	fd = openat(dir->fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	while (got < len) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+
+		if (n < 0) {
+			int err = -errno;
+
+			if (err == -EINTR)
+				continue;
+			close(fd);
+			return err;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	return (ssize_t)got;
+}
+
+ssize_t iot_dir_read_str(const struct iot_dir *dir, const char *name, char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (len < 2)
+		return -EINVAL;
+	n = iot_dir_read_bytes(dir, name, buf, len);
+	if (n < 0)
+		return n;
+	if ((size_t)n == len) /* no room for the terminator: too long to be ours */
+		return -EINVAL;
+	buf[n] = '\0';
+	if (strlen(buf) != (size_t)n)
+		return -EINVAL;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return n;
+}
+
+int iot_dir_read_strdup(const struct iot_dir *dir, const char *name, char **out)
+{
+	char buf[ATTR_MAX];
+	ssize_t n = iot_dir_read_str(dir, name, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	*out = strdup(buf);
+	return *out ? 0 : -ENOMEM;
+}
+
+int iot_dir_read_u64(const struct iot_dir *dir, const char *name, int base, uint64_t *out)
+{
+	char buf[64];
+	ssize_t n = iot_dir_read_str(dir, name, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	return iot_parse_u64(buf, base, out);
+}
+
+int iot_dir_read_int(const struct iot_dir *dir, const char *name, int base, int *out)
+{
+	char buf[64];
+	ssize_t n = iot_dir_read_str(dir, name, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	return iot_parse_int(buf, base, out);
+}
+
+bool iot_dir_has(const struct iot_dir *dir, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+static int natcmp_ptr(const void *a, const void *b)
+{
+	return iot_strnatcmp(*(char *const *)a, *(char *const *)b);
+}
+
+ssize_t iot_dir_list(const struct iot_dir *dir, char ***out)
+{
+	size_t n = 0, cap = 16;
+	char **v = NULL;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	fd = openat(dir->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	v = malloc(cap * sizeof(*v));
+	if (!v)
+		goto nomem;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (n == cap) {
+			char **nv = realloc(v, 2 * cap * sizeof(*v));
+
+			if (!nv)
+				goto nomem;
+			v = nv;
+			cap *= 2;
+		}
+		v[n] = strdup(de->d_name);
+		if (!v[n])
+			goto nomem;
+		n++;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), natcmp_ptr);
+	*out = v;
+	return (ssize_t)n;
+nomem:
+	closedir(d);
+	iot_strv_free(v, n);
+	return -ENOMEM;
+}
+
+void iot_bad_value(const struct iot_dir *dir, const char *name, int err, const char *value)
+{
+	struct iot_ctx *ctx = dir->ctx;
+
+	if (value)
+		iot_warn(ctx, "%s/%s: unexpected value \"%.40s\", shown as unknown",
+			 dir->path, name, value);
+	else if (err == -EINVAL)
+		iot_warn(ctx, "%s/%s: malformed value, shown as unknown", dir->path, name);
+	else
+		iot_warn(ctx, "%s/%s: cannot read: %s", dir->path, name, strerror(-err));
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* strutils.c - strict number parsing and small string helpers. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int iot_parse_u64(const char *s, int base, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	/* strtoull skips blanks and takes a sign; sysfs values never have them */
+	if (!isxdigit((unsigned char)*s) || (base == 10 && !isdigit((unsigned char)*s)))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno)
+		return -errno;
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int iot_parse_int(const char *s, int base, int *out)
+{
+	uint64_t v;
+	int err;
+
+	if (s && *s == '-') {
+		err = iot_parse_u64(s + 1, base, &v);
+		if (err)
+			return err;
+		if (v > (uint64_t)INT32_MAX + 1)
+			return -ERANGE;
+		*out = (int)-(int64_t)v;
+		return 0;
+	}
+	err = iot_parse_u64(s, base, &v);
+	if (err)
+		return err;
+	if (v > INT32_MAX)
+		return -ERANGE;
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_hex_field(const char *s, size_t len, unsigned max, int *out)
+{
+	unsigned v = 0;
+
+	if (len == 0 || len > 4)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -EINVAL;
+		v = v * 16 + (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0'
+								  : tolower((unsigned char)s[i]) - 'a' + 10);
+	}
+	if (v > max)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+int iot_parse_pci_addr(const char *s, int *domain, int *bus, int *slot, int *func)
+{
+	const char *c1, *c2, *dot;
+	int d = 0;
+
+	if (!s)
+		return -EINVAL;
+	c1 = strchr(s, ':');
+	if (!c1)
+		return -EINVAL;
+	c2 = strchr(c1 + 1, ':');
+	if (c2) {
+		if (parse_hex_field(s, (size_t)(c1 - s), 0xffff, &d))
+			return -EINVAL;
+		s = c1 + 1;
+		c1 = c2;
+	}
+	dot = strchr(c1 + 1, '.');
+	if (!dot || strchr(dot + 1, ':') || strchr(dot + 1, '.'))
+		return -EINVAL;
+	if (parse_hex_field(s, (size_t)(c1 - s), 0xff, bus) ||
+	    parse_hex_field(c1 + 1, (size_t)(dot - c1 - 1), 0x1f, slot) ||
+	    strlen(dot + 1) != 1 || parse_hex_field(dot + 1, 1, 7, func))
+		return -EINVAL;
+	*domain = d;
+	return 0;
+}
+
+int iot_strnatcmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			const char *ea = a, *eb = b;
+			size_t la, lb;
+
+			while (*a == '0' && isdigit((unsigned char)a[1]))
+				a++;
+			while (*b == '0' && isdigit((unsigned char)b[1]))
+				b++;
+			for (ea = a; isdigit((unsigned char)*ea); ea++)
+				;
+			for (eb = b; isdigit((unsigned char)*eb); eb++)
+				;
+			la = (size_t)(ea - a);
+			lb = (size_t)(eb - b);
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			int c = strncmp(a, b, la);
+			if (c)
+				return c;
+			a = ea;
+			b = eb;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+void iot_strv_free(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+char *iot_strdup_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return n < 0 ? NULL : s;
+}
