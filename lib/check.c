@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * check.c - host readiness for device assignment, judged from what the
+ * kernel registered (units, groups, interrupt domains, device nodes), never
+ * from the command line alone: the command line only words the hints.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#define MAX_CHECKS 12
+
+struct checks {
+	struct iot_check v[MAX_CHECKS];
+	size_t n;
+	int err;
+	char cmdline[4096];
+};
+
+const char *iot_check_status_name(enum iot_check_status s)
+{
+	switch (s) {
+	case IOT_CHECK_PASS:
+		return "PASS";
+	case IOT_CHECK_WARN:
+		return "WARN";
+	default:
+		return "FAIL";
+	}
+}
+
+__attribute__((format(printf, 5, 6)))
+static void add(struct checks *c, const char *id, const char *title, enum iot_check_status st,
+		const char *fmt, ...)
+{
+	struct iot_check *k;
+	va_list ap;
+
+	if (c->n >= MAX_CHECKS || c->err)
+		return;
+	k = &c->v[c->n++];
+	k->id = id;
+	k->title = title;
+	k->status = st;
+	va_start(ap, fmt);
+	if (vasprintf(&k->detail, fmt, ap) < 0) {
+		k->detail = NULL;
+		c->err = -ENOMEM;
+	}
+	va_end(ap);
+}
+
+/* Attach a hint to the last check. */
+__attribute__((format(printf, 2, 3)))
+static void hint(struct checks *c, const char *fmt, ...)
+{
+	struct iot_check *k;
+	va_list ap;
+
+	if (!c->n || c->err)
+		return;
+	k = &c->v[c->n - 1];
+	free(k->hint);
+	va_start(ap, fmt);
+	if (vasprintf(&k->hint, fmt, ap) < 0) {
+		k->hint = NULL;
+		c->err = -ENOMEM;
+	}
+	va_end(ap);
+}
+
+static bool exists(struct iot_ctx *ctx, const char *path)
+{
+	return iot_root_stat(ctx, path, NULL) == 0;
+}
+
+/* The word @word (as a whole, "key" or "key=value") on the kernel command line. */
+static bool cmdline_has(const struct checks *c, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = strstr(c->cmdline, word); p; p = strstr(p + 1, word))
+		if ((p == c->cmdline || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+static void read_cmdline(struct iot_ctx *ctx, struct checks *c)
+{
+	FILE *f = iot_root_fopen(ctx, "proc/cmdline");
+
+	c->cmdline[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(c->cmdline, sizeof(c->cmdline), f))
+		c->cmdline[0] = '\0';
+	c->cmdline[strcspn(c->cmdline, "\n")] = '\0';
+	fclose(f);
+}
+
+static const char *cmdline_off_word(const struct checks *c)
+{
+	static const char *const words[] = { "intel_iommu=off", "amd_iommu=off", "iommu=off",
+					     "iommu.passthrough=1" };
+
+	for (size_t i = 0; i < IOT_ARRAY_SIZE(words); i++)
+		if (cmdline_has(c, words[i]))
+			return words[i];
+	return NULL;
+}
+
+static void check_firmware(struct iot_ctx *ctx, struct checks *c)
+{
+	static const char *const tables[] = { "DMAR", "IVRS", "IORT", "VIOT" };
+	const char *title = "IOMMU firmware table (DMAR/IVRS/IORT)";
+	char found[32] = "";
+	struct iot_dir dir = IOT_DIR_INIT;
+
+	if (iot_dir_open(ctx, "sys/firmware/acpi/tables", &dir)) {
+		if (exists(ctx, "sys/firmware/devicetree/base"))
+			add(c, "firmware-table", title, IOT_CHECK_WARN,
+			    "device-tree host: no ACPI tables to check");
+		else
+			add(c, "firmware-table", title, IOT_CHECK_WARN,
+			    "cannot read sys/firmware/acpi/tables");
+		return;
+	}
+	for (size_t i = 0; i < IOT_ARRAY_SIZE(tables); i++)
+		if (iot_dir_has(&dir, tables[i]))
+			snprintf(found + strlen(found), sizeof(found) - strlen(found), "%s%s",
+				 *found ? " " : "", tables[i]);
+	iot_dir_close(&dir);
+	if (*found) {
+		add(c, "firmware-table", title, IOT_CHECK_PASS, "%s present", found);
+		return;
+	}
+	add(c, "firmware-table", title, IOT_CHECK_FAIL, "no DMAR, IVRS, IORT or VIOT ACPI table");
+	hint(c, "enable VT-d (Intel) or IOMMU/AMD-Vi (AMD) in the firmware setup");
+}
+
+static void check_units(struct iot_ctx *ctx, const struct iot_snapshot *snap, struct checks *c)
+{
+	const char *title = "IOMMU units registered";
+	char names[256] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < snap->n_units; i++) {
+		const struct iot_unit *u = &snap->units[i];
+
+		if (u->kind == IOT_UNIT_SELFTEST) /* a test mock, not hardware */
+			continue;
+		if (n++ < 6)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 *names ? ", " : "", u->name);
+	}
+	if (n) {
+		add(c, "units", title, IOT_CHECK_PASS, "%zu: %s%s", n, names, n > 6 ? ", ..." : "");
+		return;
+	}
+	add(c, "units", title, IOT_CHECK_FAIL, "none in sys/class/iommu");
+	if (cmdline_off_word(c))
+		hint(c, "the kernel command line has %s: remove it", cmdline_off_word(c));
+	else if (c->n && c->v[0].status == IOT_CHECK_PASS)
+		hint(c, "the firmware describes an IOMMU the kernel did not register: boot with "
+			"intel_iommu=on (Intel) and look for DMAR or AMD-Vi errors in dmesg");
+	else
+		hint(c, "enable the IOMMU in the firmware setup");
+}
+
+static void check_groups(const struct iot_snapshot *snap, struct checks *c)
+{
+	const char *title = "IOMMU groups";
+	size_t members = 0;
+
+	for (size_t i = 0; i < snap->n_groups; i++)
+		members += snap->groups[i].n_devices;
+	if (snap->n_groups) {
+		add(c, "groups", title, IOT_CHECK_PASS, "%zu groups, %zu devices", snap->n_groups,
+		    members);
+		return;
+	}
+	add(c, "groups", title, IOT_CHECK_FAIL, "sys/kernel/iommu_groups is empty");
+	hint(c, "no device is behind an active IOMMU; see the checks above");
+}
+
+static void check_domain_type(const struct iot_snapshot *snap, struct checks *c)
+{
+	const char *title = "Default domain type";
+	size_t count[IOT_GROUP_TYPE_NONE + 1] = { 0 }, translated;
+
+	if (!snap->n_groups) {
+		add(c, "default-domain", title, IOT_CHECK_WARN, "no groups to judge");
+		return;
+	}
+	for (size_t i = 0; i < snap->n_groups; i++)
+		count[snap->groups[i].type]++;
+	translated = count[IOT_GROUP_TYPE_DMA] + count[IOT_GROUP_TYPE_DMA_FQ];
+	if (translated == snap->n_groups) {
+		add(c, "default-domain", title, IOT_CHECK_PASS, "translated in all %zu groups (%s)",
+		    snap->n_groups,
+		    count[IOT_GROUP_TYPE_DMA_FQ] && count[IOT_GROUP_TYPE_DMA] ? "DMA, DMA-FQ"
+		    : count[IOT_GROUP_TYPE_DMA_FQ]                            ? "DMA-FQ"
+									      : "DMA");
+		return;
+	}
+	if (count[IOT_GROUP_TYPE_IDENTITY]) {
+		add(c, "default-domain", title, IOT_CHECK_WARN,
+		    "identity (passthrough) in %zu of %zu groups", count[IOT_GROUP_TYPE_IDENTITY],
+		    snap->n_groups);
+		hint(c, "host drivers DMA untranslated%s; device assignment still works, boot "
+			"without it for DMA protection",
+		     cmdline_has(c, "iommu=pt") ? " (iommu=pt on the command line)" : "");
+		return;
+	}
+	add(c, "default-domain", title, IOT_CHECK_WARN,
+	    "%zu of %zu groups are neither translated nor identity (blocked, unknown or unreadable)",
+	    snap->n_groups - translated, snap->n_groups);
+}
+
+static void check_irq_remap(struct iot_ctx *ctx, const struct iot_snapshot *snap,
+			    struct checks *c)
+{
+	const char *title = "Interrupt remapping";
+	bool ir = false, its = false, msi = false;
+	char line[1024], unsafe[8] = "";
+	struct iot_dir dir = IOT_DIR_INIT;
+	FILE *f = iot_root_fopen(ctx, "proc/interrupts");
+
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			ir |= strstr(line, " IR-") != NULL;
+			its |= strstr(line, "ITS-") != NULL;
+			msi |= strstr(line, "MSI") != NULL;
+		}
+		fclose(f);
+	}
+	if (!iot_dir_open(ctx, "sys/module/vfio_iommu_type1/parameters", &dir)) {
+		iot_dir_read_str(&dir, "allow_unsafe_interrupts", unsafe, sizeof(unsafe));
+		iot_dir_close(&dir);
+	}
+	if (ir) {
+		add(c, "interrupt-remapping", title, IOT_CHECK_PASS,
+		    "on (IR- interrupt domains in /proc/interrupts)");
+	} else if (its) {
+		add(c, "interrupt-remapping", title, IOT_CHECK_PASS,
+		    "MSIs isolated by the GICv3 ITS");
+	} else if (!f) {
+		add(c, "interrupt-remapping", title, IOT_CHECK_WARN, "cannot read /proc/interrupts");
+	} else if (!msi) {
+		add(c, "interrupt-remapping", title, IOT_CHECK_WARN,
+		    "cannot tell: no MSI interrupts in /proc/interrupts");
+	} else {
+		bool hw_ir = false;
+
+		for (size_t i = 0; i < snap->n_units; i++)
+			hw_ir |= snap->units[i].has_vtd && (snap->units[i].ecap & (1u << 3));
+		add(c, "interrupt-remapping", title, IOT_CHECK_FAIL,
+		    "off: MSIs are delivered unremapped%s",
+		    unsafe[0] == 'Y' ? " (vfio allow_unsafe_interrupts=Y)" : "");
+		if (cmdline_has(c, "intremap=off") || cmdline_has(c, "nointremap"))
+			hint(c, "the kernel command line turns it off: remove intremap=off/nointremap");
+		else if (hw_ir)
+			hint(c, "the IOMMU supports it (ecap IR): enable x2APIC in firmware and "
+				"look for DMAR-IR errors in dmesg");
+		else
+			hint(c, "without it VFIO refuses devices unless allow_unsafe_interrupts is set, "
+				"which lets a guest forge interrupts");
+	}
+}
+
+static void check_iommufd(struct iot_ctx *ctx, struct checks *c)
+{
+	const char *title = "iommufd (/dev/iommu)";
+	struct stat st;
+
+	if (!iot_root_stat(ctx, "dev/iommu", &st) && (!ctx->live || S_ISCHR(st.st_mode))) {
+		add(c, "iommufd", title, IOT_CHECK_PASS, "present");
+		return;
+	}
+	add(c, "iommufd", title, IOT_CHECK_WARN, "no /dev/iommu");
+	hint(c, "load iommufd (modprobe iommufd) or build with CONFIG_IOMMUFD; the legacy VFIO "
+		"container still works");
+}
+
+static void check_vfio_cdev(struct iot_ctx *ctx, struct checks *c)
+{
+	const char *title = "VFIO device cdev";
+
+	if (exists(ctx, "sys/class/vfio-dev") || exists(ctx, "dev/vfio/devices")) {
+		add(c, "vfio-cdev", title, IOT_CHECK_PASS, "supported (/dev/vfio/devices)");
+		return;
+	}
+	if (exists(ctx, "sys/module/vfio")) {
+		add(c, "vfio-cdev", title, IOT_CHECK_WARN, "vfio has no device cdev support");
+		hint(c, "a kernel with CONFIG_VFIO_DEVICE_CDEV (6.6 or later) is needed for iommufd "
+			"attach");
+		return;
+	}
+	add(c, "vfio-cdev", title, IOT_CHECK_WARN, "vfio is not loaded");
+	hint(c, "modprobe vfio-pci");
+}
+
+static bool modules_list_has(struct iot_ctx *ctx, const char *list, const char *module)
+{
+	char rel[256] = "", path[512], line[1024];
+	bool found = false;
+	FILE *f = iot_root_fopen(ctx, "proc/sys/kernel/osrelease");
+
+	if (!f)
+		return false;
+	if (fgets(rel, sizeof(rel), f))
+		rel[strcspn(rel, "\n")] = '\0';
+	fclose(f);
+	if (!*rel || strchr(rel, '/'))
+		return false;
+	snprintf(path, sizeof(path), "lib/modules/%s/%s", rel, list);
+	f = iot_root_fopen(ctx, path);
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, module) != NULL;
+	fclose(f);
+	return found;
+}
+
+static void check_vfio_pci(struct iot_ctx *ctx, struct checks *c)
+{
+	const char *title = "vfio-pci driver";
+
+	if (exists(ctx, "sys/bus/pci/drivers/vfio-pci")) {
+		add(c, "vfio-pci", title, IOT_CHECK_PASS, "loaded");
+		return;
+	}
+	if (modules_list_has(ctx, "modules.dep", "/vfio-pci.ko")) {
+		add(c, "vfio-pci", title, IOT_CHECK_WARN, "available, not loaded");
+		hint(c, "modprobe vfio-pci");
+		return;
+	}
+	add(c, "vfio-pci", title, IOT_CHECK_WARN, "not loaded, and no module found");
+	hint(c, "modprobe vfio-pci, or build the kernel with CONFIG_VFIO_PCI");
+}
+
+static void check_shared_groups(const struct iot_snapshot *snap, struct checks *c)
+{
+	const char *title = "Groups with several endpoints";
+	char list[256] = "";
+	size_t shared = 0;
+
+	for (size_t i = 0; i < snap->n_groups; i++) {
+		const struct iot_group *g = &snap->groups[i];
+		size_t endpoints = 0;
+
+		for (size_t j = 0; j < g->n_devices; j++)
+			endpoints += !g->devices[j]->is_bridge;
+		if (endpoints < 2)
+			continue;
+		if (shared++ < 4)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list),
+				 "%sgroup %d (%zu)", *list ? ", " : "", g->number, endpoints);
+	}
+	if (!shared) {
+		add(c, "shared-groups", title, IOT_CHECK_PASS, "every group has one endpoint");
+		return;
+	}
+	add(c, "shared-groups", title, IOT_CHECK_WARN, "%zu: %s%s", shared, list,
+	    shared > 4 ? ", ..." : "");
+	hint(c, "devices in one group can only be assigned together; ACS on the upstream ports "
+		"or another slot separates them");
+}
+
+int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap, struct iot_check **out)
+{
+	struct checks *c = calloc(1, sizeof(*c));
+	struct iot_check *v;
+	size_t n;
+
+	if (!c)
+		return -ENOMEM;
+	read_cmdline(ctx, c);
+	check_firmware(ctx, c);
+	check_units(ctx, snap, c);
+	check_groups(snap, c);
+	check_domain_type(snap, c);
+	check_irq_remap(ctx, snap, c);
+	check_iommufd(ctx, c);
+	check_vfio_cdev(ctx, c);
+	check_vfio_pci(ctx, c);
+	check_shared_groups(snap, c);
+	n = c->n;
+	v = c->err ? NULL : malloc(n * sizeof(*v));
+	if (!v) {
+		int err = c->err ? c->err : -ENOMEM;
+
+		for (size_t i = 0; i < n; i++) {
+			free(c->v[i].detail);
+			free(c->v[i].hint);
+		}
+		free(c);
+		return err;
+	}
+	memcpy(v, c->v, n * sizeof(*v));
+	free(c);
+	*out = v;
+	return (int)n;
+}
+
+void iot_checks_free(struct iot_check *checks, size_t n)
+{
+	if (!checks)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(checks[i].detail);
+		free(checks[i].hint);
+	}
+	free(checks);
+}

@@ -1,0 +1,892 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * snapshot.c - read IOMMU groups, the devices in them and the IOMMU units
+ * serving them, once, into one model that the commands render.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommu-tools-features.h"
+#include "internal.h"
+
+/* A device found while walking groups or the PCI bus, before it is read. */
+struct found {
+	char *name;
+	char *syspath;
+	int group; /* -1: not listed in any group */
+};
+
+struct found_list {
+	struct found *v;
+	size_t n, cap;
+};
+
+static int found_add(struct found_list *l, const char *name, char *syspath, int group)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct found *nv = realloc(l->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n].name = strdup(name);
+	if (!l->v[l->n].name)
+		return -ENOMEM;
+	l->v[l->n].syspath = syspath;
+	l->v[l->n].group = group;
+	l->n++;
+	return 0;
+}
+
+static void found_free(struct found_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].syspath);
+	}
+	free(l->v);
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+static const char *const group_type_names[] = {
+	[IOT_GROUP_TYPE_UNKNOWN] = "unknown",   [IOT_GROUP_TYPE_BLOCKED] = "blocked",
+	[IOT_GROUP_TYPE_IDENTITY] = "identity", [IOT_GROUP_TYPE_UNMANAGED] = "unmanaged",
+	[IOT_GROUP_TYPE_DMA] = "DMA",           [IOT_GROUP_TYPE_DMA_FQ] = "DMA-FQ",
+	[IOT_GROUP_TYPE_NONE] = "none",
+};
+
+const char *iot_group_type_name(enum iot_group_type type)
+{
+	return (unsigned)type < IOT_ARRAY_SIZE(group_type_names) ? group_type_names[type]
+								  : "unknown";
+}
+
+static const char *const resv_type_names[] = {
+	[IOT_RESV_UNKNOWN] = "unknown",
+	[IOT_RESV_DIRECT] = "direct",
+	[IOT_RESV_DIRECT_RELAXABLE] = "direct-relaxable",
+	[IOT_RESV_RESERVED] = "reserved",
+	[IOT_RESV_MSI] = "msi",
+};
+
+const char *iot_resv_type_name(enum iot_resv_type type)
+{
+	return (unsigned)type < IOT_ARRAY_SIZE(resv_type_names) ? resv_type_names[type]
+								 : "unknown";
+}
+
+static const char *const unit_kind_names[] = {
+	[IOT_UNIT_OTHER] = "other",      [IOT_UNIT_INTEL_VTD] = "intel-vtd",
+	[IOT_UNIT_AMD_VI] = "amd-vi",    [IOT_UNIT_ARM_SMMUV3] = "arm-smmu-v3",
+	[IOT_UNIT_VIRTIO] = "virtio",    [IOT_UNIT_SELFTEST] = "iommufd-selftest",
+};
+
+const char *iot_unit_kind_name(enum iot_unit_kind kind)
+{
+	return (unsigned)kind < IOT_ARRAY_SIZE(unit_kind_names) ? unit_kind_names[kind]
+								 : "other";
+}
+
+/* ---- groups --------------------------------------------------------------- */
+
+static enum iot_group_type parse_group_type(const char *s)
+{
+	for (size_t i = 1; i < IOT_ARRAY_SIZE(group_type_names); i++)
+		if (i != IOT_GROUP_TYPE_NONE && !strcmp(s, group_type_names[i]))
+			return (enum iot_group_type)i;
+	if (!strcmp(s, "unknown"))
+		return IOT_GROUP_TYPE_NONE;
+	return IOT_GROUP_TYPE_UNKNOWN;
+}
+
+static int parse_region_line(char *line, struct iot_resv_region *r)
+{
+	char *save = NULL, *start, *end, *type, *extra;
+
+	start = strtok_r(line, " \t", &save);
+	end = strtok_r(NULL, " \t", &save);
+	type = strtok_r(NULL, " \t", &save);
+	extra = strtok_r(NULL, " \t", &save);
+	if (!start || !end || !type || extra)
+		return -EINVAL;
+	if (strncmp(start, "0x", 2) || strncmp(end, "0x", 2))
+		return -EINVAL;
+	if (iot_parse_u64(start, 16, &r->start) || iot_parse_u64(end, 16, &r->end))
+		return -EINVAL;
+	if (r->end < r->start)
+		return -EINVAL;
+	r->type = IOT_RESV_UNKNOWN;
+	for (size_t i = 1; i < IOT_ARRAY_SIZE(resv_type_names); i++)
+		if (!strcmp(type, resv_type_names[i]))
+			r->type = (enum iot_resv_type)i;
+	return r->type == IOT_RESV_UNKNOWN ? -EINVAL : 0;
+}
+
+static int read_regions(struct iot_dir *gdir, struct iot_group *g)
+{
+	char buf[8192], *line, *save = NULL;
+	ssize_t n = iot_dir_read_str(gdir, "reserved_regions", buf, sizeof(buf));
+
+	if (n == -ENOENT) /* before 4.11 */
+		return 0;
+	if (n < 0) {
+		iot_bad_value(gdir, "reserved_regions", (int)n, NULL);
+		return 0;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct iot_resv_region r, *nv;
+		char copy[128];
+
+		snprintf(copy, sizeof(copy), "%s", line);
+		if (parse_region_line(line, &r)) {
+			iot_bad_value(gdir, "reserved_regions", -EINVAL, copy);
+			continue;
+		}
+		nv = realloc(g->regions, (g->n_regions + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		g->regions = nv;
+		g->regions[g->n_regions++] = r;
+	}
+	return 0;
+}
+
+static int read_group(struct iot_ctx *ctx, struct iot_dir *groups_dir, const char *name,
+		      struct iot_group *g, struct found_list *found)
+{
+	struct iot_dir gdir = IOT_DIR_INIT, ddir = IOT_DIR_INIT;
+	char buf[64], **members = NULL;
+	ssize_t n;
+	int err;
+
+	err = iot_dir_open_sub(groups_dir, name, &gdir);
+	if (err) {
+		iot_bad_value(groups_dir, name, err, NULL);
+		return 0;
+	}
+	n = iot_dir_read_str(&gdir, "type", buf, sizeof(buf));
+	if (n >= 0) {
+		g->type_raw = strdup(buf);
+		g->type = parse_group_type(buf);
+		if (g->type == IOT_GROUP_TYPE_UNKNOWN)
+			iot_bad_value(&gdir, "type", -EINVAL, buf);
+	} else if (n != -ENOENT) { /* absent before 5.2: nothing to say */
+		iot_bad_value(&gdir, "type", (int)n, NULL);
+	}
+	err = iot_dir_read_strdup(&gdir, "name", &g->name);
+	if (err == -ENOMEM)
+		goto out;
+	err = read_regions(&gdir, g);
+	if (err)
+		goto out;
+
+	err = iot_dir_open_sub(&gdir, "devices", &ddir);
+	if (err) {
+		iot_bad_value(&gdir, "devices", err, NULL);
+		err = 0;
+		goto out;
+	}
+	n = iot_dir_list(&ddir, &members);
+	if (n < 0) {
+		iot_bad_value(&ddir, ".", (int)n, NULL);
+		goto out;
+	}
+	for (ssize_t i = 0; i < n; i++) {
+		char *target;
+
+		err = iot_dir_link_target(&ddir, members[i], &target);
+		if (err == -ENOMEM)
+			break;
+		if (err) { /* a regular file or garbage where a link belongs */
+			iot_bad_value(&ddir, members[i], err == -EINVAL ? -EINVAL : err,
+				      err == -EINVAL ? "not a link" : NULL);
+			err = 0;
+			continue;
+		}
+		err = found_add(found, members[i], target, g->number);
+		if (err) {
+			free(target);
+			break;
+		}
+	}
+	iot_strv_free(members, (size_t)n);
+out:
+	iot_dir_close(&ddir);
+	iot_dir_close(&gdir);
+	return err == -ENOMEM ? err : 0;
+}
+
+static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct found_list *found)
+{
+	struct iot_dir dir = IOT_DIR_INIT;
+	char **names = NULL;
+	ssize_t n;
+	int err = 0;
+
+	err = iot_dir_open(ctx, "sys/kernel/iommu_groups", &dir);
+	if (err == -ENOENT) /* no IOMMU, or a kernel without groups */
+		return 0;
+	if (err) {
+		iot_warn(ctx, "sys/kernel/iommu_groups: cannot open: %s", strerror(-err));
+		return 0;
+	}
+	n = iot_dir_list(&dir, &names);
+	if (n < 0) {
+		iot_dir_close(&dir);
+		return n == -ENOMEM ? -ENOMEM : 0;
+	}
+	snap->groups = calloc((size_t)n ? (size_t)n : 1, sizeof(*snap->groups));
+	if (!snap->groups) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (ssize_t i = 0; i < n; i++) {
+		struct iot_group *g = &snap->groups[snap->n_groups];
+		int num;
+
+		if (iot_parse_int(names[i], 10, &num) || num < 0) {
+			iot_bad_value(&dir, names[i], -EINVAL, "not a group number");
+			continue;
+		}
+		g->number = num;
+		err = read_group(ctx, &dir, names[i], g, found);
+		if (err)
+			goto out;
+		snap->n_groups++;
+	}
+out:
+	iot_strv_free(names, (size_t)n);
+	iot_dir_close(&dir);
+	return err;
+}
+
+/* ---- devices -------------------------------------------------------------- */
+
+static int read_pci_bus(struct iot_ctx *ctx, struct found_list *found)
+{
+	struct iot_dir dir = IOT_DIR_INIT;
+	char **names = NULL;
+	ssize_t n;
+	int err;
+
+	err = iot_dir_open(ctx, "sys/bus/pci/devices", &dir);
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	n = iot_dir_list(&dir, &names);
+	for (ssize_t i = 0; i < n; i++) {
+		char *target;
+
+		err = iot_dir_link_target(&dir, names[i], &target);
+		if (err == -ENOMEM)
+			break;
+		if (err) {
+			iot_bad_value(&dir, names[i], err, NULL);
+			err = 0;
+			continue;
+		}
+		err = found_add(found, names[i], target, -1);
+		if (err) {
+			free(target);
+			break;
+		}
+	}
+	if (n < 0)
+		err = n == -ENOMEM ? -ENOMEM : 0;
+	else
+		iot_strv_free(names, (size_t)n);
+	iot_dir_close(&dir);
+	return err;
+}
+
+static int read_hex_id(struct iot_dir *dir, const char *name, int *out)
+{
+	uint64_t v;
+	int err = iot_dir_read_u64(dir, name, 16, &v);
+
+	*out = -1;
+	if (err == -ENOENT)
+		return 0;
+	if (!err && v > 0xffffff)
+		err = -ERANGE;
+	if (err) {
+		char raw[64];
+
+		if (iot_dir_read_str(dir, name, raw, sizeof(raw)) >= 0)
+			iot_bad_value(dir, name, err, raw);
+		else
+			iot_bad_value(dir, name, err, NULL);
+		return 0;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static void read_pci_identity(struct iot_dir *dir, struct iot_device *d)
+{
+	int cls = -1;
+
+	if (iot_parse_pci_addr(d->name, &d->domain, &d->busnr, &d->slot, &d->func))
+		d->domain = d->busnr = d->slot = d->func = -1;
+	read_hex_id(dir, "vendor", &d->vendor);
+	read_hex_id(dir, "device", &d->device);
+	read_hex_id(dir, "subsystem_vendor", &d->subvendor);
+	read_hex_id(dir, "subsystem_device", &d->subdevice);
+	read_hex_id(dir, "revision", &d->revision);
+	read_hex_id(dir, "class", &cls);
+	if (cls < 0 && iot_dir_has(dir, "vendor"))
+		iot_bad_value(dir, "class", -ENOENT, NULL);
+	d->class_code = cls;
+	/* PCI-to-PCI and CardBus bridges forward DMA; they are not endpoints */
+	d->is_bridge = cls >= 0 && ((cls >> 8) == 0x0604 || (cls >> 8) == 0x0607);
+}
+
+static void read_vfio_cdev(struct iot_dir *dir, struct iot_device *d)
+{
+	struct iot_dir vdir = IOT_DIR_INIT, cdir = IOT_DIR_INIT;
+	char **names = NULL, buf[32];
+	ssize_t n;
+
+	if (iot_dir_open_sub(dir, "vfio-dev", &vdir))
+		return;
+	n = iot_dir_list(&vdir, &names);
+	for (ssize_t i = 0; i < n; i++) {
+		unsigned maj, min;
+		char tail;
+
+		if (strncmp(names[i], "vfio", 4) || iot_dir_open_sub(&vdir, names[i], &cdir))
+			continue;
+		d->vfio_cdev = strdup(names[i]);
+		if (iot_dir_read_str(&cdir, "dev", buf, sizeof(buf)) >= 0 &&
+		    sscanf(buf, "%u:%u%c", &maj, &min, &tail) == 2) {
+			d->vfio_major = (int)maj;
+			d->vfio_minor = (int)min;
+		} else {
+			iot_bad_value(&cdir, "dev", -EINVAL, NULL);
+		}
+		iot_dir_close(&cdir);
+		break;
+	}
+	if (n > 0)
+		iot_strv_free(names, (size_t)n);
+	iot_dir_close(&vdir);
+}
+
+static enum iot_bus device_bus(struct iot_dir *dir, const char *name)
+{
+	char sub[32];
+	int a, b, c, e;
+
+	if (!iot_dir_link_base(dir, "subsystem", sub, sizeof(sub))) {
+		if (!strcmp(sub, "pci"))
+			return IOT_BUS_PCI;
+		if (!strcmp(sub, "platform"))
+			return IOT_BUS_PLATFORM;
+		return IOT_BUS_OTHER;
+	}
+	/* captures without the subsystem link: judge by the name's shape */
+	return iot_parse_pci_addr(name, &a, &b, &c, &e) ? IOT_BUS_OTHER : IOT_BUS_PCI;
+}
+
+static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *d,
+		       char **unit_name)
+{
+	struct iot_dir dir = IOT_DIR_INIT;
+	char buf[256];
+	int err;
+
+	d->name = f->name;
+	d->syspath = f->syspath;
+	f->name = f->syspath = NULL;
+	d->domain = d->busnr = d->slot = d->func = -1;
+	d->vendor = d->device = d->subvendor = d->subdevice = d->revision = -1;
+	d->class_code = -1;
+	d->sriov_numvfs = -1;
+	d->vfio_major = d->vfio_minor = -1;
+	*unit_name = NULL;
+
+	err = iot_dir_open(ctx, d->syspath, &dir);
+	if (err) {
+		iot_warn(ctx, "%s: device %s: cannot open: %s", d->syspath, d->name,
+			 strerror(-err));
+		return err == -ENOMEM ? err : 0;
+	}
+	d->bus = device_bus(&dir, d->name);
+	if (d->bus == IOT_BUS_PCI)
+		read_pci_identity(&dir, d);
+
+	err = iot_dir_link_base(&dir, "driver", buf, sizeof(buf));
+	if (!err)
+		d->driver = strdup(buf);
+	else if (err != -ENOENT)
+		iot_bad_value(&dir, "driver", err, NULL);
+
+	if (iot_dir_read_str(&dir, "driver_override", buf, sizeof(buf)) > 0 &&
+	    strcmp(buf, "(null)"))
+		d->driver_override = strdup(buf);
+
+	err = iot_dir_link_base(&dir, "iommu", buf, sizeof(buf));
+	if (!err)
+		*unit_name = strdup(buf);
+	else if (err != -ENOENT)
+		iot_bad_value(&dir, "iommu", err, NULL);
+
+	if (!iot_dir_link_base(&dir, "physfn", buf, sizeof(buf)))
+		d->physfn = strdup(buf);
+	if (iot_dir_read_int(&dir, "sriov_numvfs", 10, &d->sriov_numvfs) < 0)
+		d->sriov_numvfs = -1;
+
+	read_vfio_cdev(&dir, d);
+	iot_dir_close(&dir);
+	return 0;
+}
+
+static int found_cmp_path(const void *a, const void *b)
+{
+	return strcmp(((const struct found *)a)->syspath, ((const struct found *)b)->syspath);
+}
+
+static int device_cmp(const void *pa, const void *pb)
+{
+	const struct iot_device *a = pa, *b = pb;
+
+	/* PCI first in address order, then the rest by name */
+	if ((a->domain >= 0) != (b->domain >= 0))
+		return a->domain >= 0 ? -1 : 1;
+	if (a->domain != b->domain)
+		return a->domain < b->domain ? -1 : 1;
+	if (a->busnr != b->busnr)
+		return a->busnr < b->busnr ? -1 : 1;
+	if (a->slot != b->slot)
+		return a->slot < b->slot ? -1 : 1;
+	if (a->func != b->func)
+		return a->func < b->func ? -1 : 1;
+	return iot_strnatcmp(a->name, b->name);
+}
+
+/*
+ * Merge what the groups and the PCI bus listed: one entry per device, with
+ * the group it is listed in. A device listed in two groups is garbage.
+ */
+static void merge_found(struct iot_ctx *ctx, struct found_list *l)
+{
+	size_t w = 0;
+
+	qsort(l->v, l->n, sizeof(*l->v), found_cmp_path);
+	for (size_t r = 0; r < l->n; r++) {
+		if (w && !strcmp(l->v[w - 1].syspath, l->v[r].syspath)) {
+			struct found *keep = &l->v[w - 1];
+
+			if (keep->group >= 0 && l->v[r].group >= 0 && keep->group != l->v[r].group)
+				iot_warn(ctx, "%s is listed in groups %d and %d", keep->name,
+					 keep->group, l->v[r].group);
+			if (keep->group < 0)
+				keep->group = l->v[r].group;
+			free(l->v[r].name);
+			free(l->v[r].syspath);
+			continue;
+		}
+		l->v[w++] = l->v[r];
+	}
+	l->n = w;
+}
+
+/* ---- units ---------------------------------------------------------------- */
+
+static void read_vtd(struct iot_dir *udir, struct iot_unit *u)
+{
+	struct iot_dir dir = IOT_DIR_INIT;
+	char buf[64];
+	uint64_t v;
+	int err;
+
+	if (iot_dir_open_sub(udir, "intel-iommu", &dir))
+		return;
+	u->kind = IOT_UNIT_INTEL_VTD;
+	u->has_vtd = true;
+	u->ver_major = u->ver_minor = -1;
+	u->domains_supported = u->domains_used = -1;
+	if (iot_dir_read_str(&dir, "version", buf, sizeof(buf)) >= 0) {
+		if (iot_vtd_parse_version(buf, &u->ver_major, &u->ver_minor))
+			iot_bad_value(&dir, "version", -EINVAL, buf);
+	}
+	/* cap and ecap are what the whole decode rests on: say when they are bad */
+	err = iot_dir_read_u64(&dir, "cap", 16, &u->cap);
+	if (err) {
+		u->has_vtd = false;
+		iot_bad_value(&dir, "cap", err, NULL);
+	}
+	err = iot_dir_read_u64(&dir, "ecap", 16, &u->ecap);
+	if (err) {
+		u->has_vtd = false;
+		iot_bad_value(&dir, "ecap", err, NULL);
+	}
+	if (!iot_dir_read_u64(&dir, "address", 16, &v))
+		u->address = v;
+	if (!iot_dir_read_u64(&dir, "domains_supported", 10, &v))
+		u->domains_supported = (long)v;
+	if (!iot_dir_read_u64(&dir, "domains_used", 10, &v))
+		u->domains_used = (long)v;
+	iot_dir_close(&dir);
+}
+
+static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit *u)
+{
+	struct iot_dir dir = IOT_DIR_INIT;
+	char buf[128], rel[64];
+	uint64_t v;
+	int err;
+
+	if (iot_dir_open_sub(udir, "amd-iommu", &dir))
+		return;
+	u->kind = IOT_UNIT_AMD_VI;
+	err = iot_dir_read_u64(&dir, "cap", 16, &v);
+	if (!err && v <= UINT32_MAX)
+		u->amd_cap = (uint32_t)v;
+	else if (err != -ENOENT)
+		iot_bad_value(&dir, "cap", err ? err : -ERANGE, NULL);
+
+	if (iot_dir_read_str(&dir, "features", buf, sizeof(buf)) >= 0) {
+		enum iot_amd_order order = IOT_AMD_ORDER_GUESS;
+		FILE *f = iot_root_fopen(ctx, "proc/sys/kernel/osrelease");
+
+		/* the two-value order depends on the kernel that printed it */
+		if (f) {
+			if (fgets(rel, sizeof(rel), f)) {
+				rel[strcspn(rel, "\n")] = '\0';
+				order = iot_amd_order_for_kernel(rel);
+			}
+			fclose(f);
+		}
+		u->amd_features_raw = strdup(buf);
+		if (iot_amd_parse_features(buf, order, &u->efr, &u->efr2, &u->has_efr2))
+			iot_bad_value(&dir, "features", -EINVAL, buf);
+		else
+			u->has_amd = true;
+	}
+	iot_dir_close(&dir);
+}
+
+static void read_unit(struct iot_ctx *ctx, struct iot_dir *class_dir, const char *name,
+		      struct iot_unit *u)
+{
+	struct iot_dir udir = IOT_DIR_INIT, ddir = IOT_DIR_INIT;
+	char **devs = NULL, drv[64];
+	ssize_t n;
+	int err;
+
+	u->name = strdup(name);
+	u->ver_major = u->ver_minor = -1;
+	u->domains_supported = u->domains_used = -1;
+	err = iot_dir_open_link(class_dir, name, &udir);
+	if (err) {
+		iot_bad_value(class_dir, name, err, NULL);
+		return;
+	}
+	u->syspath = strdup(udir.path);
+	read_vtd(&udir, u);
+	read_amd(ctx, &udir, u);
+	if (u->kind == IOT_UNIT_OTHER) {
+		/* the unit's parent device tells SMMUv3 and virtio-iommu apart */
+		struct iot_dir parent = IOT_DIR_INIT;
+
+		if (!strncmp(name, "iommufd_selftest", 16))
+			u->kind = IOT_UNIT_SELFTEST;
+		else if (!strncmp(name, "smmu3.", 6))
+			u->kind = IOT_UNIT_ARM_SMMUV3;
+		else if (!iot_dir_open_link(&udir, "device", &parent)) {
+			if (!iot_dir_link_base(&parent, "driver", drv, sizeof(drv))) {
+				if (!strcmp(drv, "arm-smmu-v3"))
+					u->kind = IOT_UNIT_ARM_SMMUV3;
+				else if (!strcmp(drv, "virtio_iommu"))
+					u->kind = IOT_UNIT_VIRTIO;
+			}
+			iot_dir_close(&parent);
+		}
+	}
+	if (!iot_dir_open_sub(&udir, "devices", &ddir)) {
+		n = iot_dir_list(&ddir, &devs);
+		if (n > 0) {
+			u->n_devices = (size_t)n;
+			iot_strv_free(devs, (size_t)n);
+		}
+		iot_dir_close(&ddir);
+	}
+	iot_dir_close(&udir);
+}
+
+static int unit_cmp(const void *a, const void *b)
+{
+	return iot_strnatcmp(((const struct iot_unit *)a)->name, ((const struct iot_unit *)b)->name);
+}
+
+static int read_units(struct iot_ctx *ctx, struct iot_snapshot *snap)
+{
+	struct iot_dir dir = IOT_DIR_INIT;
+	char **names = NULL;
+	ssize_t n;
+
+	if (iot_dir_open(ctx, "sys/class/iommu", &dir))
+		return 0;
+	n = iot_dir_list(&dir, &names);
+	if (n <= 0) {
+		iot_dir_close(&dir);
+		return n == -ENOMEM ? -ENOMEM : 0;
+	}
+	snap->units = calloc((size_t)n, sizeof(*snap->units));
+	if (!snap->units) {
+		iot_strv_free(names, (size_t)n);
+		iot_dir_close(&dir);
+		return -ENOMEM;
+	}
+	for (ssize_t i = 0; i < n; i++)
+		read_unit(ctx, &dir, names[i], &snap->units[snap->n_units++]);
+	qsort(snap->units, snap->n_units, sizeof(*snap->units), unit_cmp);
+	iot_strv_free(names, (size_t)n);
+	iot_dir_close(&dir);
+	return 0;
+}
+
+/* ---- lookups -------------------------------------------------------------- */
+
+struct iot_group *iot_snapshot_find_group(const struct iot_snapshot *snap, int number)
+{
+	size_t lo = 0, hi = snap->n_groups;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (snap->groups[mid].number == number)
+			return &snap->groups[mid];
+		if (snap->groups[mid].number < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct iot_device *iot_snapshot_find_device(const struct iot_snapshot *snap, const char *addr)
+{
+	int dom, bus, slot, func;
+	bool pci = !iot_parse_pci_addr(addr, &dom, &bus, &slot, &func);
+
+	for (size_t i = 0; i < snap->n_devices; i++) {
+		struct iot_device *d = &snap->devices[i];
+
+		if (pci ? (d->domain == dom && d->busnr == bus && d->slot == slot &&
+			   d->func == func)
+			: !strcmp(d->name, addr))
+			return d;
+	}
+	return NULL;
+}
+
+struct iot_unit *iot_snapshot_find_unit(const struct iot_snapshot *snap, const char *name)
+{
+	for (size_t i = 0; i < snap->n_units; i++)
+		if (!strcmp(snap->units[i].name, name))
+			return &snap->units[i];
+	return NULL;
+}
+
+size_t iot_snapshot_node_owners(const struct iot_snapshot *snap, const char *node,
+				const struct iot_owner **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < snap->n_owners; i++) {
+		if (strcmp(snap->owners[i].node, node))
+			continue;
+		if (n < max)
+			out[n] = &snap->owners[i];
+		n++;
+	}
+	return n;
+}
+
+/* ---- assembly ------------------------------------------------------------- */
+
+static int link_members(struct iot_snapshot *snap, const int *dev_group)
+{
+	for (size_t i = 0; i < snap->n_devices; i++) {
+		struct iot_group *g;
+
+		if (dev_group[i] < 0)
+			continue;
+		g = iot_snapshot_find_group(snap, dev_group[i]);
+		if (!g)
+			continue;
+		if (!g->devices) {
+			g->devices = calloc(1, sizeof(*g->devices));
+		} else {
+			struct iot_device **nv =
+				realloc(g->devices, (g->n_devices + 1) * sizeof(*nv));
+
+			if (!nv)
+				return -ENOMEM;
+			g->devices = nv;
+		}
+		if (!g->devices)
+			return -ENOMEM;
+		g->devices[g->n_devices++] = &snap->devices[i];
+		snap->devices[i].group = g;
+	}
+	return 0;
+}
+
+static void find_group_nodes(struct iot_ctx *ctx, struct iot_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->n_groups; i++) {
+		char rel[48];
+
+		snprintf(rel, sizeof(rel), "dev/vfio/%d", snap->groups[i].number);
+		if (!iot_root_stat(ctx, rel, NULL))
+			snap->groups[i].vfio_node = iot_strdup_printf("/%s", rel);
+	}
+}
+
+/* A device as read, with what it must be linked to once all are sorted. */
+struct pending {
+	struct iot_device dev;
+	char *unit;
+	int group;
+};
+
+static int pending_cmp(const void *a, const void *b)
+{
+	return device_cmp(&((const struct pending *)a)->dev, &((const struct pending *)b)->dev);
+}
+
+static int read_devices(struct iot_ctx *ctx, struct iot_snapshot *snap, struct found_list *found,
+			int **dev_group)
+{
+	struct pending *p;
+	int err = 0;
+
+	merge_found(ctx, found);
+	p = calloc(found->n ? found->n : 1, sizeof(*p));
+	snap->devices = calloc(found->n ? found->n : 1, sizeof(*snap->devices));
+	*dev_group = calloc(found->n ? found->n : 1, sizeof(**dev_group));
+	if (!p || !snap->devices || !*dev_group) {
+		free(p);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < found->n && !err; i++) {
+		p[i].group = found->v[i].group;
+		err = read_device(ctx, &found->v[i], &p[i].dev, &p[i].unit);
+	}
+	qsort(p, found->n, sizeof(*p), pending_cmp);
+	for (size_t i = 0; i < found->n; i++) {
+		struct iot_device *d = &snap->devices[i];
+
+		*d = p[i].dev;
+		(*dev_group)[i] = p[i].group;
+		if (p[i].unit && !err) {
+			d->unit = iot_snapshot_find_unit(snap, p[i].unit);
+			if (!d->unit)
+				iot_warn(ctx, "%s: iommu link names unit %s, which is not in "
+					      "sys/class/iommu", d->syspath, p[i].unit);
+		}
+		free(p[i].unit);
+	}
+	snap->n_devices = found->n;
+	free(p);
+	return err;
+}
+
+int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **out)
+{
+	struct found_list found = { 0 };
+	struct iot_snapshot *snap;
+	int *dev_group = NULL;
+	int err;
+
+	snap = calloc(1, sizeof(*snap));
+	if (!snap)
+		return -ENOMEM;
+	ctx->warnings = 0;
+
+	err = read_groups(ctx, snap, &found);
+	if (!err && (flags & IOT_SCAN_ALL_PCI))
+		err = read_pci_bus(ctx, &found);
+	if (!err)
+		err = read_units(ctx, snap);
+	if (!err)
+		err = read_devices(ctx, snap, &found, &dev_group);
+	if (!err)
+		err = link_members(snap, dev_group);
+	if (err)
+		goto fail;
+	find_group_nodes(ctx, snap);
+
+	if (flags & IOT_SCAN_OWNERS) {
+		err = iot_host_scan_owners(ctx, snap);
+		if (err)
+			goto fail;
+	}
+	if (flags & IOT_SCAN_CRITICAL) {
+		err = iot_host_scan_critical(ctx, snap);
+		if (err)
+			goto fail;
+	}
+	err = iot_verdict_compute(snap);
+	if (err)
+		goto fail;
+	snap->warnings = ctx->warnings;
+	free(dev_group);
+	found_free(&found);
+	*out = snap;
+	return 0;
+fail:
+	free(dev_group);
+	found_free(&found);
+	iot_snapshot_free(snap);
+	return err;
+}
+
+void iot_snapshot_free(struct iot_snapshot *snap)
+{
+	if (!snap)
+		return;
+	for (size_t i = 0; i < snap->n_groups; i++) {
+		struct iot_group *g = &snap->groups[i];
+
+		free(g->type_raw);
+		free(g->name);
+		free(g->regions);
+		free(g->devices);
+		free(g->vfio_node);
+		free(g->verdict);
+	}
+	free(snap->groups);
+	for (size_t i = 0; i < snap->n_devices; i++) {
+		struct iot_device *d = &snap->devices[i];
+
+		free(d->name);
+		free(d->syspath);
+		free(d->driver);
+		free(d->driver_override);
+		free(d->physfn);
+		free(d->vfio_cdev);
+		free(d->critical_what);
+		free(d->interfaces);
+	}
+	free(snap->devices);
+	for (size_t i = 0; i < snap->n_units; i++) {
+		free(snap->units[i].name);
+		free(snap->units[i].syspath);
+		free(snap->units[i].amd_features_raw);
+	}
+	free(snap->units);
+	for (size_t i = 0; i < snap->n_owners; i++) {
+		free(snap->owners[i].comm);
+		free(snap->owners[i].node);
+	}
+	free(snap->owners);
+	free(snap);
+}
