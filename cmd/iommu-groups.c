@@ -390,16 +390,9 @@ static void check_named(const struct groups_ctl *ctl)
 	for (size_t i = 0; i < ctl->n_groups; i++)
 		if (!iot_snapshot_find_group(ctl->snap, ctl->groups[i]))
 			iot_die("no such IOMMU group: %d", ctl->groups[i]);
-	for (size_t i = 0; i < ctl->n_devices; i++) {
-		int a, b, c, e;
-
-		if (iot_snapshot_find_device(ctl->snap, ctl->devices[i]))
-			continue;
-		if (strchr(ctl->devices[i], ':') && strchr(ctl->devices[i], '.') &&
-		    sscanf(ctl->devices[i], "%x:%x.%x%n", &a, &b, &c, &e) < 0)
-			iot_die("invalid device address: %s", ctl->devices[i]);
-		iot_die("no such device: %s", ctl->devices[i]);
-	}
+	for (size_t i = 0; i < ctl->n_devices; i++)
+		if (!iot_snapshot_find_device(ctl->snap, ctl->devices[i]))
+			iot_die("no such device: %s", ctl->devices[i]);
 }
 
 /* ---- device cells ---- */
@@ -461,6 +454,13 @@ static void regions_text(const struct iot_group *g, char *buf, size_t len)
 	}
 }
 
+/* A value that could not be read: "unknown" to people, null to scripts. */
+static void set_unknown(const struct groups_ctl *ctl, struct libscols_line *ln, size_t col)
+{
+	if (!ctl->out.json && !ctl->out.raw && !ctl->out.pairs)
+		iot_cell_set(ln, col, "unknown");
+}
+
 static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line *ln, size_t col,
 			     int id, const struct iot_device *d)
 {
@@ -483,44 +483,55 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 			iot_cell_set(ln, col, iot_group_type_name(g->type));
 		break;
 	case COL_CLASS:
-		if (pci)
+		if (pci && d->class_code < 0)
+			set_unknown(ctl, ln, col);
+		else if (pci)
 			iot_cell_set(ln, col, iot_pci_class_name(ctx, d, buf, sizeof(buf)));
 		break;
 	case COL_CLASS_ID:
-		if (pci && d->class_code >= 0)
+		if (pci && d->class_code < 0)
+			set_unknown(ctl, ln, col);
+		else if (pci)
 			iot_cell_printf(ln, col, "%04x", (unsigned)d->class_code >> 8);
 		break;
 	case COL_VENDOR:
-		if (pci)
+		if (pci && d->vendor < 0)
+			set_unknown(ctl, ln, col);
+		else if (pci)
 			iot_cell_set(ln, col, iot_pci_vendor_name(ctx, d, buf, sizeof(buf)));
 		break;
 	case COL_DEVICE:
-		if (pci)
+		if (pci && (d->vendor < 0 || d->device < 0))
+			set_unknown(ctl, ln, col);
+		else if (pci)
 			iot_cell_set(ln, col, iot_pci_device_name(ctx, d, buf, sizeof(buf)));
 		break;
 	case COL_VENDOR_ID:
-		if (d->vendor >= 0)
+		if (pci && d->vendor < 0)
+			set_unknown(ctl, ln, col);
+		else if (d->vendor >= 0)
 			iot_cell_printf(ln, col, "%04x", (unsigned)d->vendor);
 		break;
 	case COL_DEVICE_ID:
-		if (d->device >= 0)
+		if (pci && d->device < 0)
+			set_unknown(ctl, ln, col);
+		else if (d->device >= 0)
 			iot_cell_printf(ln, col, "%04x", (unsigned)d->device);
 		break;
 	case COL_DESCRIPTION:
 		if (!pci)
 			break;
-		if (ctl->numeric) {
-			iot_cell_printf(ln, col, "[%04x:%04x]", (unsigned)d->vendor & 0xffff,
-					(unsigned)d->device & 0xffff);
-			break;
-		}
-		iot_pci_vendor_name(ctx, d, buf, sizeof(buf));
-		iot_pci_device_name(ctx, d, b2, sizeof(b2));
-		if (d->vendor < 0 || d->device < 0)
-			iot_cell_printf(ln, col, "%s %s [?]", buf, b2);
-		else
+		if (d->vendor < 0 || d->device < 0) {
+			set_unknown(ctl, ln, col);
+		} else if (ctl->numeric) {
+			iot_cell_printf(ln, col, "[%04x:%04x]", (unsigned)d->vendor,
+					(unsigned)d->device);
+		} else {
+			iot_pci_vendor_name(ctx, d, buf, sizeof(buf));
+			iot_pci_device_name(ctx, d, b2, sizeof(b2));
 			iot_cell_printf(ln, col, "%s %s [%04x:%04x]", buf, b2, (unsigned)d->vendor,
 					(unsigned)d->device);
+		}
 		break;
 	case COL_SUBSYSTEM:
 		if (pci)

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test-verdict.c - group viability: which drivers block VFIO, bridges excluded. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+struct fake {
+	struct iot_snapshot snap;
+	struct iot_group group;
+	struct iot_device dev[8];
+	struct iot_device *members[8];
+};
+
+/* One group whose members have the given drivers ("" = none, "bridge:" prefix = a bridge). */
+static void make_group(struct fake *f, const char *const *drivers, size_t n)
+{
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < n; i++) {
+		const char *drv = drivers[i];
+
+		f->dev[i].name = strdup("0000:00:00.0");
+		f->dev[i].name[11] = (char)('0' + i);
+		if (!strncmp(drv, "bridge:", 7)) {
+			f->dev[i].is_bridge = true;
+			drv += 7;
+		}
+		f->dev[i].driver = *drv ? strdup(drv) : NULL;
+		f->dev[i].group = &f->group;
+		f->members[i] = &f->dev[i];
+	}
+	f->group.devices = f->members;
+	f->group.n_devices = n;
+	f->snap.groups = &f->group;
+	f->snap.n_groups = 1;
+	assert_int_equal(iot_verdict_compute(&f->snap), 0);
+}
+
+static void clear(struct fake *f)
+{
+	for (size_t i = 0; i < f->group.n_devices; i++) {
+		free(f->dev[i].name);
+		free(f->dev[i].driver);
+	}
+	free(f->group.verdict);
+}
+
+static void test_all_vfio_is_viable(void **state)
+{
+	static const char *const d[] = { "vfio-pci", "vfio-pci" };
+	struct fake f;
+
+	make_group(&f, d, 2);
+	assert_int_equal(f.group.viability, IOT_VIABLE);
+	assert_string_equal(f.group.verdict, "viable");
+	clear(&f);
+}
+
+static void test_unbound_and_stub_are_viable(void **state)
+{
+	static const char *const d[] = { "", "pci-stub", "bridge:pcieport" };
+	struct fake f;
+
+	make_group(&f, d, 3);
+	assert_int_equal(f.group.viability, IOT_VIABLE);
+	clear(&f);
+}
+
+static void test_host_driver_blocks(void **state)
+{
+	static const char *const d[] = { "vfio-pci", "snd_hda_intel", "bridge:pcieport" };
+	struct fake f;
+
+	make_group(&f, d, 3);
+	assert_int_equal(f.group.viability, IOT_NOT_VIABLE);
+	assert_string_equal(f.group.verdict, "not viable: 0000:00:00.1 uses snd_hda_intel");
+	clear(&f);
+}
+
+static void test_many_blockers_are_counted(void **state)
+{
+	static const char *const d[] = { "a", "b", "c", "d", "e" };
+	struct fake f;
+
+	make_group(&f, d, 5);
+	assert_string_equal(f.group.verdict, "not viable: 0000:00:00.0 uses a, 0000:00:00.1 uses b, "
+					     "0000:00:00.2 uses c, +2 more");
+	clear(&f);
+}
+
+static void test_critical_is_named(void **state)
+{
+	static const char *const d[] = { "nvme" };
+	struct fake f;
+
+	memset(&f, 0, sizeof(f));
+	make_group(&f, d, 1);
+	free(f.group.verdict);
+	f.dev[0].critical = IOT_CRIT_MOUNT;
+	f.dev[0].critical_what = (char *)"mounted /";
+	f.group.critical = 0;
+	assert_int_equal(iot_verdict_compute(&f.snap), 0);
+	assert_true(f.group.critical & IOT_CRIT_MOUNT);
+	assert_string_equal(f.group.verdict,
+			    "not viable: 0000:00:00.0 uses nvme; host-critical: 0000:00:00.0 (mounted /)");
+	clear(&f);
+}
+
+static void test_empty_group_is_unknown(void **state)
+{
+	struct fake f;
+
+	make_group(&f, NULL, 0);
+	assert_int_equal(f.group.viability, IOT_VIABILITY_UNKNOWN);
+	clear(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_all_vfio_is_viable),
+		cmocka_unit_test(test_unbound_and_stub_are_viable),
+		cmocka_unit_test(test_host_driver_blocks),
+		cmocka_unit_test(test_many_blockers_are_counted),
+		cmocka_unit_test(test_critical_is_named),
+		cmocka_unit_test(test_empty_group_is_unknown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
