@@ -22,7 +22,7 @@ void iot_cmd_init(const char *argv0)
 	atexit(iot_close_stdout);
 }
 
-static void vmsg(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static void vmsg(const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fprintf(stderr, "%s: ", iot_progname);
@@ -60,6 +60,7 @@ void iot_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
+__attribute__((format(printf, 3, 0)))
 void iot_cmd_log(void *data, int priority, const char *fmt, va_list ap)
 {
 	(void)data;

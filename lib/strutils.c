@@ -17,8 +17,11 @@ int iot_parse_u64(const char *s, int base, uint64_t *out)
 		return -EINVAL;
 	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
-	/* strtoull skips blanks and takes a sign; sysfs values never have them */
-	if (!isxdigit((unsigned char)*s) || (base == 10 && !isdigit((unsigned char)*s)))
+	/* strtoull skips blanks, takes a sign and a second 0x; sysfs values never have them */
+	for (const char *p = s; *p; p++)
+		if (base == 16 ? !isxdigit((unsigned char)*p) : !isdigit((unsigned char)*p))
+			return -EINVAL;
+	if (!*s)
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, base);

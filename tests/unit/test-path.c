@@ -201,6 +201,7 @@ static void test_parse_u64(void **state)
 	assert_int_equal(iot_parse_u64("10000000000000000", 16, &v), -ERANGE);
 	assert_int_equal(iot_parse_u64("", 16, &v), -EINVAL);
 	assert_int_equal(iot_parse_u64("0x", 16, &v), -EINVAL);
+	assert_int_equal(iot_parse_u64("0x0x5", 16, &v), -EINVAL);
 	assert_int_equal(iot_parse_u64(" 12", 16, &v), -EINVAL);
 	assert_int_equal(iot_parse_u64("-1", 16, &v), -EINVAL);
 	assert_int_equal(iot_parse_u64("+1", 10, &v), -EINVAL);
