@@ -109,6 +109,8 @@ int iot_parse_u64(const char *s, int base, uint64_t *out);
 int iot_parse_int(const char *s, int base, int *out);
 /* Parse "[dddd:]bb:ss.f" into parts; -EINVAL if malformed. */
 int iot_parse_pci_addr(const char *s, int *domain, int *bus, int *slot, int *func);
+/* One line of an iommu group's reserved_regions; modifies @line. */
+int iot_parse_resv_region(char *line, struct iot_resv_region *r);
 /* strcmp that orders digit runs by value: dmar2 < dmar10. */
 int iot_strnatcmp(const char *a, const char *b);
 void iot_strv_free(char **v, size_t n);

@@ -66,20 +66,6 @@ const char *iot_group_type_name(enum iot_group_type type)
 								  : "unknown";
 }
 
-static const char *const resv_type_names[] = {
-	[IOT_RESV_UNKNOWN] = "unknown",
-	[IOT_RESV_DIRECT] = "direct",
-	[IOT_RESV_DIRECT_RELAXABLE] = "direct-relaxable",
-	[IOT_RESV_RESERVED] = "reserved",
-	[IOT_RESV_MSI] = "msi",
-};
-
-const char *iot_resv_type_name(enum iot_resv_type type)
-{
-	return (unsigned)type < IOT_ARRAY_SIZE(resv_type_names) ? resv_type_names[type]
-								 : "unknown";
-}
-
 static const char *const unit_kind_names[] = {
 	[IOT_UNIT_OTHER] = "other",      [IOT_UNIT_INTEL_VTD] = "intel-vtd",
 	[IOT_UNIT_AMD_VI] = "amd-vi",    [IOT_UNIT_ARM_SMMUV3] = "arm-smmu-v3",
@@ -104,29 +90,6 @@ static enum iot_group_type parse_group_type(const char *s)
 	return IOT_GROUP_TYPE_UNKNOWN;
 }
 
-static int parse_region_line(char *line, struct iot_resv_region *r)
-{
-	char *save = NULL, *start, *end, *type, *extra;
-
-	start = strtok_r(line, " \t", &save);
-	end = strtok_r(NULL, " \t", &save);
-	type = strtok_r(NULL, " \t", &save);
-	extra = strtok_r(NULL, " \t", &save);
-	if (!start || !end || !type || extra)
-		return -EINVAL;
-	if (strncmp(start, "0x", 2) || strncmp(end, "0x", 2))
-		return -EINVAL;
-	if (iot_parse_u64(start, 16, &r->start) || iot_parse_u64(end, 16, &r->end))
-		return -EINVAL;
-	if (r->end < r->start)
-		return -EINVAL;
-	r->type = IOT_RESV_UNKNOWN;
-	for (size_t i = 1; i < IOT_ARRAY_SIZE(resv_type_names); i++)
-		if (!strcmp(type, resv_type_names[i]))
-			r->type = (enum iot_resv_type)i;
-	return r->type == IOT_RESV_UNKNOWN ? -EINVAL : 0;
-}
-
 static int read_regions(struct iot_dir *gdir, struct iot_group *g)
 {
 	char buf[8192], *line, *save = NULL;
@@ -143,7 +106,7 @@ static int read_regions(struct iot_dir *gdir, struct iot_group *g)
 		char copy[128];
 
 		snprintf(copy, sizeof(copy), "%s", line);
-		if (parse_region_line(line, &r)) {
+		if (iot_parse_resv_region(line, &r)) {
 			iot_bad_value(gdir, "reserved_regions", -EINVAL, copy);
 			continue;
 		}
