@@ -236,12 +236,24 @@ __attribute__((noreturn)) static void usage(void)
 
 /* ---- filters ---- */
 
-static void parse_groups(struct groups_ctl *ctl, const char *arg)
+/* popt gives an argument for every option that takes one; say so if it ever does not */
+static char *arg_dup(const char *arg)
 {
-	char *copy = strdup(arg), *tok, *save = NULL;
+	char *copy;
 
+	if (!arg)
+		iot_usage_error("missing argument");
+	copy = strdup(arg);
 	if (!copy)
 		iot_die("out of memory");
+	return copy;
+}
+
+
+static void parse_groups(struct groups_ctl *ctl, const char *arg)
+{
+	char *copy = arg_dup(arg), *tok, *save = NULL;
+
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *end;
 		long v;
@@ -262,10 +274,8 @@ static void parse_groups(struct groups_ctl *ctl, const char *arg)
 
 static void parse_devices(struct groups_ctl *ctl, const char *arg)
 {
-	char *copy = strdup(arg), *tok, *save = NULL;
+	char *copy = arg_dup(arg), *tok, *save = NULL;
 
-	if (!copy)
-		iot_die("out of memory");
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		ctl->devices = realloc(ctl->devices, (ctl->n_devices + 1) * sizeof(char *));
 		if (!ctl->devices)
@@ -302,7 +312,11 @@ static int parse_hex4(const char *s, size_t len)
 
 static void parse_vendor(struct groups_ctl *ctl, const char *arg)
 {
-	const char *colon = strchr(arg, ':');
+	const char *colon;
+
+	if (!arg)
+		iot_usage_error("missing argument");
+	colon = strchr(arg, ':');
 	size_t vlen = colon ? (size_t)(colon - arg) : strlen(arg);
 
 	ctl->vendor = parse_hex4(arg, vlen);
@@ -313,9 +327,12 @@ static void parse_vendor(struct groups_ctl *ctl, const char *arg)
 
 static void parse_class(struct groups_ctl *ctl, const char *arg)
 {
-	size_t len = strlen(arg);
+	size_t len;
 	int v;
 
+	if (!arg)
+		iot_usage_error("missing argument");
+	len = strlen(arg);
 	for (size_t i = 0; i < IOT_ARRAY_SIZE(class_aliases); i++) {
 		if (!strcasecmp(arg, class_aliases[i].name)) {
 			ctl->class_value = class_aliases[i].value;
@@ -1225,10 +1242,10 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 			parse_class(ctl, arg);
 			break;
 		case OPT_DRIVER:
-			ctl->driver = strdup(arg);
+			ctl->driver = arg_dup(arg);
 			break;
 		case OPT_OUTPUT:
-			ctl->columns = strdup(arg);
+			ctl->columns = arg_dup(arg);
 			break;
 		case OPT_LISTCOLS:
 			ctl->list_columns = true;
@@ -1258,12 +1275,12 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 			ctl->verbose = true;
 			break;
 		case OPT_PCIIDS:
-			ctl->pci_ids = strdup(arg);
+			ctl->pci_ids = arg_dup(arg);
 			break;
 		case OPT_SYSROOT:
 			if (!arg || !*arg)
 				iot_usage_error("--sysroot needs a directory");
-			ctl->sysroot = strdup(arg);
+			ctl->sysroot = arg_dup(arg);
 			break;
 		case OPT_HELP:
 			usage();

@@ -29,6 +29,8 @@ static int open_in_root(struct iot_ctx *ctx, const char *relpath, int flags)
 	};
 	int fd;
 
+	if (!relpath)
+		return -EINVAL;
 	while (*relpath == '/')
 		relpath++;
 	if (!*relpath)
@@ -160,7 +162,7 @@ int iot_dir_open_sub(const struct iot_dir *parent, const char *name, struct iot_
 
 int iot_dir_link_target(const struct iot_dir *dir, const char *name, char **out)
 {
-	char target[PATH_MAX];
+	char target[PATH_MAX] = "";
 	ssize_t n;
 
 	n = readlinkat(dir->fd, name, target, sizeof(target) - 1);
@@ -173,7 +175,7 @@ int iot_dir_link_target(const struct iot_dir *dir, const char *name, char **out)
 
 int iot_dir_open_link(const struct iot_dir *dir, const char *name, struct iot_dir *out)
 {
-	char *canon;
+	char *canon = NULL;
 	int err = iot_dir_link_target(dir, name, &canon);
 
 	if (err)
@@ -197,9 +199,10 @@ int iot_dir_link_base(const struct iot_dir *dir, const char *name, char *buf, si
 	base = base ? base + 1 : target;
 	if (!*base || !strcmp(base, "..") || !strcmp(base, "."))
 		return -EINVAL;
-	if (strlen(base) >= len)
+	n = (ssize_t)strlen(base);
+	if ((size_t)n >= len)
 		return -ENAMETOOLONG;
-	strcpy(buf, base);
+	memcpy(buf, base, (size_t)n + 1);
 	return 0;
 }
 

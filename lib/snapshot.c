@@ -408,6 +408,7 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 	return 0;
 }
 
+/* entries always carry a path: found_add() takes ownership of a non-NULL one */
 static int found_cmp_path(const void *a, const void *b)
 {
 	return strcmp(((const struct found *)a)->syspath, ((const struct found *)b)->syspath);
@@ -439,6 +440,8 @@ static void merge_found(struct iot_ctx *ctx, struct found_list *l)
 {
 	size_t w = 0;
 
+	if (!l->n)
+		return;
 	qsort(l->v, l->n, sizeof(*l->v), found_cmp_path);
 	for (size_t r = 0; r < l->n; r++) {
 		if (w && !strcmp(l->v[w - 1].syspath, l->v[r].syspath)) {
