@@ -40,7 +40,8 @@ struct iot_iova_range {
 /*
  * iot_ioas_iova_ranges - the IOVA ranges an IOAS may map at present; they
  * narrow as devices attach. *ranges is malloc'd (NULL when *n is 0); the
- * caller frees it. @alignment may be NULL.
+ * caller frees it. @alignment may be NULL. -EAGAIN if the list kept growing
+ * between calls.
  */
 int iot_ioas_iova_ranges(int fd, uint32_t ioas_id, struct iot_iova_range **ranges, size_t *n,
 			 uint64_t *alignment);
