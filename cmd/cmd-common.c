@@ -2,6 +2,7 @@
 /* cmd-common.c - messages, option glue, column selection and libsmartcols output. */
 #include <ctype.h>
 #include <errno.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ void iot_cmd_init(const char *argv0)
 {
 	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
 
+	setlocale(LC_ALL, "");
 	if (argv0)
 		iot_progname = slash ? slash + 1 : argv0;
 	atexit(iot_close_stdout);
@@ -253,9 +255,15 @@ struct libscols_table *iot_table_new(const struct iot_output *out, const char *n
 
 		if (!out->tree)
 			flags &= ~SCOLS_FL_TREE;
+		/* array cells hold one element per line; libsmartcols splits them */
+		if (out->json && ci->json_type == SCOLS_JSON_ARRAY_STRING)
+			flags |= SCOLS_FL_WRAP;
 		cl = scols_table_new_column(tb, ci->name, ci->whint, flags);
 		if (!cl)
 			iot_die("cannot allocate table");
+		if (out->json && ci->json_type == SCOLS_JSON_ARRAY_STRING)
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
+						  NULL);
 		if (out->json) {
 			char *key = json_key(ci->name);
 

@@ -496,7 +496,8 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 			iot_cell_printf(ln, col, "%d", g->number);
 		break;
 	case COL_TYPE:
-		if (g)
+		/* in the tree the group line says it once */
+		if (g && !ctl->out.tree)
 			iot_cell_set(ln, col, iot_group_type_name(g->type));
 		break;
 	case COL_CLASS:
@@ -563,7 +564,10 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 				      : d->bus == IOT_BUS_PLATFORM ? "platform" : "other");
 		break;
 	case COL_DRIVER:
-		iot_cell_set(ln, col, d->driver);
+		if (d->unreadable)
+			set_unknown(ctl, ln, col);
+		else
+			iot_cell_set(ln, col, d->driver);
 		break;
 	case COL_OVERRIDE:
 		iot_cell_set(ln, col, d->driver_override);
@@ -752,8 +756,18 @@ static int view_list(struct groups_ctl *ctl)
 	return IOT_EXIT_OK;
 }
 
-/* Supported boolean features of @reg as abbreviations, or as kernel names for JSON. */
-static void append_features(enum iot_reg reg, uint64_t value, bool keys, char *buf, size_t len)
+/* EFR bits the kernel names at boot: 0-9, GA_vAPIC (21) and SNP (63). */
+static bool amd_kernel_named(const struct iot_field_desc *d)
+{
+	return d->lsb == d->msb && (d->lsb <= 9 || d->lsb == 21 || d->lsb == 63);
+}
+
+/*
+ * Supported boolean features of @reg: spec abbreviations for people, kernel
+ * names for JSON (one per line, which libsmartcols makes an array).
+ */
+static void append_features(enum iot_reg reg, uint64_t value, bool keys, bool skip_kernel_named,
+			    char *buf, size_t len)
 {
 	struct iot_field f[64];
 	int n = iot_reg_decode(reg, value, f, IOT_ARRAY_SIZE(f));
@@ -762,6 +776,8 @@ static void append_features(enum iot_reg reg, uint64_t value, bool keys, char *b
 		size_t used = strlen(buf);
 
 		if (f[i].desc->kind != IOT_FIELD_BOOL || !f[i].value)
+			continue;
+		if (skip_kernel_named && amd_kernel_named(f[i].desc))
 			continue;
 		snprintf(buf + used, len - used, "%s%s", used ? (keys ? "\n" : " ") : "",
 			 keys ? f[i].desc->key : f[i].desc->abbr);
@@ -772,13 +788,16 @@ static void unit_features(const struct iot_unit *u, bool keys, char *buf, size_t
 {
 	buf[0] = '\0';
 	if (u->has_vtd) {
-		append_features(IOT_REG_VTD_CAP, u->cap, keys, buf, len);
-		append_features(IOT_REG_VTD_ECAP, u->ecap, keys, buf, len);
+		append_features(IOT_REG_VTD_CAP, u->cap, keys, false, buf, len);
+		append_features(IOT_REG_VTD_ECAP, u->ecap, keys, false, buf, len);
 	}
 	if (u->has_amd) {
-		append_features(IOT_REG_AMD_EFR, u->efr, keys, buf, len);
+		/* people know AMD features by the names the kernel prints at boot */
+		if (!keys && iot_amd_efr_kernel_names(u->efr, buf, len) < 0)
+			buf[0] = '\0';
+		append_features(IOT_REG_AMD_EFR, u->efr, keys, !keys, buf, len);
 		if (u->has_efr2)
-			append_features(IOT_REG_AMD_EFR2, u->efr2, keys, buf, len);
+			append_features(IOT_REG_AMD_EFR2, u->efr2, keys, false, buf, len);
 	}
 }
 
@@ -915,8 +934,8 @@ static int view_units_verbose(struct groups_ctl *ctl)
 			if (cols.ids[c] == FCOL_NAME)
 				iot_cell_set(ul, c, u->name);
 			else if (cols.ids[c] == FCOL_VALUE)
-				iot_cell_printf(ul, c, "%s, %zu devices", iot_unit_kind_name(u->kind),
-						u->n_devices);
+				iot_cell_printf(ul, c, "%s, %zu device%s", iot_unit_kind_name(u->kind),
+						u->n_devices, u->n_devices == 1 ? "" : "s");
 		}
 		if (u->has_vtd) {
 			add_register(tb, ul, IOT_REG_VTD_CAP, u->cap, &cols);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -158,19 +159,20 @@ static struct iot_device *index_owner(const struct path_index *ix, const char *p
 	}
 }
 
-static int add_word(char **list, const char *word)
+/* Append @word to the @sep-separated @list unless it is there already. */
+static int add_to_list(char **list, const char *word, const char *sep)
 {
+	size_t l = strlen(word), sl = strlen(sep);
 	char *n;
 
 	if (*list) {
 		/* several links can lead to one child: keep it once */
 		for (const char *p = strstr(*list, word); p; p = strstr(p + 1, word)) {
-			size_t l = strlen(word);
-
-			if ((p == *list || p[-1] == ' ') && (p[l] == '\0' || p[l] == ' '))
+			if ((p == *list || (p - *list >= (ptrdiff_t)sl && !strncmp(p - sl, sep, sl))) &&
+			    (p[l] == '\0' || !strncmp(p + l, sep, sl)))
 				return 0;
 		}
-		n = iot_strdup_printf("%s %s", *list, word);
+		n = iot_strdup_printf("%s%s%s", *list, sep, word);
 	} else {
 		n = strdup(word);
 	}
@@ -181,10 +183,15 @@ static int add_word(char **list, const char *word)
 	return 0;
 }
 
+static int add_word(char **list, const char *word)
+{
+	return add_to_list(list, word, " ");
+}
+
 static int mark_critical(struct iot_device *d, unsigned why, const char *what)
 {
 	d->critical |= why;
-	return add_word(&d->critical_what, what);
+	return add_to_list(&d->critical_what, what, ", ");
 }
 
 /*

@@ -358,7 +358,7 @@ static enum iot_bus device_bus(struct iot_dir *dir, const char *name)
 static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *d,
 		       char **unit_name)
 {
-	struct iot_dir dir = IOT_DIR_INIT;
+	struct iot_dir dir = IOT_DIR_INIT, sub = IOT_DIR_INIT;
 	char buf[256];
 	int err;
 
@@ -374,8 +374,10 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 
 	err = iot_dir_open(ctx, d->syspath, &dir);
 	if (err) {
-		iot_warn(ctx, "%s: device %s: cannot open: %s", d->syspath, d->name,
-			 strerror(-err));
+		iot_warn(ctx, "device %s: cannot open %s: %s", d->name, d->syspath, strerror(-err));
+		d->unreadable = true;
+		if (!iot_parse_pci_addr(d->name, &d->domain, &d->busnr, &d->slot, &d->func))
+			d->bus = IOT_BUS_PCI;
 		return err == -ENOMEM ? err : 0;
 	}
 	d->bus = device_bus(&dir, d->name);
@@ -383,20 +385,26 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 		read_pci_identity(&dir, d);
 
 	err = iot_dir_link_base(&dir, "driver", buf, sizeof(buf));
-	if (!err)
+	if (!err) {
 		d->driver = strdup(buf);
-	else if (err != -ENOENT)
+	} else if (err != -ENOENT) {
 		iot_bad_value(&dir, "driver", err, NULL);
+		d->unreadable = true;
+	}
 
 	if (iot_dir_read_str(&dir, "driver_override", buf, sizeof(buf)) > 0 &&
 	    strcmp(buf, "(null)"))
 		d->driver_override = strdup(buf);
 
 	err = iot_dir_link_base(&dir, "iommu", buf, sizeof(buf));
-	if (!err)
+	if (!err) {
 		*unit_name = strdup(buf);
-	else if (err != -ENOENT)
+	} else if (err == -EINVAL && !iot_dir_open_sub(&dir, "iommu", &sub)) {
+		/* an AMD IOMMU's own PCI function holds its unit in an iommu/ directory */
+		iot_dir_close(&sub);
+	} else if (err != -ENOENT) {
 		iot_bad_value(&dir, "iommu", err, NULL);
+	}
 
 	if (!iot_dir_link_base(&dir, "physfn", buf, sizeof(buf)))
 		d->physfn = strdup(buf);

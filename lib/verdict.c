@@ -56,7 +56,7 @@ static void text_add(struct text *t, const char *fmt, ...)
 
 static int group_verdict(struct iot_group *g)
 {
-	size_t held = 0, named = 0, crit = 0, crit_named = 0;
+	size_t held = 0, named = 0, crit = 0, crit_named = 0, endpoints = 0, unknown = 0;
 	struct text t = { .len = 0 };
 
 	for (size_t i = 0; i < g->n_devices; i++) {
@@ -65,13 +65,23 @@ static int group_verdict(struct iot_group *g)
 		g->critical |= d->critical;
 		if (d->critical)
 			crit++;
-		if (!d->is_bridge && !driver_leaves_dma(d->driver))
+		endpoints += !d->is_bridge;
+		if (d->unreadable)
+			unknown++;
+		else if (!d->is_bridge && !driver_leaves_dma(d->driver))
 			held++;
 	}
-	g->viability = held ? IOT_NOT_VIABLE : IOT_VIABLE;
+	g->viability = held ? IOT_NOT_VIABLE : unknown ? IOT_VIABILITY_UNKNOWN : IOT_VIABLE;
 	if (!g->n_devices) {
 		g->viability = IOT_VIABILITY_UNKNOWN;
-		text_add(&t, "empty group");
+		text_add(&t, "unknown: no readable members");
+	} else if (unknown && !held) {
+		text_add(&t, "unknown: cannot read");
+		for (size_t i = 0, k = 0; i < g->n_devices; i++)
+			if (g->devices[i]->unreadable && k++ < VERDICT_NAMES)
+				text_add(&t, "%s %s", k > 1 ? "," : "", g->devices[i]->name);
+	} else if (!endpoints) {
+		text_add(&t, "viable: bridges only, nothing to assign");
 	} else if (!held) {
 		text_add(&t, "viable");
 	} else {
@@ -79,7 +89,7 @@ static int group_verdict(struct iot_group *g)
 		for (size_t i = 0; i < g->n_devices; i++) {
 			const struct iot_device *d = g->devices[i];
 
-			if (d->is_bridge || driver_leaves_dma(d->driver))
+			if (d->unreadable || d->is_bridge || driver_leaves_dma(d->driver))
 				continue;
 			if (named++ < VERDICT_NAMES)
 				text_add(&t, "%s %s uses %s", named > 1 ? "," : "", d->name,

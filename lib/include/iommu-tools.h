@@ -117,7 +117,8 @@ struct iot_device {
 	enum iot_bus bus;
 	struct iot_group *group; /* NULL: not in any IOMMU group */
 	struct iot_unit *unit;   /* NULL: no iommu link */
-	char *driver;            /* NULL: no driver bound */
+	char *driver;            /* NULL: no driver bound (unless unreadable) */
+	bool unreadable;         /* its directory or driver link could not be read */
 	char *driver_override;   /* NULL: none set */
 
 	/* PCI identity, -1 where unknown or not PCI */

@@ -111,6 +111,22 @@ static void test_critical_is_named(void **state)
 	clear(&f);
 }
 
+static void test_unreadable_member_is_unknown(void **state)
+{
+	static const char *const d[] = { "vfio-pci", "" };
+	struct fake f;
+
+	memset(&f, 0, sizeof(f));
+	make_group(&f, d, 2);
+	free(f.group.verdict);
+	/* a member whose driver cannot be read must not make the group look viable */
+	f.dev[1].unreadable = true;
+	assert_int_equal(iot_verdict_compute(&f.snap), 0);
+	assert_int_equal(f.group.viability, IOT_VIABILITY_UNKNOWN);
+	assert_string_equal(f.group.verdict, "unknown: cannot read 0000:00:00.1");
+	clear(&f);
+}
+
 static void test_empty_group_is_unknown(void **state)
 {
 	struct fake f;
@@ -128,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_host_driver_blocks),
 		cmocka_unit_test(test_many_blockers_are_counted),
 		cmocka_unit_test(test_critical_is_named),
+		cmocka_unit_test(test_unreadable_member_is_unknown),
 		cmocka_unit_test(test_empty_group_is_unknown),
 	};
 
