@@ -168,6 +168,8 @@ struct groups_ctl {
 	int vendor, device;   /* --vendor VVVV[:DDDD], -1 any */
 	int class_value, class_shift; /* --class: class_code >> shift == value */
 	const char *driver;
+
+	struct iot_columns cols; /* device columns of the tree, list and device views */
 };
 
 struct class_alias {
@@ -700,23 +702,71 @@ static void setup_columns(const struct groups_ctl *ctl, struct iot_columns *cols
 		iot_columns_parse(cols, ctl->columns);
 }
 
+static const int tree_defaults[] = { COL_NAME,   COL_TYPE, COL_CLASS,  COL_DESCRIPTION,
+				     COL_DRIVER, COL_VFIO, COL_VERDICT };
+static const int list_defaults[] = { COL_GROUP,  COL_ADDRESS, COL_CLASS, COL_DESCRIPTION,
+				     COL_DRIVER, COL_VFIO,    COL_VIABLE };
+static const int device_all[] = { COL_GROUP,     COL_ADDRESS,  COL_CLASS,    COL_CLASS_ID,
+				  COL_VENDOR,    COL_DEVICE,   COL_VENDOR_ID, COL_DEVICE_ID,
+				  COL_SUBSYSTEM, COL_REV,      COL_BUS,      COL_DRIVER,
+				  COL_OVERRIDE,  COL_UNIT,     COL_VFIO,     COL_GROUPNODE,
+				  COL_OWNER,     COL_VIABLE,   COL_VERDICT,  COL_CRITICAL,
+				  COL_IFACES,    COL_PHYSFN,   COL_RESV };
+
+/* The device columns a view shows, known before the scan so it reads only those. */
+static void device_columns(struct groups_ctl *ctl)
+{
+	struct iot_columns *cols = &ctl->cols;
+
+	if (ctl->view == VIEW_TREE)
+		setup_columns(ctl, cols, dev_infos, IOT_ARRAY_SIZE(dev_infos), tree_defaults,
+			      IOT_ARRAY_SIZE(tree_defaults));
+	else if (ctl->view == VIEW_LIST)
+		setup_columns(ctl, cols, dev_infos, IOT_ARRAY_SIZE(dev_infos), list_defaults,
+			      IOT_ARRAY_SIZE(list_defaults));
+	else if (ctl->view == VIEW_DEVICE)
+		setup_columns(ctl, cols, dev_infos, IOT_ARRAY_SIZE(dev_infos), device_all,
+			      IOT_ARRAY_SIZE(device_all));
+	/* a tree needs a column to draw in */
+	if (ctl->view == VIEW_TREE && !iot_columns_has(cols, COL_NAME)) {
+		memmove(cols->ids + 1, cols->ids, cols->n * sizeof(int));
+		cols->ids[0] = COL_NAME;
+		cols->n++;
+	}
+}
+
+static unsigned scan_flags(const struct groups_ctl *ctl)
+{
+	const struct iot_columns *c = &ctl->cols;
+	unsigned flags = 0;
+
+	if (ctl->view == VIEW_DEVICE)
+		return IOT_SCAN_ALL_PCI | IOT_SCAN_DETAILS | IOT_SCAN_OWNERS | IOT_SCAN_CRITICAL;
+	if (ctl->view == VIEW_LIST || ctl->view == VIEW_CHECK)
+		flags |= IOT_SCAN_ALL_PCI;
+	if (ctl->view == VIEW_UNITS)
+		flags |= IOT_SCAN_UNITS_ONLY;
+	if (ctl->view != VIEW_TREE && ctl->view != VIEW_LIST)
+		return flags;
+	if (iot_columns_has(c, COL_SUBSYSTEM) || iot_columns_has(c, COL_REV) ||
+	    iot_columns_has(c, COL_OVERRIDE) || iot_columns_has(c, COL_PHYSFN) ||
+	    iot_columns_has(c, COL_UNIT) || iot_columns_has(c, COL_RESV))
+		flags |= IOT_SCAN_DETAILS;
+	if (iot_columns_has(c, COL_OWNER))
+		flags |= IOT_SCAN_OWNERS;
+	if (iot_columns_has(c, COL_VERDICT) || iot_columns_has(c, COL_CRITICAL) ||
+	    iot_columns_has(c, COL_IFACES))
+		flags |= IOT_SCAN_CRITICAL;
+	return flags;
+}
+
 static int view_tree(struct groups_ctl *ctl)
 {
-	static const int defaults[] = { COL_NAME, COL_TYPE, COL_CLASS, COL_DESCRIPTION,
-					COL_DRIVER, COL_VFIO, COL_VERDICT };
-	struct iot_columns cols;
+	const struct iot_columns *cols = &ctl->cols;
 	struct libscols_table *tb;
 	bool colors = iot_output_colors(&ctl->out);
 
-	setup_columns(ctl, &cols, dev_infos, IOT_ARRAY_SIZE(dev_infos), defaults,
-		      IOT_ARRAY_SIZE(defaults));
-	/* a tree needs a column to draw in */
-	if (!iot_columns_has(&cols, COL_NAME)) {
-		memmove(cols.ids + 1, cols.ids, cols.n * sizeof(int));
-		cols.ids[0] = COL_NAME;
-		cols.n++;
-	}
-	tb = iot_table_new(&ctl->out, "iommugroups", &cols);
+	tb = iot_table_new(&ctl->out, "iommugroups", cols);
 	for (size_t i = 0; i < ctl->snap->n_groups; i++) {
 		const struct iot_group *g = &ctl->snap->groups[i];
 		struct libscols_line *gl;
@@ -724,13 +774,13 @@ static int view_tree(struct groups_ctl *ctl)
 		if (!group_matches(ctl, g))
 			continue;
 		gl = new_line(tb, NULL);
-		for (size_t c = 0; c < cols.n; c++) {
-			fill_group_cell(ctl, gl, c, cols.ids[c], g);
-			if (colors && cols.ids[c] == COL_VERDICT && verdict_color(g))
+		for (size_t c = 0; c < cols->n; c++) {
+			fill_group_cell(ctl, gl, c, cols->ids[c], g);
+			if (colors && cols->ids[c] == COL_VERDICT && verdict_color(g))
 				scols_cell_set_color(scols_line_get_cell(gl, c), verdict_color(g));
 		}
 		for (size_t j = 0; j < g->n_devices; j++)
-			add_device_line(ctl, &cols, tb, gl, g->devices[j]);
+			add_device_line(ctl, cols, tb, gl, g->devices[j]);
 	}
 	iot_table_print(tb);
 	return IOT_EXIT_OK;
@@ -738,19 +788,13 @@ static int view_tree(struct groups_ctl *ctl)
 
 static int view_list(struct groups_ctl *ctl)
 {
-	static const int defaults[] = { COL_GROUP, COL_ADDRESS, COL_CLASS, COL_DESCRIPTION,
-					COL_DRIVER, COL_VFIO, COL_VIABLE };
-	struct iot_columns cols;
-	struct libscols_table *tb;
+	struct libscols_table *tb = iot_table_new(&ctl->out, "devices", &ctl->cols);
 
-	setup_columns(ctl, &cols, dev_infos, IOT_ARRAY_SIZE(dev_infos), defaults,
-		      IOT_ARRAY_SIZE(defaults));
-	tb = iot_table_new(&ctl->out, "devices", &cols);
 	for (size_t i = 0; i < ctl->snap->n_devices; i++) {
 		const struct iot_device *d = &ctl->snap->devices[i];
 
 		if (device_matches(ctl, d))
-			add_device_line(ctl, &cols, tb, NULL, d);
+			add_device_line(ctl, &ctl->cols, tb, NULL, d);
 	}
 	iot_table_print(tb);
 	return IOT_EXIT_OK;
@@ -787,10 +831,10 @@ static void append_features(enum iot_reg reg, uint64_t value, bool keys, bool sk
 static void unit_features(const struct iot_unit *u, bool keys, char *buf, size_t len)
 {
 	buf[0] = '\0';
-	if (u->has_vtd) {
+	if (u->cap_known)
 		append_features(IOT_REG_VTD_CAP, u->cap, keys, false, buf, len);
+	if (u->ecap_known)
 		append_features(IOT_REG_VTD_ECAP, u->ecap, keys, false, buf, len);
-	}
 	if (u->has_amd) {
 		/* people know AMD features by the names the kernel prints at boot */
 		if (!keys && iot_amd_efr_kernel_names(u->efr, buf, len) < 0)
@@ -825,14 +869,18 @@ static void fill_unit_cell(const struct groups_ctl *ctl, struct libscols_line *l
 			iot_cell_printf(ln, col, "%llx", (unsigned long long)u->address);
 		break;
 	case UCOL_CAP:
-		if (u->has_vtd)
+		if (u->cap_known)
 			iot_cell_printf(ln, col, "%llx", (unsigned long long)u->cap);
+		else if (u->has_vtd)
+			set_unknown(ctl, ln, col);
 		else if (u->kind == IOT_UNIT_AMD_VI && u->amd_cap)
 			iot_cell_printf(ln, col, "%x", u->amd_cap);
 		break;
 	case UCOL_ECAP:
-		if (u->has_vtd)
+		if (u->ecap_known)
 			iot_cell_printf(ln, col, "%llx", (unsigned long long)u->ecap);
+		else if (u->has_vtd)
+			set_unknown(ctl, ln, col);
 		break;
 	case UCOL_EFR:
 		if (u->has_amd)
@@ -843,7 +891,7 @@ static void fill_unit_cell(const struct groups_ctl *ctl, struct libscols_line *l
 			iot_cell_printf(ln, col, "%llx", (unsigned long long)u->efr2);
 		break;
 	case UCOL_ADDRWIDTH:
-		if (u->has_vtd) {
+		if (u->cap_known) {
 			struct iot_field f;
 			const struct iot_field_desc *fd = iot_reg_find(IOT_REG_VTD_CAP, "mgaw");
 
@@ -937,10 +985,10 @@ static int view_units_verbose(struct groups_ctl *ctl)
 				iot_cell_printf(ul, c, "%s, %zu device%s", iot_unit_kind_name(u->kind),
 						u->n_devices, u->n_devices == 1 ? "" : "s");
 		}
-		if (u->has_vtd) {
+		if (u->cap_known)
 			add_register(tb, ul, IOT_REG_VTD_CAP, u->cap, &cols);
+		if (u->ecap_known)
 			add_register(tb, ul, IOT_REG_VTD_ECAP, u->ecap, &cols);
-		}
 		if (u->kind == IOT_UNIT_AMD_VI && u->amd_cap)
 			add_register(tb, ul, IOT_REG_AMD_CAP, u->amd_cap, &cols);
 		if (u->has_amd) {
@@ -1008,22 +1056,12 @@ static int view_device(struct groups_ctl *ctl)
 
 	if (ctl->out.json || ctl->out.raw || ctl->out.pairs) {
 		/* machine output: the device and its group mates as --list rows */
-		struct iot_columns cols;
-		struct libscols_table *tb;
-		static const int all[] = { COL_GROUP,   COL_ADDRESS,   COL_CLASS,    COL_CLASS_ID,
-					   COL_VENDOR,  COL_DEVICE,    COL_VENDOR_ID, COL_DEVICE_ID,
-					   COL_SUBSYSTEM, COL_REV,     COL_BUS,      COL_DRIVER,
-					   COL_OVERRIDE, COL_UNIT,     COL_VFIO,     COL_GROUPNODE,
-					   COL_OWNER,   COL_VIABLE,    COL_VERDICT,  COL_CRITICAL,
-					   COL_IFACES,  COL_PHYSFN,    COL_RESV };
+		struct libscols_table *tb = iot_table_new(&ctl->out, "devices", &ctl->cols);
 
-		setup_columns(ctl, &cols, dev_infos, IOT_ARRAY_SIZE(dev_infos), all,
-			      IOT_ARRAY_SIZE(all));
-		tb = iot_table_new(&ctl->out, "devices", &cols);
-		add_device_line(ctl, &cols, tb, NULL, d);
+		add_device_line(ctl, &ctl->cols, tb, NULL, d);
 		for (size_t i = 0; g && i < g->n_devices; i++)
 			if (g->devices[i] != d)
-				add_device_line(ctl, &cols, tb, NULL, g->devices[i]);
+				add_device_line(ctl, &ctl->cols, tb, NULL, g->devices[i]);
 		iot_table_print(tb);
 		return IOT_EXIT_OK;
 	}
@@ -1358,7 +1396,7 @@ static bool machine_output(const struct groups_ctl *ctl)
 int main(int argc, const char **argv)
 {
 	struct groups_ctl ctl = { .vendor = -1, .device = -1 };
-	unsigned flags = IOT_SCAN_OWNERS | IOT_SCAN_CRITICAL;
+	unsigned flags;
 	int err, rc;
 
 	iot_cmd_init(argv[0]);
@@ -1377,9 +1415,9 @@ int main(int argc, const char **argv)
 					ctl.out.raw);
 	}
 
+	device_columns(&ctl);
+	flags = scan_flags(&ctl);
 	ctl.ctx = iot_cmd_open(ctl.sysroot, ctl.pci_ids, ctl.numeric, ctl.verbose);
-	if (ctl.view == VIEW_LIST || ctl.view == VIEW_CHECK || ctl.view == VIEW_DEVICE)
-		flags |= IOT_SCAN_ALL_PCI;
 	err = iot_snapshot_new(ctl.ctx, flags, &ctl.snap);
 	if (err)
 		iot_die("cannot read %s: %s", iot_ctx_get_sysroot(ctl.ctx), strerror(-err));

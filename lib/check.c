@@ -257,7 +257,7 @@ static void check_irq_remap(struct iot_ctx *ctx, const struct iot_snapshot *snap
 		bool hw_ir = false;
 
 		for (size_t i = 0; i < snap->n_units; i++)
-			hw_ir |= snap->units[i].has_vtd && (snap->units[i].ecap & (1u << 3));
+			hw_ir |= snap->units[i].ecap_known && (snap->units[i].ecap & (1u << 3));
 		add(c, "interrupt-remapping", title, IOT_CHECK_FAIL,
 		    "off: MSIs are delivered unremapped%s",
 		    unsafe[0] == 'Y' ? " (vfio allow_unsafe_interrupts=Y)" : "");

@@ -234,10 +234,15 @@ static int walk_class(struct iot_ctx *ctx, const struct path_index *ix, const ch
 static int note_child(struct iot_ctx *ctx, struct iot_device *d, const char *name,
 		      const char *path, void *data)
 {
+	const char *prefix = data;
+	char word[96];
+
 	/* card0-DP-1 and the like are connectors of card0, not children of their own */
 	if (strchr(name, '-'))
 		return 0;
-	return add_word(&d->interfaces, name);
+	/* DRM and sound both number their cards from 0: say which */
+	snprintf(word, sizeof(word), "%s%s", prefix ? prefix : "", name);
+	return add_word(&d->interfaces, word);
 }
 
 /* ---- mounted filesystems ----------------------------------------------------- */
@@ -504,9 +509,9 @@ int iot_host_scan_critical(struct iot_ctx *ctx, struct iot_snapshot *snap)
 	if (!err)
 		err = walk_class(ctx, &ix, "sys/block", NULL, note_child, NULL);
 	if (!err)
-		err = walk_class(ctx, &ix, "sys/class/drm", "card", note_child, NULL);
+		err = walk_class(ctx, &ix, "sys/class/drm", "card", note_child, (void *)"drm:");
 	if (!err)
-		err = walk_class(ctx, &ix, "sys/class/sound", "card", note_child, NULL);
+		err = walk_class(ctx, &ix, "sys/class/sound", "card", note_child, (void *)"sound:");
 	if (!err)
 		err = scan_mounts(ctx, &ix);
 	if (!err)

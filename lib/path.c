@@ -89,39 +89,47 @@ FILE *iot_root_fopen(struct iot_ctx *ctx, const char *relpath)
 	return f;
 }
 
+/* Append the components of @p to @out (length *len), resolving "." and "..". */
+static void push_components(char *out, size_t *len, const char *p)
+{
+	while (*p) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (!n)
+			break;
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			/* never above the root */
+			while (*len && out[*len - 1] != '/')
+				(*len)--;
+			if (*len)
+				(*len)--;
+		} else if (!(n == 1 && p[0] == '.')) {
+			if (*len)
+				out[(*len)++] = '/';
+			memcpy(out + *len, p, n);
+			*len += n;
+		}
+		p += n;
+	}
+	out[*len] = '\0';
+}
+
 /* Join @base and @rel lexically, resolving "." and "..", never above the root. */
 static char *join_canonical(const char *base, const char *rel)
 {
-	size_t cap = strlen(base) + strlen(rel) + 2;
-	char *out = malloc(cap), *tmp, *save = NULL, *tok;
+	char *out = malloc(strlen(base) + strlen(rel) + 2);
 	size_t len = 0;
 
 	if (!out)
 		return NULL;
-	tmp = malloc(cap);
-	if (!tmp) {
-		free(out);
-		return NULL;
-	}
-	/* an absolute link points at the root of the tree, as in a chroot */
-	if (rel[0] == '/')
-		snprintf(tmp, cap, "%s", rel);
-	else
-		snprintf(tmp, cap, "%s/%s", base, rel);
 	out[0] = '\0';
-	for (tok = strtok_r(tmp, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(tok, "."))
-			continue;
-		if (!strcmp(tok, "..")) {
-			char *slash = strrchr(out, '/');
-
-			len = slash ? (size_t)(slash - out) : 0;
-			out[len] = '\0';
-			continue;
-		}
-		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "/" : "", tok);
-	}
-	free(tmp);
+	/* an absolute link points at the root of the tree, as in a chroot */
+	if (rel[0] != '/')
+		push_components(out, &len, base);
+	push_components(out, &len, rel);
 	return out;
 }
 
@@ -151,13 +159,23 @@ int iot_dir_open(struct iot_ctx *ctx, const char *relpath, struct iot_dir *out)
 int iot_dir_open_sub(const struct iot_dir *parent, const char *name, struct iot_dir *out)
 {
 	char *canon;
+	int fd;
 
 	if (!*name || strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, "."))
 		return -EINVAL;
+	/* one plain component, no link followed: it cannot leave the parent */
+	fd = openat(parent->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ELOOP ? -ENOTDIR : -errno;
 	canon = join_canonical(parent->path, name);
-	if (!canon)
+	if (!canon) {
+		close(fd);
 		return -ENOMEM;
-	return dir_open_path(parent->ctx, canon, out);
+	}
+	out->fd = fd;
+	out->path = canon;
+	out->ctx = parent->ctx;
+	return 0;
 }
 
 int iot_dir_link_target(const struct iot_dir *dir, const char *name, char **out)
@@ -225,6 +243,10 @@ ssize_t iot_dir_read_bytes(const struct iot_dir *dir, const char *name, void *bu
 	fd = openat(dir->fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	/*
+	 * A sysfs attribute comes whole in the first read, and so does a small
+	 * regular file: read again only when the buffer filled up.
+	 */
 	while (got < len) {
 		ssize_t n = read(fd, (char *)buf + got, len - got);
 
@@ -236,9 +258,9 @@ ssize_t iot_dir_read_bytes(const struct iot_dir *dir, const char *name, void *bu
 			close(fd);
 			return err;
 		}
-		if (n == 0)
-			break;
 		got += (size_t)n;
+		if (n == 0 || got < len)
+			break;
 	}
 	close(fd);
 	return (ssize_t)got;

@@ -119,8 +119,8 @@ static int read_regions(struct iot_dir *gdir, struct iot_group *g)
 	return 0;
 }
 
-static int read_group(struct iot_ctx *ctx, struct iot_dir *groups_dir, const char *name,
-		      struct iot_group *g, struct found_list *found)
+static int read_group(struct iot_dir *groups_dir, const char *name, struct iot_group *g,
+		      struct found_list *found, bool details)
 {
 	struct iot_dir gdir = IOT_DIR_INIT, ddir = IOT_DIR_INIT;
 	char buf[64], **members = NULL;
@@ -141,12 +141,14 @@ static int read_group(struct iot_ctx *ctx, struct iot_dir *groups_dir, const cha
 	} else if (n != -ENOENT) { /* absent before 5.2: nothing to say */
 		iot_bad_value(&gdir, "type", (int)n, NULL);
 	}
-	err = iot_dir_read_strdup(&gdir, "name", &g->name);
-	if (err == -ENOMEM)
-		goto out;
-	err = read_regions(&gdir, g);
-	if (err)
-		goto out;
+	if (details) {
+		err = iot_dir_read_strdup(&gdir, "name", &g->name);
+		if (err == -ENOMEM)
+			goto out;
+		err = read_regions(&gdir, g);
+		if (err)
+			goto out;
+	}
 
 	err = iot_dir_open_sub(&gdir, "devices", &ddir);
 	if (err) {
@@ -184,7 +186,8 @@ out:
 	return err == -ENOMEM ? err : 0;
 }
 
-static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct found_list *found)
+static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct found_list *found,
+		       bool details)
 {
 	struct iot_dir dir = IOT_DIR_INIT;
 	char **names = NULL;
@@ -217,7 +220,7 @@ static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct fo
 			continue;
 		}
 		g->number = num;
-		err = read_group(ctx, &dir, names[i], g, found);
+		err = read_group(&dir, names[i], g, found, details);
 		if (err)
 			goto out;
 		snap->n_groups++;
@@ -289,7 +292,7 @@ static int read_hex_id(struct iot_dir *dir, const char *name, int *out)
 	return 0;
 }
 
-static void read_pci_identity(struct iot_dir *dir, struct iot_device *d)
+static void read_pci_identity(struct iot_dir *dir, struct iot_device *d, bool details)
 {
 	int cls = -1;
 
@@ -297,9 +300,12 @@ static void read_pci_identity(struct iot_dir *dir, struct iot_device *d)
 		d->domain = d->busnr = d->slot = d->func = -1;
 	read_hex_id(dir, "vendor", &d->vendor);
 	read_hex_id(dir, "device", &d->device);
-	read_hex_id(dir, "subsystem_vendor", &d->subvendor);
-	read_hex_id(dir, "subsystem_device", &d->subdevice);
-	read_hex_id(dir, "revision", &d->revision);
+	/* like libpci's fill-on-demand: a large listing reads only what it shows */
+	if (details) {
+		read_hex_id(dir, "subsystem_vendor", &d->subvendor);
+		read_hex_id(dir, "subsystem_device", &d->subdevice);
+		read_hex_id(dir, "revision", &d->revision);
+	}
 	read_hex_id(dir, "class", &cls);
 	if (cls < 0 && iot_dir_has(dir, "vendor"))
 		iot_bad_value(dir, "class", -ENOENT, NULL);
@@ -344,6 +350,9 @@ static enum iot_bus device_bus(struct iot_dir *dir, const char *name)
 	char sub[32];
 	int a, b, c, e;
 
+	/* a PCI address names only PCI functions: skip the link for most devices */
+	if (!iot_parse_pci_addr(name, &a, &b, &c, &e))
+		return IOT_BUS_PCI;
 	if (!iot_dir_link_base(dir, "subsystem", sub, sizeof(sub))) {
 		if (!strcmp(sub, "pci"))
 			return IOT_BUS_PCI;
@@ -351,12 +360,11 @@ static enum iot_bus device_bus(struct iot_dir *dir, const char *name)
 			return IOT_BUS_PLATFORM;
 		return IOT_BUS_OTHER;
 	}
-	/* captures without the subsystem link: judge by the name's shape */
-	return iot_parse_pci_addr(name, &a, &b, &c, &e) ? IOT_BUS_OTHER : IOT_BUS_PCI;
+	return IOT_BUS_OTHER;
 }
 
 static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *d,
-		       char **unit_name)
+		       char **unit_name, bool details, int *group)
 {
 	struct iot_dir dir = IOT_DIR_INIT, sub = IOT_DIR_INIT;
 	char buf[256];
@@ -382,7 +390,7 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 	}
 	d->bus = device_bus(&dir, d->name);
 	if (d->bus == IOT_BUS_PCI)
-		read_pci_identity(&dir, d);
+		read_pci_identity(&dir, d, details);
 
 	err = iot_dir_link_base(&dir, "driver", buf, sizeof(buf));
 	if (!err) {
@@ -392,11 +400,11 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 		d->unreadable = true;
 	}
 
-	if (iot_dir_read_str(&dir, "driver_override", buf, sizeof(buf)) > 0 &&
+	if (details && iot_dir_read_str(&dir, "driver_override", buf, sizeof(buf)) > 0 &&
 	    strcmp(buf, "(null)"))
 		d->driver_override = strdup(buf);
 
-	err = iot_dir_link_base(&dir, "iommu", buf, sizeof(buf));
+	err = details ? iot_dir_link_base(&dir, "iommu", buf, sizeof(buf)) : -ENOENT;
 	if (!err) {
 		*unit_name = strdup(buf);
 	} else if (err == -EINVAL && !iot_dir_open_sub(&dir, "iommu", &sub)) {
@@ -406,12 +414,22 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 		iot_bad_value(&dir, "iommu", err, NULL);
 	}
 
-	if (!iot_dir_link_base(&dir, "physfn", buf, sizeof(buf)))
-		d->physfn = strdup(buf);
-	if (iot_dir_read_int(&dir, "sriov_numvfs", 10, &d->sriov_numvfs) < 0)
-		d->sriov_numvfs = -1;
-
-	read_vfio_cdev(&dir, d);
+	if (details) {
+		if (!iot_dir_link_base(&dir, "physfn", buf, sizeof(buf)))
+			d->physfn = strdup(buf);
+		if (iot_dir_read_int(&dir, "sriov_numvfs", 10, &d->sriov_numvfs) < 0)
+			d->sriov_numvfs = -1;
+	}
+	/*
+	 * Not listed in any group's devices/ (the group's directory may be
+	 * unreadable): the device's own link still names its group.
+	 */
+	if (*group < 0 && !iot_dir_link_base(&dir, "iommu_group", buf, sizeof(buf)) &&
+	    iot_parse_int(buf, 10, group))
+		*group = -1;
+	/* only VFIO drivers (vfio-pci and its variants) create the device cdev */
+	if (d->driver && strstr(d->driver, "vfio"))
+		read_vfio_cdev(&dir, d);
 	iot_dir_close(&dir);
 	return 0;
 }
@@ -490,15 +508,13 @@ static void read_vtd(struct iot_dir *udir, struct iot_unit *u)
 	}
 	/* cap and ecap are what the whole decode rests on: say when they are bad */
 	err = iot_dir_read_u64(&dir, "cap", 16, &u->cap);
-	if (err) {
-		u->has_vtd = false;
+	if (err)
 		iot_bad_value(&dir, "cap", err, NULL);
-	}
+	u->cap_known = !err;
 	err = iot_dir_read_u64(&dir, "ecap", 16, &u->ecap);
-	if (err) {
-		u->has_vtd = false;
+	if (err)
 		iot_bad_value(&dir, "ecap", err, NULL);
-	}
+	u->ecap_known = !err;
 	if (!iot_dir_read_u64(&dir, "address", 16, &v))
 		u->address = v;
 	if (!iot_dir_read_u64(&dir, "domains_supported", 10, &v))
@@ -713,15 +729,29 @@ static int link_members(struct iot_snapshot *snap, const int *dev_group)
 	return 0;
 }
 
+/* VFIO group nodes: one listing of dev/vfio rather than a lookup per group. */
 static void find_group_nodes(struct iot_ctx *ctx, struct iot_snapshot *snap)
 {
-	for (size_t i = 0; i < snap->n_groups; i++) {
-		char rel[48];
+	struct iot_dir dir = IOT_DIR_INIT;
+	char **names = NULL;
+	ssize_t n;
 
-		snprintf(rel, sizeof(rel), "dev/vfio/%d", snap->groups[i].number);
-		if (!iot_root_stat(ctx, rel, NULL))
-			snap->groups[i].vfio_node = iot_strdup_printf("/%s", rel);
+	if (iot_dir_open(ctx, "dev/vfio", &dir))
+		return;
+	n = iot_dir_list(&dir, &names);
+	for (ssize_t i = 0; i < n; i++) {
+		struct iot_group *g;
+		int num;
+
+		if (iot_parse_int(names[i], 10, &num) || num < 0)
+			continue;
+		g = iot_snapshot_find_group(snap, num);
+		if (g && !g->vfio_node)
+			g->vfio_node = iot_strdup_printf("/dev/vfio/%d", num);
 	}
+	if (n > 0)
+		iot_strv_free(names, (size_t)n);
+	iot_dir_close(&dir);
 }
 
 /* A device as read, with what it must be linked to once all are sorted. */
@@ -737,7 +767,7 @@ static int pending_cmp(const void *a, const void *b)
 }
 
 static int read_devices(struct iot_ctx *ctx, struct iot_snapshot *snap, struct found_list *found,
-			int **dev_group)
+			int **dev_group, bool details)
 {
 	struct pending *p;
 	int err = 0;
@@ -752,7 +782,7 @@ static int read_devices(struct iot_ctx *ctx, struct iot_snapshot *snap, struct f
 	}
 	for (size_t i = 0; i < found->n && !err; i++) {
 		p[i].group = found->v[i].group;
-		err = read_device(ctx, &found->v[i], &p[i].dev, &p[i].unit);
+		err = read_device(ctx, &found->v[i], &p[i].dev, &p[i].unit, details, &p[i].group);
 	}
 	qsort(p, found->n, sizeof(*p), pending_cmp);
 	for (size_t i = 0; i < found->n; i++) {
@@ -778,20 +808,21 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 	struct found_list found = { 0 };
 	struct iot_snapshot *snap;
 	int *dev_group = NULL;
-	int err;
+	int err = 0;
 
 	snap = calloc(1, sizeof(*snap));
 	if (!snap)
 		return -ENOMEM;
 	ctx->warnings = 0;
 
-	err = read_groups(ctx, snap, &found);
-	if (!err && (flags & IOT_SCAN_ALL_PCI))
+	if (!(flags & IOT_SCAN_UNITS_ONLY))
+		err = read_groups(ctx, snap, &found, flags & IOT_SCAN_DETAILS);
+	if (!err && (flags & IOT_SCAN_ALL_PCI) && !(flags & IOT_SCAN_UNITS_ONLY))
 		err = read_pci_bus(ctx, &found);
 	if (!err)
 		err = read_units(ctx, snap);
 	if (!err)
-		err = read_devices(ctx, snap, &found, &dev_group);
+		err = read_devices(ctx, snap, &found, &dev_group, flags & IOT_SCAN_DETAILS);
 	if (!err)
 		err = link_members(snap, dev_group);
 	if (err)

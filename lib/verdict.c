@@ -29,7 +29,8 @@ const char *iot_viability_name(enum iot_viability v)
 
 static bool driver_leaves_dma(const char *driver)
 {
-	return !driver || !strncmp(driver, "vfio", 4) || !strcmp(driver, "pci-stub");
+	/* vfio-pci and its variant drivers (mlx5_vfio_pci, ...) leave DMA to the owner */
+	return !driver || strstr(driver, "vfio") || !strcmp(driver, "pci-stub");
 }
 
 struct text {

@@ -162,8 +162,8 @@ struct iot_unit {
 	enum iot_unit_kind kind;
 	size_t n_devices;
 
-	/* Intel VT-d: valid when has_vtd */
-	bool has_vtd;
+	/* Intel VT-d: valid when has_vtd; cap and ecap only when known */
+	bool has_vtd, cap_known, ecap_known;
 	int ver_major, ver_minor;
 	uint64_t address, cap, ecap;
 	long domains_supported, domains_used; /* -1 unknown */
@@ -187,6 +187,10 @@ enum {
 	IOT_SCAN_OWNERS = 1 << 0,   /* /proc/<pid>/fd holders of VFIO and iommufd nodes */
 	IOT_SCAN_CRITICAL = 1 << 1, /* mounts, network, console */
 	IOT_SCAN_ALL_PCI = 1 << 2,  /* also PCI devices outside any group */
+	/* subsystem IDs, revision, driver_override, SR-IOV, the serving unit,
+	 * group names and reserved regions */
+	IOT_SCAN_DETAILS = 1 << 3,
+	IOT_SCAN_UNITS_ONLY = 1 << 4, /* the IOMMU units alone: no groups, no devices */
 };
 
 struct iot_snapshot {
