@@ -1,0 +1,224 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# check-options.sh - keeps every command's --help, man page and bash/zsh completions in step.
+#
+# For each built command $IOT_BIN/iommu-*:
+#  - every long option in --help appears in man/<cmd>.8, completions/bash/<cmd> and
+#    completions/zsh/_<cmd>, and no option appears there (man page: OPTIONS, VIEWS and
+#    FILTERS sections) that --help lacks;
+#  - --help and --version exit 0; an unknown option exits 2 with one line and the
+#    "Try '<cmd> --help'" hint on stderr and nothing on stdout;
+#  - every column that -H lists (also with --units, --units -v and --check when the
+#    command has them) is described under OUTPUT COLUMNS in the man page.
+# Run by CTest with IOT_BIN=<build>/cmd and IOT_SRC=<source>; prints each failure and
+# a last line "N passed, M failed"; exits 1 when anything failed.
+
+set -u
+
+IOT_SRC=${IOT_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+IOT_BIN=${IOT_BIN:-$IOT_SRC/build/cmd}
+export LC_ALL=C NO_COLOR=1
+unset IOMMU_TOOLS_SYSROOT IOMMU_TOOLS_DEMO
+
+passed=0
+failed=0
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+ok()
+{
+	passed=$((passed + 1))
+}
+
+fail()
+{
+	failed=$((failed + 1))
+	printf 'FAIL: %s\n' "$*"
+}
+
+# Long options a command's --help defines: the option at the start of each help line
+# (" -o, --output <list>", "     --color[=<when>]"), not those mentioned in descriptions.
+help_options()
+{
+	sed -nE 's/^[[:space:]]+(-[[:alnum:]], )?--([[:alnum:]][[:alnum:]-]*).*/\2/p' "$1" | sort -u
+}
+
+# The text of the man page sections named in $2 (a regex over .SH titles).
+man_sections()
+{
+	awk -v want="$2" '
+		/^\.SH[[:space:]]/ {
+			title = $0
+			sub(/^\.SH[[:space:]]+/, "", title)
+			gsub(/"/, "", title)
+			keep = title ~ ("^(" want ")$")
+			next
+		}
+		keep' "$1"
+}
+
+# Long options written in roff (\-\-name, name hyphens as \- or -), without escapes.
+man_options()
+{
+	grep -oE '\\-\\-[[:alnum:]]+((\\-|-)[[:alnum:]]+)*' | sed 's/\\//g; s/^--//' | sort -u
+}
+
+# Long options written plainly in a shell file (--name).
+shell_options()
+{
+	grep -oE -- '--[[:alnum:]]+(-[[:alnum:]]+)*' "$1" | sed 's/^--//' | sort -u
+}
+
+# Does the man page name option $2, as \-\-name or \fB\-\-name, ending there?
+man_has_option()
+{
+	local re=${2//-/(\\\\-|-)}
+
+	grep -qE "\\\\-\\\\-${re}([^[:alnum:]\\\\-]|\\\\[^-]|$)" "$1"
+}
+
+# Does the shell file name option $2 as --name, ending there?
+shell_has_option()
+{
+	grep -qE -- "(^|[^[:alnum:]-])--$2([^[:alnum:]-]|$)" "$1"
+}
+
+# Column names a command lists with -H and the arguments in $2...
+list_columns()
+{
+	local bin=$1
+
+	shift
+	"$bin" -H -r -n "$@" 2>/dev/null |
+		awk '$2 != "TYPE" { print $1 }' | while read -r name; do
+		printf '%b\n' "$name" # raw output hex-escapes unsafe characters
+	done
+}
+
+check_command()
+{
+	local bin=$1 cmd
+	local man bash zsh help opt col out rc views
+	local -a sets
+
+	cmd=${bin##*/}
+	man=$IOT_SRC/man/$cmd.8
+	bash=$IOT_SRC/completions/bash/$cmd
+	zsh=$IOT_SRC/completions/zsh/_$cmd
+	help=$tmp/$cmd.help
+
+	# --help, --version, unknown option
+	if "$bin" --help >"$help" 2>"$tmp/err" && [[ -s $help && ! -s $tmp/err ]]; then
+		ok
+	else
+		fail "$cmd --help: does not exit 0 with help on stdout only"
+		return
+	fi
+	out=$("$bin" --version 2>&1)
+	rc=$?
+	if ((rc == 0)) && [[ $out ]]; then
+		ok
+	else
+		fail "$cmd --version: exit $rc, output '$out'"
+	fi
+	"$bin" --no-such-option-xyz >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if ((rc == 2)) && [[ ! -s $tmp/out ]] && (($(wc -l <"$tmp/err") == 2)) &&
+		[[ $(sed -n 1p "$tmp/err") == "$cmd: "* ]] &&
+		[[ $(sed -n 2p "$tmp/err") == "Try '$cmd --help' for more information." ]]; then
+		ok
+	else
+		fail "$cmd --no-such-option-xyz: want exit 2, empty stdout, and on stderr one line" \
+			"and the Try hint; got exit $rc, stderr:"
+		sed 's/^/    /' "$tmp/err"
+	fi
+
+	help_options "$help" >"$tmp/help-opts"
+	if [[ ! -s $tmp/help-opts ]]; then
+		fail "$cmd --help: no long options found"
+		return
+	fi
+
+	# --help against the man page and the completions
+	for f in "$man" "$bash" "$zsh"; do
+		if [[ ! -f $f ]]; then
+			fail "$cmd: ${f#"$IOT_SRC"/} is missing"
+			continue
+		fi
+		while read -r opt; do
+			if [[ $f == "$man" ]] && man_has_option "$f" "$opt"; then
+				ok
+			elif [[ $f != "$man" ]] && shell_has_option "$f" "$opt"; then
+				ok
+			else
+				fail "$cmd: --$opt is in --help but not in ${f#"$IOT_SRC"/}"
+			fi
+		done <"$tmp/help-opts"
+	done
+
+	# and back: options documented or completed that --help lacks
+	if [[ -f $man ]]; then
+		man_sections "$man" 'OPTIONS|VIEWS|FILTERS' | man_options >"$tmp/man-opts"
+		while read -r opt; do
+			if grep -qxF -- "$opt" "$tmp/help-opts"; then
+				ok
+			else
+				fail "$cmd: --$opt is in ${man#"$IOT_SRC"/} but not in --help"
+			fi
+		done <"$tmp/man-opts"
+	fi
+	for f in "$bash" "$zsh"; do
+		[[ -f $f ]] || continue
+		shell_options "$f" | while read -r opt; do
+			grep -qxF -- "$opt" "$tmp/help-opts" ||
+				echo "$cmd: --$opt is in ${f#"$IOT_SRC"/} but not in --help"
+		done >"$tmp/extra"
+		if [[ -s $tmp/extra ]]; then
+			while read -r line; do
+				fail "$line"
+			done <"$tmp/extra"
+		else
+			ok
+		fi
+	done
+
+	# every column of every view is described in the man page
+	grep -qxF list-columns "$tmp/help-opts" || return
+	sets=("")
+	grep -qxF units "$tmp/help-opts" && sets+=("--units")
+	grep -qxF units "$tmp/help-opts" && grep -qxF verbose "$tmp/help-opts" &&
+		sets+=("--units -v")
+	grep -qxF check "$tmp/help-opts" && sets+=("--check")
+	[[ -f $man ]] || return
+	man_sections "$man" 'OUTPUT COLUMNS' >"$tmp/man-cols"
+	for views in "${sets[@]}"; do
+		# shellcheck disable=SC2086 # $views is a list of options
+		list_columns "$bin" $views >"$tmp/cols"
+		if [[ ! -s $tmp/cols ]]; then
+			fail "$cmd -H $views: lists no columns"
+			continue
+		fi
+		while read -r col; do
+			if grep -qE "(^\\.B[IR]?[[:space:]]+|\\\\fB)${col}([[:space:],]|\\\\f|$)" \
+				"$tmp/man-cols"; then
+				ok
+			else
+				fail "$cmd: column $col (-H $views) is not under OUTPUT COLUMNS in" \
+					"${man#"$IOT_SRC"/}"
+			fi
+		done <"$tmp/cols"
+	done
+}
+
+found=0
+for bin in "$IOT_BIN"/iommu-*; do
+	[[ -f $bin && -x $bin ]] || continue
+	found=$((found + 1))
+	check_command "$bin"
+done
+if ((found == 0)); then
+	fail "no iommu-* commands in $IOT_BIN"
+fi
+
+printf '%d passed, %d failed\n' "$passed" "$failed"
+((failed == 0))

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Bad input to iommu-groups: each case gets one clear line on stderr naming what
+# was wrong, the documented exit code, and nothing on stdout.
+. "$(dirname "$0")/common.bash"
+
+cmd=$IOT_BIN/iommu-groups
+desktop=$FIXTURES/desktop
+
+# expect CODE PATTERN ARGS...: exit CODE, stderr's first line matches PATTERN
+expect() {
+	local code=$1 pattern=$2 out err rc
+	shift 2
+	out=$("$cmd" "$@" 2>/tmp/iot-err.$$)
+	rc=$?
+	err=$(head -n 1 /tmp/iot-err.$$)
+	rm -f /tmp/iot-err.$$
+	if [ $rc -ne "$code" ]; then
+		fail "$*: exit $rc, expected $code (stderr: $err)"
+	elif ! [[ $err =~ $pattern ]]; then
+		fail "$*: stderr '$err' does not match '$pattern'"
+	elif [ -n "$out" ]; then
+		fail "$*: printed on stdout: ${out:0:80}"
+	else
+		pass
+	fi
+}
+
+expect 2 "unknown option" --bogus
+expect 2 "unknown option" -Z
+expect 2 "missing argument" --group
+expect 2 "invalid group number: x" --sysroot "$desktop" -g x
+expect 2 "invalid group number: -1" --sysroot "$desktop" -g -1
+expect 2 "invalid group number: 99999999999" --sysroot "$desktop" -g 99999999999
+expect 2 "invalid vendor ID: 80866" --sysroot "$desktop" --vendor 80866
+expect 2 "invalid vendor ID: 8086:" --sysroot "$desktop" --vendor 8086:
+expect 2 "unknown class: frobnicator" --sysroot "$desktop" --class frobnicator
+expect 2 "unknown column: NOPE" --sysroot "$desktop" -o NAME,NOPE
+expect 2 "empty column list" --sysroot "$desktop" -o +
+expect 2 "unsupported color mode: sometimes" --sysroot "$desktop" --color=sometimes
+expect 2 "cannot be combined" --sysroot "$desktop" --json --raw
+expect 2 "cannot be combined" --sysroot "$desktop" --list --units
+expect 2 "unexpected argument: stray" --sysroot "$desktop" stray
+expect 1 "cannot open root /nonexistent: No such file or directory" --sysroot /nonexistent
+expect 1 "not a system root" --sysroot "$IOT_TESTS/cli"
+expect 1 "cannot use /nonexistent.ids" --sysroot "$desktop" --pci-ids /nonexistent.ids
+expect 1 "no such IOMMU group: 4242" --sysroot "$desktop" -g 4242
+expect 1 "no such device: 0000:7f:1f.7" --sysroot "$desktop" -d 0000:7f:1f.7
+expect 1 "no such device: not-a-device" --sysroot "$desktop" -d not-a-device
+IOMMU_TOOLS_SYSROOT=/nonexistent expect 1 "cannot open root /nonexistent" --list
+
+# the environment variable is honoured
+if IOMMU_TOOLS_SYSROOT=$desktop "$cmd" --list -n -o ADDRESS >/dev/null 2>&1; then pass; else
+	fail "IOMMU_TOOLS_SYSROOT not honoured"; fi
+# --help and --version go to stdout and exit 0
+if "$cmd" --help | grep -q -- "--sysroot"; then pass; else fail "--help"; fi
+if "$cmd" --version | grep -q "iommu-tools"; then pass; else fail "--version"; fi
+# a closed stdout is a write error, not silence
+if "$cmd" --sysroot "$desktop" >/dev/full 2>/dev/null; then fail "write error not reported"; else
+	pass; fi
+
+finish
