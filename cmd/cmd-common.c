@@ -162,28 +162,26 @@ static const char *json_type_name(int type)
 		return "number";
 	case SCOLS_JSON_BOOLEAN:
 		return "boolean";
+	case SCOLS_JSON_ARRAY_STRING:
+		return "array";
 	default:
 		return "string";
 	}
 }
 
-int iot_columns_list(const struct iot_colinfo *infos, size_t n, bool json, bool raw)
+int iot_columns_list(const struct iot_colinfo *infos, size_t n, const struct iot_output *out)
 {
-	struct libscols_table *tb = scols_new_table();
-	struct iot_output out = { .json = json, .raw = raw, .color = IOT_COLOR_NEVER };
+	static const struct iot_colinfo list_infos[] = {
+		{ "NAME", 0, 0, SCOLS_JSON_STRING, "" },
+		{ "TYPE", 0, 0, SCOLS_JSON_STRING, "" },
+		{ "DESCRIPTION", 0, SCOLS_FL_NOEXTREMES, SCOLS_JSON_STRING, "" },
+	};
+	struct iot_columns cols = { .infos = list_infos, .n_infos = 3, .ids = { 0, 1, 2 }, .n = 3 };
+	struct iot_output o = *out;
+	struct libscols_table *tb;
 
-	if (!tb)
-		iot_die("cannot allocate table");
-	scols_table_set_name(tb, "columns");
-	if (json)
-		scols_table_enable_json(tb, 1);
-	if (raw)
-		scols_table_enable_raw(tb, 1);
-	if (!scols_table_new_column(tb, "NAME", 0, 0) ||
-	    !scols_table_new_column(tb, "TYPE", 0, 0) ||
-	    !scols_table_new_column(tb, "DESCRIPTION", 0, SCOLS_FL_NOEXTREMES))
-		iot_die("cannot allocate table");
-	(void)out;
+	o.tree = false;
+	tb = iot_table_new(&o, "columns", &cols);
 	for (size_t i = 0; i < n; i++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 

@@ -56,7 +56,7 @@ void iot_columns_parse(struct iot_columns *cols, const char *list);
 bool iot_columns_has(const struct iot_columns *cols, int id);
 /* Print the column names and help lines (for --help and -H), optionally as JSON. */
 void iot_columns_print_help(const struct iot_colinfo *infos, size_t n, FILE *out);
-int iot_columns_list(const struct iot_colinfo *infos, size_t n, bool json, bool raw);
+
 
 /* ---- output ---- */
 enum iot_color_mode { IOT_COLOR_AUTO, IOT_COLOR_ALWAYS, IOT_COLOR_NEVER };
@@ -65,6 +65,9 @@ struct iot_output {
 	bool json, raw, pairs, noheadings, tree;
 	enum iot_color_mode color;
 };
+
+/* -H: the columns a view has, as a table in the chosen output format */
+int iot_columns_list(const struct iot_colinfo *infos, size_t n, const struct iot_output *out);
 
 /* --color=WHEN; exits with usage on a bad value */
 void iot_output_parse_color(struct iot_output *out, const char *when);

@@ -207,6 +207,7 @@ __attribute__((noreturn)) static void usage(void)
 	fputs("\nFilters:\n"
 	      " -g, --group <n>[,<n>]  only these groups\n"
 	      " -d, --device <addr>[,<addr>]  only these devices (03:00.0 or 0000:03:00.0)\n"
+	      "                        (the tree shows every group that has a match, whole)\n"
 	      "     --vendor <vvvv>[:<dddd>]  only this vendor (and device) ID\n"
 	      "     --class <name>     only this class: gpu, net, nvme, usb, audio, storage, ...\n"
 	      "                        or a hex class code (03, 0300)\n"
@@ -1054,8 +1055,9 @@ static int view_device(struct groups_ctl *ctl)
 	struct iot_ctx *ctx = ctl->ctx;
 	char a[512], b[512];
 
-	if (ctl->out.json || ctl->out.raw || ctl->out.pairs) {
-		/* machine output: the device and its group mates as --list rows */
+	if (ctl->out.json || ctl->out.raw || ctl->out.pairs || ctl->columns ||
+	    ctl->out.noheadings) {
+		/* machine output or chosen columns: the device and its group mates as rows */
 		struct libscols_table *tb = iot_table_new(&ctl->out, "devices", &ctl->cols);
 
 		add_device_line(ctl, &ctl->cols, tb, NULL, d);
@@ -1234,7 +1236,7 @@ enum {
 static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 {
 	char *arg = NULL;
-	bool explicit_view = false, tree = false, list = false, device_view_ok = true;
+	bool list = false;
 	int views = 0, formats = 0, rc;
 	struct poptOption opts[] = {
 		{ "tree", 0, POPT_ARG_NONE, NULL, OPT_TREE, NULL, NULL },
@@ -1268,7 +1270,6 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 	while ((rc = poptGetNextOpt(pc)) > 0) {
 		switch (rc) {
 		case OPT_TREE:
-			tree = true;
 			views++;
 			break;
 		case OPT_LIST:
@@ -1359,13 +1360,16 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 		iot_usage_error("options --tree, --list, --units and --check cannot be combined");
 	if (formats > 1)
 		iot_usage_error("options --json, --raw and --pairs cannot be combined");
-	explicit_view = views > 0;
 	if (list)
 		ctl->view = VIEW_LIST;
-	if (!explicit_view && ctl->n_devices == 1 && device_view_ok)
+	if (!views && ctl->n_devices == 1)
 		ctl->view = VIEW_DEVICE;
 	ctl->out.tree = ctl->view == VIEW_TREE;
-	(void)tree;
+	if ((ctl->view == VIEW_UNITS || ctl->view == VIEW_CHECK) &&
+	    (ctl->n_groups || ctl->n_devices || ctl->vendor >= 0 || ctl->class_shift ||
+	     ctl->driver))
+		iot_usage_error("filters do not apply to --%s",
+				ctl->view == VIEW_UNITS ? "units" : "check");
 }
 
 static void log_quiet(void *data, int priority, const char *fmt, va_list ap)
@@ -1405,14 +1409,12 @@ int main(int argc, const char **argv)
 	if (ctl.list_columns) {
 		if (ctl.view == VIEW_UNITS)
 			return ctl.verbose ? iot_columns_list(field_infos, IOT_ARRAY_SIZE(field_infos),
-							     ctl.out.json, ctl.out.raw)
+							      &ctl.out)
 					   : iot_columns_list(unit_infos, IOT_ARRAY_SIZE(unit_infos),
-							     ctl.out.json, ctl.out.raw);
+							      &ctl.out);
 		if (ctl.view == VIEW_CHECK)
-			return iot_columns_list(check_infos, IOT_ARRAY_SIZE(check_infos),
-						ctl.out.json, ctl.out.raw);
-		return iot_columns_list(dev_infos, IOT_ARRAY_SIZE(dev_infos), ctl.out.json,
-					ctl.out.raw);
+			return iot_columns_list(check_infos, IOT_ARRAY_SIZE(check_infos), &ctl.out);
+		return iot_columns_list(dev_infos, IOT_ARRAY_SIZE(dev_infos), &ctl.out);
 	}
 
 	device_columns(&ctl);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,11 +386,18 @@ static int read_addresses(struct iot_ctx *ctx, struct addr_list *l)
 
 		if (getifaddrs(&ifa) < 0)
 			return 0;
-		for (p = ifa; p && !err; p = p->ifa_next)
-			if (p->ifa_addr && (p->ifa_addr->sa_family == AF_INET ||
-					    p->ifa_addr->sa_family == AF_INET6) &&
-			    !(p->ifa_flags & IFF_LOOPBACK))
+		for (p = ifa; p && !err; p = p->ifa_next) {
+			const struct sockaddr *sa = p->ifa_addr;
+
+			if (!sa || (p->ifa_flags & IFF_LOOPBACK))
+				continue;
+			/* every IPv6 interface has a link-local address: not a service address */
+			if (sa->sa_family == AF_INET6 &&
+			    IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr))
+				continue;
+			if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6)
 				err = addr_add(l, p->ifa_name);
+		}
 		freeifaddrs(ifa);
 		return err;
 	}

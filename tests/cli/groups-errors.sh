@@ -40,6 +40,8 @@ expect 2 "empty column list" --sysroot "$desktop" -o +
 expect 2 "unsupported color mode: sometimes" --sysroot "$desktop" --color=sometimes
 expect 2 "cannot be combined" --sysroot "$desktop" --json --raw
 expect 2 "cannot be combined" --sysroot "$desktop" --list --units
+expect 2 "filters do not apply to --units" --sysroot "$desktop" --units -g 1
+expect 2 "filters do not apply to --check" --sysroot "$desktop" --check --class gpu
 expect 2 "unexpected argument: stray" --sysroot "$desktop" stray
 expect 1 "cannot open root /nonexistent: No such file or directory" --sysroot /nonexistent
 expect 1 "not a system root" --sysroot "$IOT_TESTS/cli"
