@@ -1070,8 +1070,12 @@ static int view_device(struct groups_ctl *ctl)
 
 	pair("Device:", "%s", d->name);
 	if (d->bus == IOT_BUS_PCI) {
+		char num[8];
+
 		iot_pci_class_name(ctx, d, a, sizeof(a));
-		pair("Class:", "%s [%04x]", a, (unsigned)(d->class_code >> 8) & 0xffff);
+		snprintf(num, sizeof(num), "[%04x]", (unsigned)(d->class_code >> 8) & 0xffff);
+		/* libpci already appends the number to a class it cannot name */
+		pair("Class:", "%s%s%s", a, strstr(a, num) ? "" : " ", strstr(a, num) ? "" : num);
 		iot_pci_vendor_name(ctx, d, a, sizeof(a));
 		pair("Vendor:", "%s [%04x]", a, (unsigned)d->vendor & 0xffff);
 		iot_pci_device_name(ctx, d, a, sizeof(a));
