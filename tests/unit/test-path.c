@@ -239,6 +239,32 @@ static void test_parse_pci_addr_bad(void **state)
 		assert_int_equal(iot_parse_pci_addr(bad[i], &d, &b, &s, &f), -EINVAL);
 }
 
+static void test_parse_resv_region(void **state)
+{
+	static const char *const bad[] = {
+		"", "0x1", "0x1 0x2", "0x1 0x2 msi extra", "1 0x2 msi", "0x1 2 msi",
+		"0x2 0x1 msi", "0x1 0x2 weird", "0xzz 0x2 msi", "0x1 0x10000000000000000 msi",
+	};
+	struct iot_resv_region r;
+	char line[128];
+
+	snprintf(line, sizeof(line), "0x00000000fee00000 0x00000000feefffff msi");
+	assert_int_equal(iot_parse_resv_region(line, &r), 0);
+	assert_int_equal(r.start, 0xfee00000);
+	assert_int_equal(r.end, 0xfeefffff);
+	assert_int_equal(r.type, IOT_RESV_MSI);
+	snprintf(line, sizeof(line), "0x000000fd00000000 0x000000ffffffffff reserved");
+	assert_int_equal(iot_parse_resv_region(line, &r), 0);
+	assert_int_equal(r.type, IOT_RESV_RESERVED);
+	snprintf(line, sizeof(line), "0x000000004b000000 0x000000004f7fffff direct-relaxable");
+	assert_int_equal(iot_parse_resv_region(line, &r), 0);
+	assert_int_equal(r.type, IOT_RESV_DIRECT_RELAXABLE);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(line, sizeof(line), "%s", bad[i]);
+		assert_int_equal(iot_parse_resv_region(line, &r), -EINVAL);
+	}
+}
+
 static void test_natcmp(void **state)
 {
 	assert_true(iot_strnatcmp("dmar2", "dmar10") < 0);
@@ -259,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_parse_pci_addr),
 		cmocka_unit_test(test_parse_pci_addr_bad),
+		cmocka_unit_test(test_parse_resv_region),
 		cmocka_unit_test(test_natcmp),
 	};
 
