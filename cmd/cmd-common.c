@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +20,8 @@ void iot_cmd_init(const char *argv0)
 	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
 
 	setlocale(LC_ALL, "");
+	/* single-threaded: libsmartcols pads cells a character at a time, skip the locks */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	if (argv0)
 		iot_progname = slash ? slash + 1 : argv0;
 	atexit(iot_close_stdout);

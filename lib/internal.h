@@ -87,6 +87,8 @@ bool iot_dir_has(const struct iot_dir *dir, const char *name);
  * iot_strv_free(). Returns the count or a negative errno.
  */
 ssize_t iot_dir_list(const struct iot_dir *dir, char ***out);
+/* As iot_dir_list in directory order, for callers that sort by what they parse. */
+ssize_t iot_dir_list_unsorted(const struct iot_dir *dir, char ***out);
 
 /* Whether @relpath exists below the root; @st may be NULL. */
 int iot_root_stat(struct iot_ctx *ctx, const char *relpath, struct stat *st);

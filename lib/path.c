@@ -328,51 +328,62 @@ static int natcmp_ptr(const void *a, const void *b)
 	return iot_strnatcmp(*(char *const *)a, *(char *const *)b);
 }
 
-ssize_t iot_dir_list(const struct iot_dir *dir, char ***out)
+ssize_t iot_dir_list_unsorted(const struct iot_dir *dir, char ***out)
 {
 	size_t n = 0, cap = 16;
-	char **v = NULL;
-	struct dirent *de;
-	DIR *d;
-	int fd;
+	char buf[8192], **v;
+	ssize_t got;
 
-	fd = openat(dir->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	/*
+	 * getdents64 on the directory's own fd: no second open, no DIR stream.
+	 * Reads through the fd never depend on its offset, so rewinding is safe.
+	 */
+	if (lseek(dir->fd, 0, SEEK_SET) < 0)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
 	v = malloc(cap * sizeof(*v));
 	if (!v)
-		goto nomem;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (n == cap) {
-			char **nv = realloc(v, 2 * cap * sizeof(*v));
+		return -ENOMEM;
+	while ((got = getdents64(dir->fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; off < got;) {
+			struct dirent64 *de = (struct dirent64 *)(void *)(buf + off);
 
-			if (!nv)
+			off += de->d_reclen;
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			if (n == cap) {
+				char **nv = realloc(v, 2 * cap * sizeof(*v));
+
+				if (!nv)
+					goto nomem;
+				v = nv;
+				cap *= 2;
+			}
+			v[n] = strdup(de->d_name);
+			if (!v[n])
 				goto nomem;
-			v = nv;
-			cap *= 2;
+			n++;
 		}
-		v[n] = strdup(de->d_name);
-		if (!v[n])
-			goto nomem;
-		n++;
 	}
-	closedir(d);
-	qsort(v, n, sizeof(*v), natcmp_ptr);
+	if (got < 0) {
+		int err = -errno;
+
+		iot_strv_free(v, n);
+		return err;
+	}
 	*out = v;
 	return (ssize_t)n;
 nomem:
-	closedir(d);
 	iot_strv_free(v, n);
 	return -ENOMEM;
+}
+
+ssize_t iot_dir_list(const struct iot_dir *dir, char ***out)
+{
+	ssize_t n = iot_dir_list_unsorted(dir, out);
+
+	if (n > 0)
+		qsort(*out, (size_t)n, sizeof(**out), natcmp_ptr);
+	return n;
 }
 
 void iot_bad_value(const struct iot_dir *dir, const char *name, int err, const char *value)

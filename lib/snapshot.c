@@ -156,7 +156,7 @@ static int read_group(struct iot_dir *groups_dir, const char *name, struct iot_g
 		err = 0;
 		goto out;
 	}
-	n = iot_dir_list(&ddir, &members);
+	n = iot_dir_list_unsorted(&ddir, &members); /* members are sorted by address later */
 	if (n < 0) {
 		iot_bad_value(&ddir, ".", (int)n, NULL);
 		goto out;
@@ -186,11 +186,18 @@ out:
 	return err == -ENOMEM ? err : 0;
 }
 
+static int group_cmp(const void *a, const void *b)
+{
+	int x = ((const struct iot_group *)a)->number, y = ((const struct iot_group *)b)->number;
+
+	return (x > y) - (x < y);
+}
+
 static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct found_list *found,
 		       bool details)
 {
 	struct iot_dir dir = IOT_DIR_INIT;
-	char **names = NULL;
+	char **names = NULL, name[16];
 	ssize_t n;
 	int err = 0;
 
@@ -201,7 +208,8 @@ static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct fo
 		iot_warn(ctx, "sys/kernel/iommu_groups: cannot open: %s", strerror(-err));
 		return 0;
 	}
-	n = iot_dir_list(&dir, &names);
+	/* numbers sort faster than names: parse first, then read in group order */
+	n = iot_dir_list_unsorted(&dir, &names);
 	if (n < 0) {
 		iot_dir_close(&dir);
 		return n == -ENOMEM ? -ENOMEM : 0;
@@ -212,18 +220,17 @@ static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct fo
 		goto out;
 	}
 	for (ssize_t i = 0; i < n; i++) {
-		struct iot_group *g = &snap->groups[snap->n_groups];
 		int num;
 
-		if (iot_parse_int(names[i], 10, &num) || num < 0) {
+		if (iot_parse_int(names[i], 10, &num) || num < 0)
 			iot_bad_value(&dir, names[i], -EINVAL, "not a group number");
-			continue;
-		}
-		g->number = num;
-		err = read_group(&dir, names[i], g, found, details);
-		if (err)
-			goto out;
-		snap->n_groups++;
+		else
+			snap->groups[snap->n_groups++].number = num;
+	}
+	qsort(snap->groups, snap->n_groups, sizeof(*snap->groups), group_cmp);
+	for (size_t i = 0; i < snap->n_groups && !err; i++) {
+		snprintf(name, sizeof(name), "%d", snap->groups[i].number);
+		err = read_group(&dir, name, &snap->groups[i], found, details);
 	}
 out:
 	iot_strv_free(names, (size_t)n);
@@ -243,7 +250,7 @@ static int read_pci_bus(struct iot_ctx *ctx, struct found_list *found)
 	err = iot_dir_open(ctx, "sys/bus/pci/devices", &dir);
 	if (err)
 		return err == -ENOMEM ? err : 0;
-	n = iot_dir_list(&dir, &names);
+	n = iot_dir_list_unsorted(&dir, &names); /* merged and sorted by address later */
 	for (ssize_t i = 0; i < n; i++) {
 		char *target;
 
