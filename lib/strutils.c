@@ -102,26 +102,32 @@ int iot_parse_pci_addr(const char *s, int *domain, int *bus, int *slot, int *fun
 	return 0;
 }
 
+static inline bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 int iot_strnatcmp(const char *a, const char *b)
 {
 	while (*a && *b) {
-		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			const char *ea = a, *eb = b;
+		if (is_digit(*a) && is_digit(*b)) {
+			const char *ea, *eb;
 			size_t la, lb;
+			int c;
 
-			while (*a == '0' && isdigit((unsigned char)a[1]))
+			while (*a == '0' && is_digit(a[1]))
 				a++;
-			while (*b == '0' && isdigit((unsigned char)b[1]))
+			while (*b == '0' && is_digit(b[1]))
 				b++;
-			for (ea = a; isdigit((unsigned char)*ea); ea++)
+			for (ea = a; is_digit(*ea); ea++)
 				;
-			for (eb = b; isdigit((unsigned char)*eb); eb++)
+			for (eb = b; is_digit(*eb); eb++)
 				;
 			la = (size_t)(ea - a);
 			lb = (size_t)(eb - b);
 			if (la != lb)
 				return la < lb ? -1 : 1;
-			int c = strncmp(a, b, la);
+			c = memcmp(a, b, la);
 			if (c)
 				return c;
 			a = ea;
