@@ -13,17 +13,6 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static const char *skip_blanks(const char *p)
 {
 	while (is_blank(*p))
@@ -70,7 +59,7 @@ static const char *bare_hex(const char *p, uint64_t *out)
 	uint64_t v = 0;
 	int n = 0, d;
 
-	while ((d = hexval(*p)) >= 0) {
+	while ((d = iot_hexval(*p)) >= 0) {
 		if (++n > 16)
 			return NULL;
 		v = v << 4 | (uint64_t)d;
@@ -91,7 +80,7 @@ static const char *prefixed_hex(const char *p, uint64_t *out)
 	if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
 		return NULL;
 	p += 2;
-	while ((d = hexval(*p)) >= 0) {
+	while ((d = iot_hexval(*p)) >= 0) {
 		if (++n > 16)
 			return NULL;
 		v = v << 4 | (uint64_t)d;
@@ -229,7 +218,7 @@ static void copy_pci_prefix(const char *line, const char *marker, char *pci, siz
 		return;
 	s = marker - plen;
 	for (size_t i = 0; i < plen; i++) {
-		if (pattern[i] == 'h' ? hexval(s[i]) < 0 : s[i] != pattern[i])
+		if (pattern[i] == 'h' ? iot_hexval(s[i]) < 0 : s[i] != pattern[i])
 			return;
 	}
 	snprintf(pci, len, "%.*s", 12, s + 4);

@@ -446,17 +446,6 @@ int iot_reg_decode(enum iot_reg reg, uint64_t value, struct iot_field *out, size
 
 /* ---- strict little parsers ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Bare hex, 1-16 digits, exactly @len characters. */
 static int parse_hex_n(const char *s, size_t len, uint64_t *out)
 {
@@ -465,7 +454,7 @@ static int parse_hex_n(const char *s, size_t len, uint64_t *out)
 	if (len == 0 || len > 16)
 		return -EINVAL;
 	for (size_t i = 0; i < len; i++) {
-		int d = hexval(s[i]);
+		int d = iot_hexval(s[i]);
 
 		if (d < 0)
 			return -EINVAL;

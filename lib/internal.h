@@ -109,6 +109,8 @@ void iot_bad_value(const struct iot_dir *dir, const char *name, int err, const c
  * trailing characters, no overflow. -EINVAL or -ERANGE otherwise. */
 int iot_parse_u64(const char *s, int base, uint64_t *out);
 int iot_parse_int(const char *s, int base, int *out);
+/* The value of one hex digit, or -1. */
+int iot_hexval(char c);
 /* Parse "[dddd:]bb:ss.f" into parts; -EINVAL if malformed. */
 int iot_parse_pci_addr(const char *s, int *domain, int *bus, int *slot, int *func);
 /* One line of an iommu group's reserved_regions; modifies @line. */

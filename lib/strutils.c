@@ -56,6 +56,17 @@ int iot_parse_int(const char *s, int base, int *out)
 	return 0;
 }
 
+int iot_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static int parse_hex_field(const char *s, size_t len, unsigned max, int *out)
 {
 	unsigned v = 0;
@@ -63,10 +74,11 @@ static int parse_hex_field(const char *s, size_t len, unsigned max, int *out)
 	if (len == 0 || len > 4)
 		return -EINVAL;
 	for (size_t i = 0; i < len; i++) {
-		if (!isxdigit((unsigned char)s[i]))
+		int d = iot_hexval(s[i]);
+
+		if (d < 0)
 			return -EINVAL;
-		v = v * 16 + (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0'
-								  : tolower((unsigned char)s[i]) - 'a' + 10);
+		v = v * 16 + (unsigned)d;
 	}
 	if (v > max)
 		return -EINVAL;
