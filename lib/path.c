@@ -348,7 +348,11 @@ ssize_t iot_dir_list_unsorted(const struct iot_dir *dir, char ***out)
 			struct dirent64 *de = (struct dirent64 *)(void *)(buf + off);
 
 			off += de->d_reclen;
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			/*
+			 * sysfs and procfs never name an entry with a leading dot;
+			 * captured trees keep empty directories alive with .keep
+			 */
+			if (de->d_name[0] == '.')
 				continue;
 			if (n == cap) {
 				char **nv = realloc(v, 2 * cap * sizeof(*v));
