@@ -1384,6 +1384,20 @@ static void log_quiet(void *data, int priority, const char *fmt, va_list ap)
 	(void)ap;
 }
 
+static void ctl_free(struct groups_ctl *ctl)
+{
+	iot_snapshot_free(ctl->snap);
+	iot_ctx_free(ctl->ctx);
+	free(ctl->groups);
+	for (size_t i = 0; i < ctl->n_devices; i++)
+		free(ctl->devices[i]);
+	free(ctl->devices);
+	free((char *)ctl->sysroot);
+	free((char *)ctl->pci_ids);
+	free((char *)ctl->columns);
+	free((char *)ctl->driver);
+}
+
 static const char *demo_dir(void)
 {
 	const char *env = getenv("IOMMU_TOOLS_DEMO");
@@ -1411,14 +1425,16 @@ int main(int argc, const char **argv)
 	parse_args(&ctl, argc, argv);
 
 	if (ctl.list_columns) {
-		if (ctl.view == VIEW_UNITS)
-			return ctl.verbose ? iot_columns_list(field_infos, IOT_ARRAY_SIZE(field_infos),
-							      &ctl.out)
-					   : iot_columns_list(unit_infos, IOT_ARRAY_SIZE(unit_infos),
-							      &ctl.out);
-		if (ctl.view == VIEW_CHECK)
-			return iot_columns_list(check_infos, IOT_ARRAY_SIZE(check_infos), &ctl.out);
-		return iot_columns_list(dev_infos, IOT_ARRAY_SIZE(dev_infos), &ctl.out);
+		if (ctl.view == VIEW_UNITS && ctl.verbose)
+			rc = iot_columns_list(field_infos, IOT_ARRAY_SIZE(field_infos), &ctl.out);
+		else if (ctl.view == VIEW_UNITS)
+			rc = iot_columns_list(unit_infos, IOT_ARRAY_SIZE(unit_infos), &ctl.out);
+		else if (ctl.view == VIEW_CHECK)
+			rc = iot_columns_list(check_infos, IOT_ARRAY_SIZE(check_infos), &ctl.out);
+		else
+			rc = iot_columns_list(dev_infos, IOT_ARRAY_SIZE(dev_infos), &ctl.out);
+		ctl_free(&ctl);
+		return rc;
 	}
 
 	device_columns(&ctl);
@@ -1469,15 +1485,6 @@ int main(int argc, const char **argv)
 		rc = view_tree(&ctl);
 		break;
 	}
-	iot_snapshot_free(ctl.snap);
-	iot_ctx_free(ctl.ctx);
-	free(ctl.groups);
-	for (size_t i = 0; i < ctl.n_devices; i++)
-		free(ctl.devices[i]);
-	free(ctl.devices);
-	free((char *)ctl.sysroot);
-	free((char *)ctl.pci_ids);
-	free((char *)ctl.columns);
-	free((char *)ctl.driver);
+	ctl_free(&ctl);
 	return rc;
 }

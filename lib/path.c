@@ -374,6 +374,10 @@ ssize_t iot_dir_list_unsorted(const struct iot_dir *dir, char ***out)
 		iot_strv_free(v, n);
 		return err;
 	}
+	if (!n) { /* nothing to free for callers that saw no entries */
+		free(v);
+		v = NULL;
+	}
 	*out = v;
 	return (ssize_t)n;
 nomem:
