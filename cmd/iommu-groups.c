@@ -157,7 +157,7 @@ struct groups_ctl {
 	struct iot_snapshot *snap;
 	enum view view;
 	bool verbose, numeric, demo, list_columns;
-	const char *sysroot, *pci_ids, *columns;
+	char *sysroot, *pci_ids, *columns; /* owned copies of the options */
 	struct iot_output out;
 
 	/* filters */
@@ -167,7 +167,7 @@ struct groups_ctl {
 	size_t n_devices;
 	int vendor, device;   /* --vendor VVVV[:DDDD], -1 any */
 	int class_value, class_shift; /* --class: class_code >> shift == value */
-	const char *driver;
+	char *driver;
 
 	struct iot_columns cols; /* device columns of the tree, list and device views */
 };
@@ -688,7 +688,8 @@ static void add_device_line(const struct groups_ctl *ctl, const struct iot_colum
 
 static void default_columns(struct iot_columns *cols, const int *ids, size_t n)
 {
-	memcpy(cols->ids, ids, n * sizeof(*ids));
+	for (size_t i = 0; i < n; i++)
+		cols->ids[i] = ids[i];
 	cols->n = n;
 }
 
@@ -1237,6 +1238,13 @@ enum {
 	OPT_VERSION,
 };
 
+/* An option given twice: the last one counts, the earlier copy is freed. */
+static void set_str(char **field, const char *arg)
+{
+	free(*field);
+	*field = arg_dup(arg);
+}
+
 static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 {
 	char *arg = NULL;
@@ -1304,10 +1312,10 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 			parse_class(ctl, arg);
 			break;
 		case OPT_DRIVER:
-			ctl->driver = arg_dup(arg);
+			set_str(&ctl->driver, arg);
 			break;
 		case OPT_OUTPUT:
-			ctl->columns = arg_dup(arg);
+			set_str(&ctl->columns, arg);
 			break;
 		case OPT_LISTCOLS:
 			ctl->list_columns = true;
@@ -1337,12 +1345,12 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 			ctl->verbose = true;
 			break;
 		case OPT_PCIIDS:
-			ctl->pci_ids = arg_dup(arg);
+			set_str(&ctl->pci_ids, arg);
 			break;
 		case OPT_SYSROOT:
 			if (!arg || !*arg)
 				iot_usage_error("--sysroot needs a directory");
-			ctl->sysroot = arg_dup(arg);
+			set_str(&ctl->sysroot, arg);
 			break;
 		case OPT_HELP:
 			usage();
@@ -1392,10 +1400,10 @@ static void ctl_free(struct groups_ctl *ctl)
 	for (size_t i = 0; i < ctl->n_devices; i++)
 		free(ctl->devices[i]);
 	free(ctl->devices);
-	free((char *)ctl->sysroot);
-	free((char *)ctl->pci_ids);
-	free((char *)ctl->columns);
-	free((char *)ctl->driver);
+	free(ctl->sysroot);
+	free(ctl->pci_ids);
+	free(ctl->columns);
+	free(ctl->driver);
 }
 
 static const char *demo_dir(void)
