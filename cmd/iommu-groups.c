@@ -746,6 +746,8 @@ static unsigned scan_flags(const struct groups_ctl *ctl)
 		return IOT_SCAN_ALL_PCI | IOT_SCAN_DETAILS | IOT_SCAN_OWNERS | IOT_SCAN_CRITICAL;
 	if (ctl->view == VIEW_LIST || ctl->view == VIEW_CHECK)
 		flags |= IOT_SCAN_ALL_PCI;
+	if (ctl->view == VIEW_CHECK)
+		flags |= IOT_SCAN_OWNERS;
 	if (ctl->view == VIEW_UNITS)
 		flags |= IOT_SCAN_UNITS_ONLY;
 	if (ctl->view != VIEW_TREE && ctl->view != VIEW_LIST)

@@ -272,13 +272,26 @@ static void check_irq_remap(struct iot_ctx *ctx, const struct iot_snapshot *snap
 	}
 }
 
-static void check_iommufd(struct iot_ctx *ctx, struct checks *c)
+static void check_iommufd(struct iot_ctx *ctx, const struct iot_snapshot *snap, struct checks *c)
 {
 	const char *title = "iommufd (/dev/iommu)";
+	const struct iot_owner *o[4];
+	char users[160] = "";
 	struct stat st;
+	size_t n;
 
 	if (!iot_root_stat(ctx, "dev/iommu", &st) && (!ctx->live || S_ISCHR(st.st_mode))) {
-		add(c, "iommufd", title, IOT_CHECK_PASS, "present");
+		/* who uses it now: a VMM or another iommufd user */
+		n = iot_snapshot_node_owners(snap, "/dev/iommu", o, IOT_ARRAY_SIZE(o));
+		for (size_t i = 0; i < n && i < IOT_ARRAY_SIZE(o); i++)
+			snprintf(users + strlen(users), sizeof(users) - strlen(users), "%s%d:%s",
+				 *users ? " " : "", o[i]->pid, o[i]->comm);
+		if (*users)
+			add(c, "iommufd", title, IOT_CHECK_PASS, "present, open by %s%s", users,
+			    n > IOT_ARRAY_SIZE(o) ? " ..." : "");
+		else
+			add(c, "iommufd", title, IOT_CHECK_PASS, "present%s",
+			    snap->owners_denied ? " (need root to see its users)" : "");
 		return;
 	}
 	add(c, "iommufd", title, IOT_CHECK_WARN, "no /dev/iommu");
@@ -386,7 +399,7 @@ int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap, struct 
 	check_groups(snap, c);
 	check_domain_type(snap, c);
 	check_irq_remap(ctx, snap, c);
-	check_iommufd(ctx, c);
+	check_iommufd(ctx, snap, c);
 	check_vfio_cdev(ctx, c);
 	check_vfio_pci(ctx, c);
 	check_shared_groups(snap, c);

@@ -243,7 +243,8 @@ struct iot_check {
 
 /*
  * iot_check_host - judge the host's readiness for device assignment from the
- * snapshot (read with IOT_SCAN_ALL_PCI) and the files beside it. The kernel
+ * snapshot (read with IOT_SCAN_ALL_PCI, and IOT_SCAN_OWNERS to name who has
+ * /dev/iommu open) and the files beside it. The kernel
  * command line is read only to word hints, never to conclude.
  * Returns: the number of checks in *out (free with iot_checks_free()) or -errno.
  */
