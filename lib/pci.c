@@ -133,7 +133,7 @@ static const char *lookup(struct iot_ctx *ctx, char *buf, size_t len, int flags,
 const char *iot_pci_vendor_name(struct iot_ctx *ctx, const struct iot_device *dev, char *buf,
 				size_t len)
 {
-	char num[8];
+	char num[16];
 
 	if (dev->vendor < 0)
 		return strncpy(buf, "?", len);
@@ -144,7 +144,7 @@ const char *iot_pci_vendor_name(struct iot_ctx *ctx, const struct iot_device *de
 const char *iot_pci_device_name(struct iot_ctx *ctx, const struct iot_device *dev, char *buf,
 				size_t len)
 {
-	char num[8];
+	char num[16];
 
 	if (dev->vendor < 0 || dev->device < 0)
 		return strncpy(buf, "?", len);
@@ -155,7 +155,7 @@ const char *iot_pci_device_name(struct iot_ctx *ctx, const struct iot_device *de
 const char *iot_pci_subsys_name(struct iot_ctx *ctx, const struct iot_device *dev, char *buf,
 				size_t len)
 {
-	char num[16];
+	char num[24];
 
 	/* 0 and ffff mean the board names no subsystem */
 	if (dev->subvendor <= 0 || dev->subvendor == 0xffff || dev->subdevice < 0 ||
@@ -172,7 +172,7 @@ const char *iot_pci_subsys_name(struct iot_ctx *ctx, const struct iot_device *de
 const char *iot_pci_class_name(struct iot_ctx *ctx, const struct iot_device *dev, char *buf,
 			       size_t len)
 {
-	char num[8];
+	char num[16];
 
 	if (dev->class_code < 0)
 		return strncpy(buf, "?", len);

@@ -606,7 +606,7 @@ static void read_unit(struct iot_ctx *ctx, struct iot_dir *class_dir, const char
 		}
 	}
 	if (!iot_dir_open_sub(&udir, "devices", &ddir)) {
-		n = iot_dir_list(&ddir, &devs);
+		n = iot_dir_list_unsorted(&ddir, &devs); /* only counted */
 		if (n > 0) {
 			u->n_devices = (size_t)n;
 			iot_strv_free(devs, (size_t)n);

@@ -114,7 +114,8 @@ static const char *driver_of(const char *addr, char *buf, size_t len)
 		return NULL;
 	target[n] = '\0';
 	base = strrchr(target, '/');
-	snprintf(buf, len, "%s", base ? base + 1 : target);
+	if (snprintf(buf, len, "%s", base ? base + 1 : target) >= (int)len)
+		return NULL; /* no driver name is that long */
 	return buf;
 }
 
