@@ -3,13 +3,7 @@
 # edu-fault.sh - in the VM, legacy and scalable-mode VT-d: a DMA to an unmapped IOVA must make
 # the kernel log the DMAR fault and raise the DMAR-MSI interrupt count, and leave the device
 # working.
-set -u
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-bad=0
-fail() { echo "edu-fault.sh: FAIL ($mode): $*"; bad=1; }
-want() { grep -qE "$1" "$out" || fail "no line matching: $1"; }
+. "$(dirname "$0")/guest.bash"
 
 # The kernel's line: legacy mode has no PASID; scalable mode reports the request's PASID 0.
 fault_re() {
@@ -17,12 +11,8 @@ fault_re() {
 	echo "^edu-dma: kernel: DMAR: \\[DMA Write $1\\] $dev fault addr 0x200000 \\[fault reason 0x[0-9a-f]{2}\\] "
 }
 for mode in intel intel-sm; do
-	"$here/../run" --iommu "$mode" -- edu-dma --bind fault 00:03.0 >"$out"
-	rc=$?
 	echo "== $mode"
-	cat "$out"
-	[ "$rc" = 77 ] && exit 77
-	[ "$rc" = 0 ] || fail "guest command exited with $rc"
+	guest_run --iommu "$mode" -- edu-dma --bind fault 00:03.0
 	case $mode in
 	intel)
 		want "$(fault_re NO_PASID)PTE Write access is not set$"
@@ -35,11 +25,11 @@ for mode in intel intel-sm; do
 	if [[ $before =~ ^[0-9]+$ && $after =~ ^[0-9]+$ ]] && [ "$after" -gt "$before" ]; then
 		:
 	else
-		fail "DMAR-MSI count did not rise: before '$before' after '$after'"
+		fail "$mode: DMAR-MSI count did not rise: before '$before' after '$after'"
 	fi
 	want '^edu-dma: PASS fault: after the fault: 2048 bytes RAM->device->RAM via iova 0x100000, data matches$'
 	want '^edu-dma: PASS fault$'
-	grep -q 'FAIL' "$out" && fail "the guest reported failures"
+	grep -q 'FAIL' "$out" && fail "$mode: the guest reported failures"
 done
-[ "$bad" = 0 ] && echo "edu-fault.sh: PASS"
+[ "$bad" = 0 ] && echo "$name: PASS"
 exit "$bad"
