@@ -1112,8 +1112,9 @@ static int view_device(struct groups_ctl *ctl)
 			else
 				pair("Capabilities:", "%s", a);
 		} else {
-			pair("Capabilities:", "unknown (config space %s)",
-			     err == -EIO ? "not readable" : "absent");
+			pair("Capabilities:", "unknown (%s)",
+			     err == -EACCES ? "need root to read config space"
+					    : "config space not readable");
 		}
 	}
 	if (d->vfio_cdev) {

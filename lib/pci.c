@@ -221,6 +221,15 @@ int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct 
 		pci_free_dev(p);
 		return -EIO;
 	}
+	/*
+	 * Without root, sysfs gives only the first 64 bytes of config space:
+	 * the status register says there is a list that libpci could not read.
+	 */
+	if (!p->first_cap && (pci_read_word(p, PCI_STATUS) & PCI_STATUS_CAP_LIST)) {
+		pci_jump = NULL;
+		pci_free_dev(p);
+		return -EACCES;
+	}
 	for (c = p->first_cap; c; c = c->next) {
 		if (c->type == PCI_CAP_NORMAL) {
 			out->pcie |= c->id == PCI_CAP_ID_EXP;

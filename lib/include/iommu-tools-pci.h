@@ -18,8 +18,9 @@ struct iot_pci_caps {
 
 /*
  * iot_pci_read_caps - read @dev's capability lists through libpci.
- * Returns: 0, -EINVAL for a non-PCI device, -EIO when config space is
- * unreadable (not root on a live host, or absent in a captured tree).
+ * Returns: 0, -EINVAL for a non-PCI device, -EACCES when only the first 64
+ * bytes of config space are readable (not root on a live host), -EIO when it
+ * is unreadable or absent (a captured tree without config).
  */
 int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct iot_pci_caps *out);
 
