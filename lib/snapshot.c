@@ -360,14 +360,11 @@ static enum iot_bus device_bus(struct iot_dir *dir, const char *name)
 	/* a PCI address names only PCI functions: skip the link for most devices */
 	if (!iot_parse_pci_addr(name, &a, &b, &c, &e))
 		return IOT_BUS_PCI;
-	if (!iot_dir_link_base(dir, "subsystem", sub, sizeof(sub))) {
-		if (!strcmp(sub, "pci"))
-			return IOT_BUS_PCI;
-		if (!strcmp(sub, "platform"))
-			return IOT_BUS_PLATFORM;
+	if (iot_dir_link_base(dir, "subsystem", sub, sizeof(sub)))
 		return IOT_BUS_OTHER;
-	}
-	return IOT_BUS_OTHER;
+	if (!strcmp(sub, "pci"))
+		return IOT_BUS_PCI;
+	return strcmp(sub, "platform") ? IOT_BUS_OTHER : IOT_BUS_PLATFORM;
 }
 
 static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *d,
