@@ -1462,8 +1462,12 @@ int main(int argc, const char **argv)
 		} else {
 			const char *dir = demo_dir();
 
-			iot_warnx("this host has no active IOMMU (no groups in "
-				  "/sys/kernel/iommu_groups); showing the bundled demo tree");
+			if (iot_ctx_is_live(ctl.ctx))
+				iot_warnx("this host has no active IOMMU (no groups in "
+					  "/sys/kernel/iommu_groups); showing the bundled demo tree");
+			else
+				iot_warnx("no IOMMU groups under %s; showing the bundled demo tree",
+					  iot_ctx_get_sysroot(ctl.ctx));
 			iot_snapshot_free(ctl.snap);
 			iot_ctx_free(ctl.ctx);
 			ctl.ctx = iot_cmd_open(dir, ctl.pci_ids, ctl.numeric, ctl.verbose);

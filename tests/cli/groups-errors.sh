@@ -54,6 +54,20 @@ IOMMU_TOOLS_SYSROOT=/nonexistent expect 1 "cannot open root /nonexistent" --list
 # the environment variable is honoured
 if IOMMU_TOOLS_SYSROOT=$desktop "$cmd" --list -n -o ADDRESS >/dev/null 2>&1; then pass; else
 	fail "IOMMU_TOOLS_SYSROOT not honoured"; fi
+# --demo on a root without groups: one line saying so, then the labelled demo
+demo_out=$(IOMMU_TOOLS_DEMO=$desktop "$cmd" --sysroot "$FIXTURES/hostile-empty" --demo 2>&1)
+if [[ $(sed -n 1p <<<"$demo_out") == *"no IOMMU groups under"*"showing the bundled demo tree" &&
+	$(sed -n 2p <<<"$demo_out") == "DEMO: "* ]] && grep -q "^group 12" <<<"$demo_out"; then
+	pass
+else
+	fail "--demo: $(head -3 <<<"$demo_out")"
+fi
+# without --demo, an empty root is said once on stderr and is not an error
+if "$cmd" --sysroot "$FIXTURES/hostile-empty" 2>&1 >/dev/null | grep -q "IOMMU is off or absent"; then
+	pass
+else
+	fail "no note for a root without groups"
+fi
 # --help and --version go to stdout and exit 0
 if "$cmd" --help | grep -q -- "--sysroot"; then pass; else fail "--help"; fi
 if "$cmd" --version | grep -q "iommu-tools"; then pass; else fail "--version"; fi
