@@ -59,28 +59,31 @@ struct edu {
 
 static int failures;
 
+__attribute__((format(printf, 2, 0))) static void report(const char *verdict, const char *fmt,
+							  va_list ap)
+{
+	printf("edu-dma: %s ", verdict);
+	vfprintf(stdout, fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
 __attribute__((format(printf, 1, 2))) static void pass(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("edu-dma: PASS ", stdout);
 	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
-	putchar('\n');
+	report("PASS", fmt, ap);
 	va_end(ap);
-	fflush(stdout);
 }
 
 __attribute__((format(printf, 1, 2))) static void fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("edu-dma: FAIL ", stdout);
 	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
-	putchar('\n');
+	report("FAIL", fmt, ap);
 	va_end(ap);
-	fflush(stdout);
 	failures++;
 }
 
