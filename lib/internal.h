@@ -90,6 +90,12 @@ ssize_t iot_dir_list(const struct iot_dir *dir, char ***out);
 /* As iot_dir_list in directory order, for callers that sort by what they parse. */
 ssize_t iot_dir_list_unsorted(const struct iot_dir *dir, char ***out);
 
+/*
+ * Read the attribute @name of the directory @dirpath (root-relative) in one
+ * open, without opening the directory: as iot_dir_read_str otherwise.
+ */
+ssize_t iot_root_read_attr(struct iot_ctx *ctx, const char *dirpath, const char *name,
+			   char *buf, size_t len);
 /* Whether @relpath exists below the root; @st may be NULL. */
 int iot_root_stat(struct iot_ctx *ctx, const char *relpath, struct stat *st);
 /* Open a file below the root for reading (as inside a chroot). */
@@ -115,6 +121,18 @@ int iot_hexval(char c);
 int iot_parse_pci_addr(const char *s, int *domain, int *bus, int *slot, int *func);
 /* One line of an iommu group's reserved_regions; modifies @line. */
 int iot_parse_resv_region(char *line, struct iot_resv_region *r);
+/* What a PCI device's uevent attribute says about it; -1 or NULL when absent. */
+struct iot_pci_uevent {
+	int vendor, device, subvendor, subdevice, class_code;
+	const char *driver; /* points into the parsed text */
+	const char *slot;   /* PCI_SLOT_NAME, likewise */
+};
+/*
+ * Parse the text of a PCI device's uevent (modified in place). 0 when
+ * PCI_ID, PCI_CLASS and PCI_SLOT_NAME are there and well formed, -ENOENT
+ * when one is missing, -EINVAL for anything malformed or repeated.
+ */
+int iot_parse_pci_uevent(char *text, struct iot_pci_uevent *out);
 /* strcmp that orders digit runs by value: dmar2 < dmar10. */
 int iot_strnatcmp(const char *a, const char *b);
 void iot_strv_free(char **v, size_t n);

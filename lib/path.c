@@ -57,6 +57,71 @@ int iot_root_open(struct iot_ctx *ctx, const char *relpath, int flags)
 	return open_in_root(ctx, relpath, flags);
 }
 
+/*
+ * Open @name below @dirfd without following any link. @name may be a short
+ * relative path ("238/type"): one openat2 instead of opening each directory,
+ * which matters when a listing reads thousands of groups.
+ */
+static int open_beneath(int dirfd, const char *name, int flags)
+{
+	static bool no_openat2;
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	char comp[NAME_MAX + 1];
+	const char *p, *slash;
+	int fd, next;
+
+	if (!*name || *name == '/')
+		return -EINVAL;
+	if (!strchr(name, '/')) {
+		fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	for (p = name; p; p = slash ? slash + 1 : NULL) {
+		size_t len;
+
+		slash = strchr(p, '/');
+		len = slash ? (size_t)(slash - p) : strlen(p);
+		if (!len || (len == 1 && p[0] == '.') || (len == 2 && !strncmp(p, "..", 2)))
+			return -EINVAL;
+	}
+	if (!no_openat2) {
+		fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOSYS && errno != EPERM)
+			return -errno;
+		no_openat2 = true;
+	}
+	/* without openat2: one component at a time, none of them a link */
+	fd = dirfd;
+	for (p = name; (slash = strchr(p, '/')); p = slash + 1) {
+		size_t len = (size_t)(slash - p);
+
+		if (len >= sizeof(comp)) {
+			next = -ENAMETOOLONG;
+		} else {
+			memcpy(comp, p, len);
+			comp[len] = '\0';
+			next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0)
+				next = -errno;
+		}
+		if (fd != dirfd)
+			close(fd);
+		if (next < 0)
+			return next;
+		fd = next;
+	}
+	next = openat(fd, p, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (next < 0)
+		next = -errno;
+	close(fd);
+	return next;
+}
+
 int iot_root_stat(struct iot_ctx *ctx, const char *relpath, struct stat *st)
 {
 	struct stat tmp;
@@ -161,12 +226,12 @@ int iot_dir_open_sub(const struct iot_dir *parent, const char *name, struct iot_
 	char *canon;
 	int fd;
 
-	if (!*name || strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, "."))
+	if (!strcmp(name, "..") || !strcmp(name, "."))
 		return -EINVAL;
-	/* one plain component, no link followed: it cannot leave the parent */
-	fd = openat(parent->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* plain components, no link followed: it cannot leave the parent */
+	fd = open_beneath(parent->fd, name, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
-		return errno == ELOOP ? -ENOTDIR : -errno;
+		return fd == -ELOOP ? -ENOTDIR : fd;
 	canon = join_canonical(parent->path, name);
 	if (!canon) {
 		close(fd);
@@ -233,16 +298,11 @@ void iot_dir_close(struct iot_dir *dir)
 	dir->path = NULL;
 }
 
-ssize_t iot_dir_read_bytes(const struct iot_dir *dir, const char *name, void *buf, size_t len)
+/* Read up to @len bytes from @fd and close it. */
+static ssize_t read_fd(int fd, void *buf, size_t len)
 {
 	size_t got = 0;
-	int fd;
 
-	if (strchr(name, '/'))
-		return -EINVAL;
-	fd = openat(dir->fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
 	/*
 	 * A sysfs attribute comes whole in the first read, and so does a small
 	 * regular file: read again only when the buffer filled up.
@@ -266,13 +326,25 @@ ssize_t iot_dir_read_bytes(const struct iot_dir *dir, const char *name, void *bu
 	return (ssize_t)got;
 }
 
-ssize_t iot_dir_read_str(const struct iot_dir *dir, const char *name, char *buf, size_t len)
+ssize_t iot_dir_read_bytes(const struct iot_dir *dir, const char *name, void *buf, size_t len)
+{
+	int fd = open_beneath(dir->fd, name, O_RDONLY | O_NONBLOCK);
+
+	return fd < 0 ? fd : read_fd(fd, buf, len);
+}
+
+/* An attribute's text from @fd (closed here), as iot_dir_read_str returns it. */
+static ssize_t read_fd_str(int fd, char *buf, size_t len)
 {
 	ssize_t n;
 
-	if (len < 2)
+	if (fd < 0)
+		return fd;
+	if (len < 2) {
+		close(fd);
 		return -EINVAL;
-	n = iot_dir_read_bytes(dir, name, buf, len);
+	}
+	n = read_fd(fd, buf, len);
 	if (n < 0)
 		return n;
 	if ((size_t)n == len) /* no room for the terminator: too long to be ours */
@@ -283,6 +355,27 @@ ssize_t iot_dir_read_str(const struct iot_dir *dir, const char *name, char *buf,
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return n;
+}
+
+ssize_t iot_dir_read_str(const struct iot_dir *dir, const char *name, char *buf, size_t len)
+{
+	return read_fd_str(open_beneath(dir->fd, name, O_RDONLY | O_NONBLOCK), buf, len);
+}
+
+ssize_t iot_root_read_attr(struct iot_ctx *ctx, const char *dirpath, const char *name,
+			   char *buf, size_t len)
+{
+	char *canon;
+	int fd;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, "."))
+		return -EINVAL;
+	canon = join_canonical(dirpath, name);
+	if (!canon)
+		return -ENOMEM;
+	fd = open_in_root(ctx, canon, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+	free(canon);
+	return read_fd_str(fd, buf, len);
 }
 
 int iot_dir_read_strdup(const struct iot_dir *dir, const char *name, char **out)
@@ -336,14 +429,16 @@ ssize_t iot_dir_list_unsorted(const struct iot_dir *dir, char ***out)
 
 	/*
 	 * getdents64 on the directory's own fd: no second open, no DIR stream.
-	 * Reads through the fd never depend on its offset, so rewinding is safe.
+	 * A fresh fd yields at least "." and ".." first, so a first read of
+	 * nothing means the fd was listed before: rewind then, and only then.
 	 */
-	if (lseek(dir->fd, 0, SEEK_SET) < 0)
-		return -errno;
 	v = malloc(cap * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	while ((got = getdents64(dir->fd, buf, sizeof(buf))) > 0) {
+	got = getdents64(dir->fd, buf, sizeof(buf));
+	if (got == 0 && lseek(dir->fd, 0, SEEK_SET) == 0)
+		got = getdents64(dir->fd, buf, sizeof(buf));
+	for (; got > 0; got = getdents64(dir->fd, buf, sizeof(buf))) {
 		for (ssize_t off = 0; off < got;) {
 			struct dirent64 *de = (struct dirent64 *)(void *)(buf + off);
 

@@ -114,6 +114,79 @@ int iot_parse_pci_addr(const char *s, int *domain, int *bus, int *slot, int *fun
 	return 0;
 }
 
+/* Hex digits only, @min to @max of them ("%04X" of a u16 is exactly four). */
+static int parse_hex_digits(const char *s, size_t min, size_t max, int *out)
+{
+	size_t len = strlen(s);
+	unsigned v = 0;
+
+	if (len < min || len > max)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		int d = iot_hexval(s[i]);
+
+		if (d < 0)
+			return -EINVAL;
+		v = v * 16 + (unsigned)d;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* "VVVV:DDDD" as the kernel prints PCI_ID and PCI_SUBSYS_ID */
+static int parse_id_pair(char *s, int *a, int *b)
+{
+	char *colon = strchr(s, ':');
+
+	if (!colon)
+		return -EINVAL;
+	*colon = '\0';
+	return parse_hex_digits(s, 4, 4, a) || parse_hex_digits(colon + 1, 4, 4, b) ? -EINVAL : 0;
+}
+
+int iot_parse_pci_uevent(char *text, struct iot_pci_uevent *out)
+{
+	char *line, *save = NULL;
+	bool have_id = false, have_sub = false;
+
+	*out = (struct iot_pci_uevent){ -1, -1, -1, -1, -1, NULL, NULL };
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *val = strchr(line, '=');
+		int err = 0;
+
+		if (!val)
+			return -EINVAL;
+		*val++ = '\0';
+		if (!strcmp(line, "PCI_ID")) {
+			err = have_id ? -EINVAL : parse_id_pair(val, &out->vendor, &out->device);
+			have_id = true;
+		} else if (!strcmp(line, "PCI_SUBSYS_ID")) {
+			err = have_sub ? -EINVAL
+				       : parse_id_pair(val, &out->subvendor, &out->subdevice);
+			have_sub = true;
+		} else if (!strcmp(line, "PCI_CLASS")) {
+			/* printed "%04X" of a 24-bit value: four to six digits */
+			err = out->class_code >= 0 ? -EINVAL
+						   : parse_hex_digits(val, 4, 6, &out->class_code);
+		} else if (!strcmp(line, "PCI_SLOT_NAME")) {
+			int d, b, sl, f;
+
+			err = out->slot || iot_parse_pci_addr(val, &d, &b, &sl, &f) ? -EINVAL : 0;
+			out->slot = val;
+		} else if (!strcmp(line, "DRIVER")) {
+			/* a driver's name is a directory name under bus/pci/drivers */
+			err = out->driver || !*val || strchr(val, '/') || !strcmp(val, ".") ||
+					      !strcmp(val, "..")
+				      ? -EINVAL
+				      : 0;
+			out->driver = val;
+		}
+		if (err)
+			return -EINVAL;
+	}
+	return have_id && out->class_code >= 0 && out->slot ? 0 : -ENOENT;
+}
+
 static inline bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';

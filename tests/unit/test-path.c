@@ -129,8 +129,53 @@ static void test_links_stay_inside(void **state)
 	assert_int_equal(iot_dir_open_link(&bus, "dangling", &d), -ENOENT);
 	assert_int_equal(iot_dir_open_link(&bus, "loop-a", &d), -ELOOP);
 	assert_int_equal(iot_dir_open_sub(&bus, "..", &d), -EINVAL);
-	assert_int_equal(iot_dir_open_sub(&bus, "a/b", &d), -EINVAL);
+	assert_int_equal(iot_dir_open_sub(&bus, "a/b", &d), -ENOENT);
+	assert_int_equal(iot_dir_open_sub(&bus, "dev0/../dev0", &d), -EINVAL);
+	assert_int_equal(iot_dir_open_sub(&bus, "/sys", &d), -EINVAL);
+	assert_int_equal(iot_dir_open_sub(&bus, "dev0//x", &d), -EINVAL);
 	iot_dir_close(&bus);
+	iot_ctx_free(ctx);
+}
+
+/* "238/type" in one open: no component may be a link, none may climb out */
+static void test_nested_names_follow_no_link(void **state)
+{
+	struct iot_ctx *ctx = open_root();
+	struct iot_dir sys = IOT_DIR_INIT, d = IOT_DIR_INIT;
+	char buf[64];
+
+	assert_int_equal(iot_dir_open(ctx, "sys", &sys), 0);
+	assert_int_equal(iot_dir_read_str(&sys, "devices/dev0/vendor", buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "0x8086");
+	assert_int_equal(iot_dir_open_sub(&sys, "devices/dev0", &d), 0);
+	assert_string_equal(d.path, "sys/devices/dev0");
+	iot_dir_close(&d);
+	/* bus/dev0 is a link: refused, where the one-component open says the same */
+	assert_int_equal(iot_dir_read_str(&sys, "bus/dev0/vendor", buf, sizeof(buf)), -ELOOP);
+	assert_int_equal(iot_dir_open_sub(&sys, "bus/dev0", &d), -ENOTDIR);
+	assert_int_equal(iot_dir_read_str(&sys, "bus/../devices/dev0/vendor", buf, sizeof(buf)),
+			 -EINVAL);
+	assert_int_equal(iot_dir_read_str(&sys, "devices/dev0/", buf, sizeof(buf)), -EINVAL);
+	iot_dir_close(&sys);
+	iot_ctx_free(ctx);
+}
+
+/* one attribute by its directory's path: links resolve inside the root */
+static void test_root_read_attr(void **state)
+{
+	struct iot_ctx *ctx = open_root();
+	char buf[64];
+
+	assert_int_equal(iot_root_read_attr(ctx, "sys/devices/dev0", "vendor", buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "0x8086");
+	assert_int_equal(iot_root_read_attr(ctx, "/sys/bus/abs", "vendor", buf, sizeof(buf)), 6);
+	assert_int_equal(iot_root_read_attr(ctx, "sys/bus/escape", "hostname", buf, sizeof(buf)),
+			 -ENOENT);
+	assert_int_equal(iot_root_read_attr(ctx, "sys/devices/dev0", "nul", buf, sizeof(buf)),
+			 -EINVAL);
+	assert_int_equal(iot_root_read_attr(ctx, "sys/devices", "dev0/vendor", buf, sizeof(buf)),
+			 -EINVAL);
+	assert_int_equal(iot_root_read_attr(ctx, "sys/bus", "loop-a", buf, sizeof(buf)), -ELOOP);
 	iot_ctx_free(ctx);
 }
 
@@ -265,6 +310,52 @@ static void test_parse_resv_region(void **state)
 	}
 }
 
+/* uevent texts as the VM's kernel wrote them (tests/fixtures/vm-vtd-vfio) */
+static void test_parse_pci_uevent(void **state)
+{
+	static const char *const bad[] = {
+		"PCI_ID=8086:29C\nPCI_CLASS=60000\nPCI_SLOT_NAME=0000:00:00.0\n",
+		"PCI_ID=8086-29C0\nPCI_CLASS=60000\nPCI_SLOT_NAME=0000:00:00.0\n",
+		"PCI_ID=8086:29C0\nPCI_CLASS=600\nPCI_SLOT_NAME=0000:00:00.0\n",
+		"PCI_ID=8086:29C0\nPCI_CLASS=1000000\nPCI_SLOT_NAME=0000:00:00.0\n",
+		"PCI_ID=8086:29C0\nPCI_CLASS=60000\nPCI_SLOT_NAME=0000:00:00\n",
+		"PCI_ID=8086:29C0\nPCI_ID=8086:29C0\nPCI_CLASS=60000\nPCI_SLOT_NAME=0000:00:00.0\n",
+		"DRIVER=../x\nPCI_ID=8086:29C0\nPCI_CLASS=60000\nPCI_SLOT_NAME=0000:00:00.0\n",
+		"DRIVER=\nPCI_ID=8086:29C0\nPCI_CLASS=60000\nPCI_SLOT_NAME=0000:00:00.0\n",
+		"garbage\nPCI_ID=8086:29C0\nPCI_CLASS=60000\nPCI_SLOT_NAME=0000:00:00.0\n",
+	};
+	struct iot_pci_uevent ue;
+	char text[512];
+
+	snprintf(text, sizeof(text), "DRIVER=vfio-pci\nPCI_CLASS=FF00\nPCI_ID=1234:11E8\n"
+		 "PCI_SUBSYS_ID=1AF4:1100\nPCI_SLOT_NAME=0000:00:03.0\n"
+		 "MODALIAS=pci:v00001234d000011E8sv00001AF4sd00001100bc00scFFi00\n");
+	assert_int_equal(iot_parse_pci_uevent(text, &ue), 0);
+	assert_int_equal(ue.vendor, 0x1234);
+	assert_int_equal(ue.device, 0x11e8);
+	assert_int_equal(ue.subvendor, 0x1af4);
+	assert_int_equal(ue.subdevice, 0x1100);
+	assert_int_equal(ue.class_code, 0xff00);
+	assert_string_equal(ue.driver, "vfio-pci");
+	assert_string_equal(ue.slot, "0000:00:03.0");
+
+	snprintf(text, sizeof(text), "PCI_CLASS=60000\nPCI_ID=8086:29C0\n"
+		 "PCI_SUBSYS_ID=1AF4:1100\nPCI_SLOT_NAME=0000:00:00.0\n");
+	assert_int_equal(iot_parse_pci_uevent(text, &ue), 0);
+	assert_int_equal(ue.class_code, 0x060000);
+	assert_null(ue.driver);
+
+	/* a uevent without the PCI keys (another bus, or a trimmed capture) */
+	snprintf(text, sizeof(text), "DRIVER=serial8250\nMODALIAS=platform:serial8250\n");
+	assert_int_equal(iot_parse_pci_uevent(text, &ue), -ENOENT);
+	snprintf(text, sizeof(text), "%s", "");
+	assert_int_equal(iot_parse_pci_uevent(text, &ue), -ENOENT);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "%s", bad[i]);
+		assert_int_equal(iot_parse_pci_uevent(text, &ue), -EINVAL);
+	}
+}
+
 static void test_natcmp(void **state)
 {
 	assert_true(iot_strnatcmp("dmar2", "dmar10") < 0);
@@ -279,6 +370,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ctx_rejects_non_root),
 		cmocka_unit_test(test_links_stay_inside),
+		cmocka_unit_test(test_nested_names_follow_no_link),
+		cmocka_unit_test(test_root_read_attr),
 		cmocka_unit_test(test_root_open_confined),
 		cmocka_unit_test(test_read_values),
 		cmocka_unit_test(test_dir_list_natural),
@@ -286,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_parse_pci_addr),
 		cmocka_unit_test(test_parse_pci_addr_bad),
 		cmocka_unit_test(test_parse_resv_region),
+		cmocka_unit_test(test_parse_pci_uevent),
 		cmocka_unit_test(test_natcmp),
 	};
 
