@@ -90,15 +90,28 @@ static enum iot_group_type parse_group_type(const char *s)
 	return IOT_GROUP_TYPE_UNKNOWN;
 }
 
-static int read_regions(struct iot_dir *gdir, struct iot_group *g)
+/*
+ * A group's attributes are read as "<number>/<attr>" from the groups
+ * directory: one open each, where opening the group's directory first would
+ * double the system calls of a listing with thousands of groups.
+ */
+static const char *group_attr(char *buf, size_t len, int number, const char *attr)
 {
-	char buf[8192], *line, *save = NULL;
-	ssize_t n = iot_dir_read_str(gdir, "reserved_regions", buf, sizeof(buf));
+	snprintf(buf, len, *attr ? "%d/%s" : "%d", number, attr);
+	return buf;
+}
 
+static int read_regions(struct iot_dir *groups, struct iot_group *g)
+{
+	char buf[8192], *line, *save = NULL, name[64];
+	ssize_t n;
+
+	group_attr(name, sizeof(name), g->number, "reserved_regions");
+	n = iot_dir_read_str(groups, name, buf, sizeof(buf));
 	if (n == -ENOENT) /* before 4.11 */
 		return 0;
 	if (n < 0) {
-		iot_bad_value(gdir, "reserved_regions", (int)n, NULL);
+		iot_bad_value(groups, name, (int)n, NULL);
 		return 0;
 	}
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -107,7 +120,7 @@ static int read_regions(struct iot_dir *gdir, struct iot_group *g)
 
 		snprintf(copy, sizeof(copy), "%s", line);
 		if (iot_parse_resv_region(line, &r)) {
-			iot_bad_value(gdir, "reserved_regions", -EINVAL, copy);
+			iot_bad_value(groups, name, -EINVAL, copy);
 			continue;
 		}
 		nv = realloc(g->regions, (g->n_regions + 1) * sizeof(*nv));
@@ -119,48 +132,62 @@ static int read_regions(struct iot_dir *gdir, struct iot_group *g)
 	return 0;
 }
 
-static int read_group(struct iot_dir *groups_dir, const char *name, struct iot_group *g,
-		      struct found_list *found, bool details)
+static int read_group(struct iot_dir *groups_dir, struct iot_group *g, struct found_list *found,
+		      bool details)
 {
-	struct iot_dir gdir = IOT_DIR_INIT, ddir = IOT_DIR_INIT;
-	char buf[64], **members = NULL;
+	struct iot_dir ddir = IOT_DIR_INIT;
+	char buf[64], **members = NULL, name[64];
+	int err, derr;
 	ssize_t n;
-	int err;
 
-	err = iot_dir_open_sub(groups_dir, name, &gdir);
-	if (err) {
-		iot_bad_value(groups_dir, name, err, NULL);
-		return 0;
+	derr = iot_dir_open_sub(groups_dir, group_attr(name, sizeof(name), g->number, "devices"),
+				&ddir);
+	if (derr) {
+		/* a group we cannot enter at all gets one warning, not one per file */
+		struct iot_dir gdir = IOT_DIR_INIT;
+
+		err = iot_dir_open_sub(groups_dir, group_attr(name, sizeof(name), g->number, ""),
+				       &gdir);
+		iot_dir_close(&gdir);
+		if (err) {
+			iot_bad_value(groups_dir, name, err, NULL);
+			return err == -ENOMEM ? err : 0;
+		}
 	}
-	n = iot_dir_read_str(&gdir, "type", buf, sizeof(buf));
+
+	n = iot_dir_read_str(groups_dir, group_attr(name, sizeof(name), g->number, "type"), buf,
+			     sizeof(buf));
 	if (n >= 0) {
 		g->type_raw = strdup(buf);
 		g->type = parse_group_type(buf);
 		if (g->type == IOT_GROUP_TYPE_UNKNOWN)
-			iot_bad_value(&gdir, "type", -EINVAL, buf);
+			iot_bad_value(groups_dir, name, -EINVAL, buf);
 	} else if (n != -ENOENT) { /* absent before 5.2: nothing to say */
-		iot_bad_value(&gdir, "type", (int)n, NULL);
+		iot_bad_value(groups_dir, name, (int)n, NULL);
 	}
 	if (details) {
-		err = iot_dir_read_strdup(&gdir, "name", &g->name);
-		if (err == -ENOMEM)
-			goto out;
-		err = read_regions(&gdir, g);
+		err = iot_dir_read_strdup(groups_dir,
+					  group_attr(name, sizeof(name), g->number, "name"),
+					  &g->name);
+		if (err != -ENOMEM)
+			err = read_regions(groups_dir, g);
 		if (err)
 			goto out;
 	}
 
-	err = iot_dir_open_sub(&gdir, "devices", &ddir);
-	if (err) {
-		iot_bad_value(&gdir, "devices", err, NULL);
+	if (derr) {
+		iot_bad_value(groups_dir, group_attr(name, sizeof(name), g->number, "devices"),
+			      derr, NULL);
 		err = 0;
 		goto out;
 	}
 	n = iot_dir_list_unsorted(&ddir, &members); /* members are sorted by address later */
 	if (n < 0) {
 		iot_bad_value(&ddir, ".", (int)n, NULL);
+		err = 0;
 		goto out;
 	}
+	err = 0;
 	for (ssize_t i = 0; i < n; i++) {
 		char *target;
 
@@ -182,7 +209,6 @@ static int read_group(struct iot_dir *groups_dir, const char *name, struct iot_g
 	iot_strv_free(members, (size_t)n);
 out:
 	iot_dir_close(&ddir);
-	iot_dir_close(&gdir);
 	return err == -ENOMEM ? err : 0;
 }
 
@@ -197,7 +223,7 @@ static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct fo
 		       bool details)
 {
 	struct iot_dir dir = IOT_DIR_INIT;
-	char **names = NULL, name[16];
+	char **names = NULL;
 	ssize_t n;
 	int err = 0;
 
@@ -228,10 +254,8 @@ static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct fo
 			snap->groups[snap->n_groups++].number = num;
 	}
 	qsort(snap->groups, snap->n_groups, sizeof(*snap->groups), group_cmp);
-	for (size_t i = 0; i < snap->n_groups && !err; i++) {
-		snprintf(name, sizeof(name), "%d", snap->groups[i].number);
-		err = read_group(&dir, name, &snap->groups[i], found, details);
-	}
+	for (size_t i = 0; i < snap->n_groups && !err; i++)
+		err = read_group(&dir, &snap->groups[i], found, details);
 out:
 	iot_strv_free(names, (size_t)n);
 	iot_dir_close(&dir);
@@ -299,6 +323,12 @@ static int read_hex_id(struct iot_dir *dir, const char *name, int *out)
 	return 0;
 }
 
+/* PCI-to-PCI and CardBus bridges forward DMA; they are not endpoints */
+static bool is_bridge_class(int cls)
+{
+	return cls >= 0 && ((cls >> 8) == 0x0604 || (cls >> 8) == 0x0607);
+}
+
 static void read_pci_identity(struct iot_dir *dir, struct iot_device *d, bool details)
 {
 	int cls = -1;
@@ -317,8 +347,7 @@ static void read_pci_identity(struct iot_dir *dir, struct iot_device *d, bool de
 	if (cls < 0 && iot_dir_has(dir, "vendor"))
 		iot_bad_value(dir, "class", -ENOENT, NULL);
 	d->class_code = cls;
-	/* PCI-to-PCI and CardBus bridges forward DMA; they are not endpoints */
-	d->is_bridge = cls >= 0 && ((cls >> 8) == 0x0604 || (cls >> 8) == 0x0607);
+	d->is_bridge = is_bridge_class(cls);
 }
 
 static void read_vfio_cdev(struct iot_dir *dir, struct iot_device *d)
@@ -367,11 +396,52 @@ static enum iot_bus device_bus(struct iot_dir *dir, const char *name)
 	return strcmp(sub, "platform") ? IOT_BUS_OTHER : IOT_BUS_PLATFORM;
 }
 
+/*
+ * Fill a PCI function's identity and driver from its uevent. False, with
+ * nothing filled, when the uevent is missing, incomplete, malformed or names
+ * another function: the caller then reads the attribute files, which say
+ * precisely what is wrong.
+ */
+static bool pci_from_uevent(struct iot_ctx *ctx, struct iot_device *d)
+{
+	struct iot_pci_uevent ue;
+	char text[1024];
+	int dom, bus, slot, func;
+	ssize_t n;
+
+	if (iot_parse_pci_addr(d->name, &dom, &bus, &slot, &func))
+		return false;
+	n = iot_root_read_attr(ctx, d->syspath, "uevent", text, sizeof(text));
+	if (n < 0)
+		return false;
+	if (iot_parse_pci_uevent(text, &ue) || strcmp(ue.slot, d->name) ||
+	    ue.class_code > 0xffffff) {
+		iot_dbg(ctx, "%s/uevent: not usable, reading the attributes instead", d->syspath);
+		return false;
+	}
+	if (ue.driver) {
+		d->driver = strdup(ue.driver);
+		if (!d->driver)
+			return false;
+	}
+	d->bus = IOT_BUS_PCI;
+	d->domain = dom;
+	d->busnr = bus;
+	d->slot = slot;
+	d->func = func;
+	d->vendor = ue.vendor;
+	d->device = ue.device;
+	d->class_code = ue.class_code;
+	d->is_bridge = is_bridge_class(ue.class_code);
+	return true;
+}
+
 static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *d,
 		       char **unit_name, bool details, int *group)
 {
 	struct iot_dir dir = IOT_DIR_INIT, sub = IOT_DIR_INIT;
 	char buf[256];
+	bool from_uevent;
 	int err;
 
 	d->name = f->name;
@@ -384,6 +454,14 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 	d->vfio_major = d->vfio_minor = -1;
 	*unit_name = NULL;
 
+	/*
+	 * A PCI function's uevent holds its IDs, class and driver: one read
+	 * instead of four, and most devices need nothing else.
+	 */
+	from_uevent = !details && pci_from_uevent(ctx, d);
+	if (from_uevent && *group >= 0 && !(d->driver && strstr(d->driver, "vfio")))
+		return 0;
+
 	err = iot_dir_open(ctx, d->syspath, &dir);
 	if (err) {
 		iot_warn(ctx, "device %s: cannot open %s: %s", d->name, d->syspath, strerror(-err));
@@ -392,16 +470,18 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 			d->bus = IOT_BUS_PCI;
 		return err == -ENOMEM ? err : 0;
 	}
-	d->bus = device_bus(&dir, d->name);
-	if (d->bus == IOT_BUS_PCI)
-		read_pci_identity(&dir, d, details);
+	if (!from_uevent) {
+		d->bus = device_bus(&dir, d->name);
+		if (d->bus == IOT_BUS_PCI)
+			read_pci_identity(&dir, d, details);
 
-	err = iot_dir_link_base(&dir, "driver", buf, sizeof(buf));
-	if (!err) {
-		d->driver = strdup(buf);
-	} else if (err != -ENOENT) {
-		iot_bad_value(&dir, "driver", err, NULL);
-		d->unreadable = true;
+		err = iot_dir_link_base(&dir, "driver", buf, sizeof(buf));
+		if (!err) {
+			d->driver = strdup(buf);
+		} else if (err != -ENOENT) {
+			iot_bad_value(&dir, "driver", err, NULL);
+			d->unreadable = true;
+		}
 	}
 
 	if (details && iot_dir_read_str(&dir, "driver_override", buf, sizeof(buf)) > 0 &&
@@ -528,10 +608,37 @@ static void read_vtd(struct iot_dir *udir, struct iot_unit *u)
 	iot_dir_close(&dir);
 }
 
-static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit *u)
+/* The kernel's release, read once per snapshot: it decides the AMD features order. */
+struct kernel_release {
+	bool read;
+	enum iot_amd_order order;
+};
+
+static enum iot_amd_order amd_order(struct iot_ctx *ctx, struct kernel_release *kr)
+{
+	char rel[64];
+	FILE *f;
+
+	if (kr->read)
+		return kr->order;
+	kr->read = true;
+	kr->order = IOT_AMD_ORDER_GUESS;
+	f = iot_root_fopen(ctx, "proc/sys/kernel/osrelease");
+	if (f) {
+		if (fgets(rel, sizeof(rel), f)) {
+			rel[strcspn(rel, "\n")] = '\0';
+			kr->order = iot_amd_order_for_kernel(rel);
+		}
+		fclose(f);
+	}
+	return kr->order;
+}
+
+static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit *u,
+		     struct kernel_release *kr)
 {
 	struct iot_dir dir = IOT_DIR_INIT;
-	char buf[128], rel[64];
+	char buf[128];
 	uint64_t v;
 	int err;
 
@@ -545,17 +652,9 @@ static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit 
 		iot_bad_value(&dir, "cap", err ? err : -ERANGE, NULL);
 
 	if (iot_dir_read_str(&dir, "features", buf, sizeof(buf)) >= 0) {
-		enum iot_amd_order order = IOT_AMD_ORDER_GUESS;
-		FILE *f = iot_root_fopen(ctx, "proc/sys/kernel/osrelease");
-
 		/* the two-value order depends on the kernel that printed it */
-		if (f) {
-			if (fgets(rel, sizeof(rel), f)) {
-				rel[strcspn(rel, "\n")] = '\0';
-				order = iot_amd_order_for_kernel(rel);
-			}
-			fclose(f);
-		}
+		enum iot_amd_order order = amd_order(ctx, kr);
+
 		u->amd_features_raw = strdup(buf);
 		if (iot_amd_parse_features(buf, order, &u->efr, &u->efr2, &u->has_efr2))
 			iot_bad_value(&dir, "features", -EINVAL, buf);
@@ -566,7 +665,7 @@ static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit 
 }
 
 static void read_unit(struct iot_ctx *ctx, struct iot_dir *class_dir, const char *name,
-		      struct iot_unit *u)
+		      struct iot_unit *u, struct kernel_release *kr)
 {
 	struct iot_dir udir = IOT_DIR_INIT, ddir = IOT_DIR_INIT;
 	char **devs = NULL, drv[64];
@@ -583,7 +682,7 @@ static void read_unit(struct iot_ctx *ctx, struct iot_dir *class_dir, const char
 	}
 	u->syspath = strdup(udir.path);
 	read_vtd(&udir, u);
-	read_amd(ctx, &udir, u);
+	read_amd(ctx, &udir, u, kr);
 	if (u->kind == IOT_UNIT_OTHER) {
 		/* the unit's parent device tells SMMUv3 and virtio-iommu apart */
 		struct iot_dir parent = IOT_DIR_INIT;
@@ -620,6 +719,7 @@ static int unit_cmp(const void *a, const void *b)
 
 static int read_units(struct iot_ctx *ctx, struct iot_snapshot *snap)
 {
+	struct kernel_release kr = { 0 };
 	struct iot_dir dir = IOT_DIR_INIT;
 	char **names = NULL;
 	ssize_t n;
@@ -638,7 +738,7 @@ static int read_units(struct iot_ctx *ctx, struct iot_snapshot *snap)
 		return -ENOMEM;
 	}
 	for (ssize_t i = 0; i < n; i++)
-		read_unit(ctx, &dir, names[i], &snap->units[snap->n_units++]);
+		read_unit(ctx, &dir, names[i], &snap->units[snap->n_units++], &kr);
 	qsort(snap->units, snap->n_units, sizeof(*snap->units), unit_cmp);
 	iot_strv_free(names, (size_t)n);
 	iot_dir_close(&dir);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # groups-json.sh - in the VM (legacy VT-d): iommu-groups' JSON for groups and units equals what
-# sysfs, dmesg and pci.ids say: every group and member, the IDs, the names, dmar0's cap/ecap.
+# sysfs, dmesg and pci.ids say: every group and member, the IDs, class, driver, the names,
+# dmar0's cap/ecap; the uevent-based listing equals the attribute-based detailed one.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=$(mktemp)
@@ -10,16 +11,25 @@ trap 'rm -f "$out"' EXIT
 # Sections: the command's JSON, then the raw facts it must agree with (expanded in the guest).
 # shellcheck disable=SC2016
 guest='
+# edu on vfio-pci, so that a driver and a VFIO cdev are in the listing
+echo vfio-pci >/sys/bus/pci/devices/0000:00:03.0/driver_override
+echo 0000:00:03.0 >/sys/bus/pci/drivers_probe
 echo "### list"
-iommu-groups --list -J -o GROUP,ADDRESS,VENDOR_ID,DEVICE_ID,VENDOR,DEVICE
+iommu-groups --list -J -o GROUP,ADDRESS,VENDOR_ID,DEVICE_ID,VENDOR,DEVICE,CLASS_ID,DRIVER
 echo "### list-rc $?"
+echo "### detail"
+iommu-groups --list -J -o GROUP,ADDRESS,VENDOR_ID,DEVICE_ID,VENDOR,DEVICE,CLASS_ID,DRIVER,REV
+echo "### detail-rc $?"
 echo "### units"
 iommu-groups --units -J -o NAME,CAP,ECAP
 echo "### units-rc $?"
 echo "### members"
 for d in /sys/kernel/iommu_groups/*/devices/*; do echo "$d"; done
 echo "### ids"
-for d in /sys/bus/pci/devices/*; do echo "${d##*/} $(cat "$d/vendor") $(cat "$d/device")"; done
+for d in /sys/bus/pci/devices/*; do
+	drv=-; [ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+	echo "${d##*/} $(cat "$d/vendor") $(cat "$d/device") $(cat "$d/class") $drv"
+done
 echo "### dmesg"
 dmesg
 '
@@ -73,10 +83,11 @@ for p in sections.get("members", []):
         members.add((int(m[1]), m[2]))
 booted = {(int(m[2]), m[1]) for l in sections.get("dmesg", [])
           if (m := re.search(r"pci (\S+): Adding to iommu group (\d+)$", l))}
-ids = {}
+ids, facts = {}, {}
 for l in sections.get("ids", []):
-    a, ven, dev = l.split()
+    a, ven, dev, cls, drv = l.split()
     ids[a] = (ven.removeprefix("0x"), dev.removeprefix("0x"))
+    facts[a] = (cls.removeprefix("0x")[:4], None if drv == "-" else drv)
 
 lst = load("list")
 rows = lst.get("devices", []) if isinstance(lst, dict) else []
@@ -89,6 +100,23 @@ if got != members:
     fail(f"JSON groups differ from sysfs: only JSON {sorted(got - members)}, only sysfs {sorted(members - got)}")
 if booted != members:
     fail(f"dmesg 'Adding to iommu group' differs from sysfs: {sorted(booted ^ members)}")
+
+# A listing reads IDs, class and driver from each uevent, a listing with a detail
+# column (REV) from the attribute files: both must say what the files say.
+detail = load("detail")
+drows = {r.get("address"): r for r in (detail.get("devices", []) if isinstance(detail, dict) else [])}
+keys = ("group", "vendor_id", "device_id", "vendor", "device", "class_id", "driver")
+for r in rows:
+    a = r.get("address")
+    if a in facts and (r.get("class_id"), r.get("driver")) != facts[a]:
+        fail(f"{a}: class {r.get('class_id')} driver {r.get('driver')}, sysfs says {facts[a]}")
+    d = drows.get(a)
+    if d is None or any(d.get(k) != r.get(k) for k in keys):
+        fail(f"{a}: the listing {r} and the detailed listing {d} differ")
+if len(drows) != len(rows):
+    fail(f"the listing has {len(rows)} devices, the detailed listing {len(drows)}")
+if not any(r.get("address") == "0000:00:03.0" and r.get("driver") == "vfio-pci" for r in rows):
+    fail("edu (0000:00:03.0) is not listed on vfio-pci: the driver comparison proved nothing")
 
 for r in rows:
     a = r.get("address")
