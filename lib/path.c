@@ -20,9 +20,11 @@
 /* sysfs attributes we read are small; anything longer is garbage */
 #define ATTR_MAX 4096
 
+/* set once openat2 fails as absent (old kernel) or forbidden (seccomp) */
+static bool no_openat2;
+
 static int open_in_root(struct iot_ctx *ctx, const char *relpath, int flags)
 {
-	static bool no_openat2;
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_CLOEXEC),
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
@@ -46,7 +48,7 @@ static int open_in_root(struct iot_ctx *ctx, const char *relpath, int flags)
 			return fd;
 		if (errno != ENOSYS && errno != EPERM)
 			return -errno;
-		no_openat2 = true; /* old kernel or seccomp: lexical checks only */
+		no_openat2 = true; /* lexical checks only from here on */
 	}
 	fd = openat(ctx->rootfd, relpath, flags | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
@@ -64,7 +66,6 @@ int iot_root_open(struct iot_ctx *ctx, const char *relpath, int flags)
  */
 static int open_beneath(int dirfd, const char *name, int flags)
 {
-	static bool no_openat2;
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,

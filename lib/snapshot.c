@@ -414,8 +414,7 @@ static bool pci_from_uevent(struct iot_ctx *ctx, struct iot_device *d)
 	n = iot_root_read_attr(ctx, d->syspath, "uevent", text, sizeof(text));
 	if (n < 0)
 		return false;
-	if (iot_parse_pci_uevent(text, &ue) || strcmp(ue.slot, d->name) ||
-	    ue.class_code > 0xffffff) {
+	if (iot_parse_pci_uevent(text, &ue) || strcmp(ue.slot, d->name)) {
 		iot_dbg(ctx, "%s/uevent: not usable, reading the attributes instead", d->syspath);
 		return false;
 	}
