@@ -23,6 +23,79 @@
 /* set once openat2 fails as absent (old kernel) or forbidden (seccomp) */
 static bool no_openat2;
 
+/* as the kernel's path walk: more links than this in one lookup is a loop */
+#define MAX_LINKS 40
+
+/*
+ * RESOLVE_IN_ROOT by hand, for kernels without openat2 (before 5.6): walk
+ * @relpath a component at a time below @rootfd. Every component is checked
+ * with lstat before it is used, so the prefix opened is free of links; a
+ * link is read and its target spliced into the rest of the walk, an
+ * absolute one restarting at the root, and ".." never climbs above the
+ * root. A captured tree does not change under us, so the check-then-open
+ * gap does not matter here.
+ */
+static int walk_in_root(int rootfd, const char *relpath, int flags)
+{
+	char canon[PATH_MAX] = "", rest[2 * PATH_MAX], target[PATH_MAX];
+	size_t clen = 0, rlen = strlen(relpath);
+	int links = 0, fd;
+
+	if (rlen >= sizeof(rest))
+		return -ENAMETOOLONG;
+	memcpy(rest, relpath, rlen + 1);
+	for (char *r = rest; *r;) {
+		char *comp = r, *end = strchr(r, '/');
+		size_t before = clen, len;
+		struct stat st;
+		ssize_t n;
+		bool last;
+
+		if (end)
+			*end = '\0';
+		r = end ? end + 1 : r + strlen(r);
+		last = !*r;
+		if (!*comp || !strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			while (clen && canon[clen - 1] != '/')
+				clen--;
+			if (clen)
+				clen--;
+			canon[clen] = '\0';
+			continue;
+		}
+		len = strlen(comp);
+		if (clen + 1 + len >= sizeof(canon))
+			return -ENAMETOOLONG;
+		if (clen)
+			canon[clen++] = '/';
+		memcpy(canon + clen, comp, len + 1);
+		clen += len;
+		if (fstatat(rootfd, canon, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		if (!S_ISLNK(st.st_mode) || (last && (flags & O_NOFOLLOW)))
+			continue;
+		/* a link: read it, then walk its target followed by what was left */
+		n = readlinkat(rootfd, canon, target, sizeof(target) - 1);
+		if (n < 0)
+			return -errno;
+		if (++links > MAX_LINKS)
+			return -ELOOP;
+		target[n] = '\0';
+		if ((size_t)n + 1 + strlen(r) >= sizeof(rest))
+			return -ENAMETOOLONG;
+		memmove(rest + n + 1, r, strlen(r) + 1);
+		memcpy(rest, target, (size_t)n);
+		rest[n] = '/';
+		r = rest;
+		clen = target[0] == '/' ? 0 : before;
+		canon[clen] = '\0';
+	}
+	fd = openat(rootfd, clen ? canon : ".", flags | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 static int open_in_root(struct iot_ctx *ctx, const char *relpath, int flags)
 {
 	struct open_how how = {
@@ -48,10 +121,9 @@ static int open_in_root(struct iot_ctx *ctx, const char *relpath, int flags)
 			return fd;
 		if (errno != ENOSYS && errno != EPERM)
 			return -errno;
-		no_openat2 = true; /* lexical checks only from here on */
+		no_openat2 = true;
 	}
-	fd = openat(ctx->rootfd, relpath, flags | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return walk_in_root(ctx->rootfd, relpath, flags);
 }
 
 int iot_root_open(struct iot_ctx *ctx, const char *relpath, int flags)
@@ -104,11 +176,22 @@ static int open_beneath(int dirfd, const char *name, int flags)
 		if (len >= sizeof(comp)) {
 			next = -ENAMETOOLONG;
 		} else {
+			struct stat st;
+
+			/* O_PATH opens a link itself: tell a link (ELOOP, as openat2
+			 * says) from a file where a directory belongs (ENOTDIR) */
 			memcpy(comp, p, len);
 			comp[len] = '\0';
-			next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (next < 0)
+			next = openat(fd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0) {
 				next = -errno;
+			} else if (fstat(next, &st) < 0) {
+				close(next);
+				next = -errno;
+			} else if (!S_ISDIR(st.st_mode)) {
+				close(next);
+				next = S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
+			}
 		}
 		if (fd != dirfd)
 			close(fd);

@@ -3,6 +3,7 @@
 # Golden tests: run iommu-groups on fixture trees and compare stdout, stderr and
 # the exit status with tests/expected/<tree>/<case>. Cases are in groups.cases.
 # UPDATE=1 rewrites the expected files (review the diff before committing).
+# IOT_WRAP=CMD runs each iommu-groups under CMD (ctest: without-openat2).
 . "$(dirname "$0")/common.bash"
 
 tmp=$(mktemp -d)
@@ -14,7 +15,8 @@ while read -r tree name args; do
 	[ -d "$root" ] || { fail "$tree: no such fixture"; continue; }
 	out=$tmp/$tree-$name
 	# shellcheck disable=SC2086 # args are words from the cases file
-	(NO_COLOR=1 "$IOT_BIN/iommu-groups" --sysroot "$root" --pci-ids "$PCI_IDS" \
+	# shellcheck disable=SC2086 # IOT_WRAP is empty or one path
+	(NO_COLOR=1 ${IOT_WRAP:-} "$IOT_BIN/iommu-groups" --sysroot "$root" --pci-ids "$PCI_IDS" \
 		$args >"$out" 2>"$out.err")
 	rc=$?
 	{
