@@ -67,11 +67,12 @@ int iot_hexval(char c)
 	return -1;
 }
 
-static int parse_hex_field(const char *s, size_t len, unsigned max, int *out)
+/* @len hex digits (one to @digits of them) worth at most @max */
+static int parse_hex_field(const char *s, size_t len, size_t digits, unsigned max, int *out)
 {
 	unsigned v = 0;
 
-	if (len == 0 || len > 4)
+	if (len == 0 || len > digits)
 		return -EINVAL;
 	for (size_t i = 0; i < len; i++) {
 		int d = iot_hexval(s[i]);
@@ -98,7 +99,7 @@ int iot_parse_pci_addr(const char *s, int *domain, int *bus, int *slot, int *fun
 		return -EINVAL;
 	c2 = strchr(c1 + 1, ':');
 	if (c2) {
-		if (parse_hex_field(s, (size_t)(c1 - s), 0xffff, &d))
+		if (parse_hex_field(s, (size_t)(c1 - s), 4, 0xffff, &d))
 			return -EINVAL;
 		s = c1 + 1;
 		c1 = c2;
@@ -106,31 +107,20 @@ int iot_parse_pci_addr(const char *s, int *domain, int *bus, int *slot, int *fun
 	dot = strchr(c1 + 1, '.');
 	if (!dot || strchr(dot + 1, ':') || strchr(dot + 1, '.'))
 		return -EINVAL;
-	if (parse_hex_field(s, (size_t)(c1 - s), 0xff, bus) ||
-	    parse_hex_field(c1 + 1, (size_t)(dot - c1 - 1), 0x1f, slot) ||
-	    strlen(dot + 1) != 1 || parse_hex_field(dot + 1, 1, 7, func))
+	if (parse_hex_field(s, (size_t)(c1 - s), 4, 0xff, bus) ||
+	    parse_hex_field(c1 + 1, (size_t)(dot - c1 - 1), 4, 0x1f, slot) ||
+	    strlen(dot + 1) != 1 || parse_hex_field(dot + 1, 1, 1, 7, func))
 		return -EINVAL;
 	*domain = d;
 	return 0;
 }
 
-/* Hex digits only, @min to @max of them ("%04X" of a u16 is exactly four). */
+/* A whole string of @min to @max hex digits ("%04X" of a u16 is exactly four). */
 static int parse_hex_digits(const char *s, size_t min, size_t max, int *out)
 {
 	size_t len = strlen(s);
-	unsigned v = 0;
 
-	if (len < min || len > max)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		int d = iot_hexval(s[i]);
-
-		if (d < 0)
-			return -EINVAL;
-		v = v * 16 + (unsigned)d;
-	}
-	*out = (int)v;
-	return 0;
+	return len < min ? -EINVAL : parse_hex_field(s, len, max, 0xffffff, out);
 }
 
 /* "VVVV:DDDD" as the kernel prints PCI_ID and PCI_SUBSYS_ID */
