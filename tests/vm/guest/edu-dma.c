@@ -340,14 +340,29 @@ static int map_bar0(struct edu *e)
 	return 0;
 }
 
+/* One hex register of the device's VT-d unit as sysfs shows it; 0 when unreadable. */
+static uint64_t unit_reg(const char *addr, const char *reg)
+{
+	char path[160], line[64];
+	uint64_t v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu/intel-iommu/%s", addr, reg);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f))
+		v = strtoull(line, NULL, 16);
+	fclose(f);
+	return v;
+}
+
 /* Compare GET_HW_INFO's VT-d registers with what sysfs shows for the unit. */
 static void check_hw_info(struct edu *e, const char *addr)
 {
 	struct iot_hw_info_vtd vtd = { 0 };
 	struct iot_hw_info info;
-	char path[160], line[64];
-	uint64_t cap = 0, ecap = 0;
-	FILE *f;
+	uint64_t cap, ecap;
 	int err;
 
 	err = iot_get_hw_info(e->iommufd, e->dev_id, &vtd, sizeof(vtd), &info);
@@ -364,18 +379,8 @@ static void check_hw_info(struct edu *e, const char *addr)
 	}
 	printf("edu-dma: hw_info vtd cap 0x%" PRIx64 " ecap 0x%" PRIx64 " flags 0x%x\n",
 	       (uint64_t)vtd.cap_reg, (uint64_t)vtd.ecap_reg, vtd.flags);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu/intel-iommu/cap", addr);
-	f = fopen(path, "re");
-	if (f && fgets(line, sizeof(line), f))
-		cap = strtoull(line, NULL, 16);
-	if (f)
-		fclose(f);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu/intel-iommu/ecap", addr);
-	f = fopen(path, "re");
-	if (f && fgets(line, sizeof(line), f))
-		ecap = strtoull(line, NULL, 16);
-	if (f)
-		fclose(f);
+	cap = unit_reg(addr, "cap");
+	ecap = unit_reg(addr, "ecap");
 	if (cap == vtd.cap_reg && ecap == vtd.ecap_reg)
 		pass("GET_HW_INFO: VT-d cap 0x%" PRIx64 " ecap 0x%" PRIx64 " equal sysfs",
 		     (uint64_t)vtd.cap_reg, (uint64_t)vtd.ecap_reg);
