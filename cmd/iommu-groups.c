@@ -772,7 +772,7 @@ static int view_tree(struct groups_ctl *ctl)
 
 	tb = iot_table_new(&ctl->out, "iommugroups", cols);
 	for (size_t i = 0; i < ctl->snap->n_groups; i++) {
-		const struct iot_group *g = &ctl->snap->groups[i];
+		const struct iot_group *g = ctl->snap->groups[i];
 		struct libscols_line *gl;
 
 		if (!group_matches(ctl, g))
@@ -795,7 +795,7 @@ static int view_list(struct groups_ctl *ctl)
 	struct libscols_table *tb = iot_table_new(&ctl->out, "devices", &ctl->cols);
 
 	for (size_t i = 0; i < ctl->snap->n_devices; i++) {
-		const struct iot_device *d = &ctl->snap->devices[i];
+		const struct iot_device *d = ctl->snap->devices[i];
 
 		if (device_matches(ctl, d))
 			add_device_line(ctl, &ctl->cols, tb, NULL, d);
@@ -979,7 +979,7 @@ static int view_units_verbose(struct groups_ctl *ctl)
 	ctl->out.tree = true;
 	tb = iot_table_new(&ctl->out, "units", &cols);
 	for (size_t i = 0; i < ctl->snap->n_units; i++) {
-		const struct iot_unit *u = &ctl->snap->units[i];
+		const struct iot_unit *u = ctl->snap->units[i];
 		struct libscols_line *ul = new_line(tb, NULL);
 
 		for (size_t c = 0; c < cols.n; c++) {
@@ -1021,7 +1021,7 @@ static int view_units(struct groups_ctl *ctl)
 		struct libscols_line *ln = new_line(tb, NULL);
 
 		for (size_t c = 0; c < cols.n; c++)
-			fill_unit_cell(ctl, ln, c, cols.ids[c], &ctl->snap->units[i]);
+			fill_unit_cell(ctl, ln, c, cols.ids[c], ctl->snap->units[i]);
 	}
 	iot_table_print(tb);
 	return IOT_EXIT_OK;
@@ -1165,14 +1165,14 @@ static int view_device(struct groups_ctl *ctl)
 
 static int view_check(struct groups_ctl *ctl)
 {
-	struct iot_check *checks;
+	struct iot_check **checks;
 	int n = iot_check_host(ctl->ctx, ctl->snap, &checks), worst = IOT_CHECK_PASS;
 
 	if (n < 0)
 		iot_die("cannot check the host: %s", strerror(-n));
 	for (int i = 0; i < n; i++)
-		if ((int)checks[i].status > worst)
-			worst = (int)checks[i].status;
+		if ((int)checks[i]->status > worst)
+			worst = (int)checks[i]->status;
 
 	if (ctl->out.json || ctl->out.raw || ctl->out.pairs || ctl->columns) {
 		static const int defaults[] = { CCOL_ID, CCOL_CHECK, CCOL_RESULT, CCOL_DETAIL,
@@ -1187,7 +1187,7 @@ static int view_check(struct groups_ctl *ctl)
 			struct libscols_line *ln = new_line(tb, NULL);
 
 			for (size_t c = 0; c < cols.n; c++) {
-				const struct iot_check *k = &checks[i];
+				const struct iot_check *k = checks[i];
 				const char *v[] = { [CCOL_ID] = k->id, [CCOL_CHECK] = k->title,
 						    [CCOL_RESULT] = iot_check_status_name(k->status),
 						    [CCOL_DETAIL] = k->detail, [CCOL_HINT] = k->hint };
@@ -1201,7 +1201,7 @@ static int view_check(struct groups_ctl *ctl)
 		static const char *const color[] = { "\033[32m", "\033[33m", "\033[31m" };
 
 		for (int i = 0; i < n; i++) {
-			const struct iot_check *k = &checks[i];
+			const struct iot_check *k = checks[i];
 
 			printf("%-40s: %s%s%s  %s\n", k->title, colors ? color[k->status] : "",
 			       iot_check_status_name(k->status), colors ? "\033[0m" : "", k->detail);

@@ -149,7 +149,7 @@ static void check_units(struct iot_ctx *ctx, const struct iot_snapshot *snap, st
 	size_t n = 0;
 
 	for (size_t i = 0; i < snap->n_units; i++) {
-		const struct iot_unit *u = &snap->units[i];
+		const struct iot_unit *u = snap->units[i];
 
 		if (u->kind == IOT_UNIT_SELFTEST) /* a test mock, not hardware */
 			continue;
@@ -177,7 +177,7 @@ static void check_groups(const struct iot_snapshot *snap, struct checks *c)
 	size_t members = 0;
 
 	for (size_t i = 0; i < snap->n_groups; i++)
-		members += snap->groups[i].n_devices;
+		members += snap->groups[i]->n_devices;
 	if (snap->n_groups) {
 		add(c, "groups", title, IOT_CHECK_PASS, "%zu groups, %zu devices", snap->n_groups,
 		    members);
@@ -197,7 +197,7 @@ static void check_domain_type(const struct iot_snapshot *snap, struct checks *c)
 		return;
 	}
 	for (size_t i = 0; i < snap->n_groups; i++)
-		count[snap->groups[i].type]++;
+		count[snap->groups[i]->type]++;
 	translated = count[IOT_GROUP_TYPE_DMA] + count[IOT_GROUP_TYPE_DMA_FQ];
 	if (translated == snap->n_groups) {
 		add(c, "default-domain", title, IOT_CHECK_PASS, "translated in all %zu groups (%s)",
@@ -257,7 +257,7 @@ static void check_irq_remap(struct iot_ctx *ctx, const struct iot_snapshot *snap
 		bool hw_ir = false;
 
 		for (size_t i = 0; i < snap->n_units; i++)
-			hw_ir |= snap->units[i].ecap_known && (snap->units[i].ecap & (1u << 3));
+			hw_ir |= snap->units[i]->ecap_known && (snap->units[i]->ecap & (1u << 3));
 		add(c, "interrupt-remapping", title, IOT_CHECK_FAIL,
 		    "off: MSIs are delivered unremapped%s",
 		    unsafe[0] == 'Y' ? " (vfio allow_unsafe_interrupts=Y)" : "");
@@ -364,7 +364,7 @@ static void check_shared_groups(const struct iot_snapshot *snap, struct checks *
 	size_t shared = 0;
 
 	for (size_t i = 0; i < snap->n_groups; i++) {
-		const struct iot_group *g = &snap->groups[i];
+		const struct iot_group *g = snap->groups[i];
 		size_t endpoints = 0;
 
 		for (size_t j = 0; j < g->n_devices; j++)
@@ -385,10 +385,11 @@ static void check_shared_groups(const struct iot_snapshot *snap, struct checks *
 		"or another slot separates them");
 }
 
-int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap, struct iot_check **out)
+int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap,
+		   struct iot_check ***out)
 {
 	struct checks *c = calloc(1, sizeof(*c));
-	struct iot_check *v;
+	struct iot_check **v;
 	size_t n;
 
 	if (!c)
@@ -404,7 +405,7 @@ int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap, struct 
 	check_vfio_pci(ctx, c);
 	check_shared_groups(snap, c);
 	n = c->n;
-	v = c->err ? NULL : malloc(n * sizeof(*v));
+	v = c->err ? NULL : iot_ptr_array_new(n, sizeof(**v));
 	if (!v) {
 		int err = c->err ? c->err : -ENOMEM;
 
@@ -415,19 +416,20 @@ int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap, struct 
 		free(c);
 		return err;
 	}
-	memcpy(v, c->v, n * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		*v[i] = c->v[i];
 	free(c);
 	*out = v;
 	return (int)n;
 }
 
-void iot_checks_free(struct iot_check *checks, size_t n)
+void iot_checks_free(struct iot_check **checks, size_t n)
 {
 	if (!checks)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		free(checks[i].detail);
-		free(checks[i].hint);
+		free(checks[i]->detail);
+		free(checks[i]->hint);
 	}
 	free(checks);
 }

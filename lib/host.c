@@ -26,25 +26,28 @@ static bool is_iommu_node(const char *target)
 
 static int add_owner(struct iot_snapshot *snap, int pid, const char *comm, const char *node)
 {
-	struct iot_owner *nv;
+	struct iot_owner **nv, *o;
 
 	for (size_t i = 0; i < snap->n_owners; i++)
-		if (snap->owners[i].pid == pid && !strcmp(snap->owners[i].node, node))
+		if (snap->owners[i]->pid == pid && !strcmp(snap->owners[i]->node, node))
 			return 0;
 	nv = realloc(snap->owners, (snap->n_owners + 1) * sizeof(*nv));
 	if (!nv)
 		return -ENOMEM;
 	snap->owners = nv;
-	nv = &snap->owners[snap->n_owners];
-	nv->pid = pid;
-	nv->comm = strdup(comm);
-	nv->node = strdup(node);
-	if (!nv->comm || !nv->node) {
-		free(nv->comm);
-		free(nv->node);
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	o->pid = pid;
+	o->comm = strdup(comm);
+	o->node = strdup(node);
+	if (!o->comm || !o->node) {
+		free(o->comm);
+		free(o->node);
+		free(o);
 		return -ENOMEM;
 	}
-	snap->n_owners++;
+	snap->owners[snap->n_owners++] = o;
 	return 0;
 }
 
@@ -126,8 +129,8 @@ static int index_build(struct iot_snapshot *snap, struct path_index *ix)
 		return -ENOMEM;
 	ix->n = 0;
 	for (size_t i = 0; i < snap->n_devices; i++)
-		if (snap->devices[i].syspath)
-			ix->v[ix->n++] = &snap->devices[i];
+		if (snap->devices[i]->syspath)
+			ix->v[ix->n++] = snap->devices[i];
 	qsort(ix->v, ix->n, sizeof(*ix->v), dev_path_cmp);
 	return 0;
 }

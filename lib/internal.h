@@ -136,6 +136,12 @@ int iot_parse_pci_uevent(char *text, struct iot_pci_uevent *out);
 /* strcmp that orders digit runs by value: dmar2 < dmar10. */
 int iot_strnatcmp(const char *a, const char *b);
 void iot_strv_free(char **v, size_t n);
+/*
+ * @n zeroed elements of @size bytes and an array of @n pointers to them, in
+ * one block (free() releases both): the model's lists are arrays of pointers
+ * so that callers never depend on sizeof of a public struct.
+ */
+void *iot_ptr_array_new(size_t n, size_t size);
 char *iot_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- host.c: facts about the running host beyond sysfs ---- */

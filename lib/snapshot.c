@@ -214,7 +214,8 @@ out:
 
 static int group_cmp(const void *a, const void *b)
 {
-	int x = ((const struct iot_group *)a)->number, y = ((const struct iot_group *)b)->number;
+	int x = (*(struct iot_group *const *)a)->number;
+	int y = (*(struct iot_group *const *)b)->number;
 
 	return (x > y) - (x < y);
 }
@@ -240,7 +241,7 @@ static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct fo
 		iot_dir_close(&dir);
 		return n == -ENOMEM ? -ENOMEM : 0;
 	}
-	snap->groups = calloc((size_t)n ? (size_t)n : 1, sizeof(*snap->groups));
+	snap->groups = iot_ptr_array_new((size_t)n, sizeof(**snap->groups));
 	if (!snap->groups) {
 		err = -ENOMEM;
 		goto out;
@@ -251,11 +252,11 @@ static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct fo
 		if (iot_parse_int(names[i], 10, &num) || num < 0)
 			iot_bad_value(&dir, names[i], -EINVAL, "not a group number");
 		else
-			snap->groups[snap->n_groups++].number = num;
+			snap->groups[snap->n_groups++]->number = num;
 	}
 	qsort(snap->groups, snap->n_groups, sizeof(*snap->groups), group_cmp);
 	for (size_t i = 0; i < snap->n_groups && !err; i++)
-		err = read_group(&dir, &snap->groups[i], found, details);
+		err = read_group(&dir, snap->groups[i], found, details);
 out:
 	iot_strv_free(names, (size_t)n);
 	iot_dir_close(&dir);
@@ -713,7 +714,8 @@ static void read_unit(struct iot_ctx *ctx, struct iot_dir *class_dir, const char
 
 static int unit_cmp(const void *a, const void *b)
 {
-	return iot_strnatcmp(((const struct iot_unit *)a)->name, ((const struct iot_unit *)b)->name);
+	return iot_strnatcmp((*(struct iot_unit *const *)a)->name,
+			     (*(struct iot_unit *const *)b)->name);
 }
 
 static int read_units(struct iot_ctx *ctx, struct iot_snapshot *snap)
@@ -730,14 +732,14 @@ static int read_units(struct iot_ctx *ctx, struct iot_snapshot *snap)
 		iot_dir_close(&dir);
 		return n == -ENOMEM ? -ENOMEM : 0;
 	}
-	snap->units = calloc((size_t)n, sizeof(*snap->units));
+	snap->units = iot_ptr_array_new((size_t)n, sizeof(**snap->units));
 	if (!snap->units) {
 		iot_strv_free(names, (size_t)n);
 		iot_dir_close(&dir);
 		return -ENOMEM;
 	}
 	for (ssize_t i = 0; i < n; i++)
-		read_unit(ctx, &dir, names[i], &snap->units[snap->n_units++], &kr);
+		read_unit(ctx, &dir, names[i], snap->units[snap->n_units++], &kr);
 	qsort(snap->units, snap->n_units, sizeof(*snap->units), unit_cmp);
 	iot_strv_free(names, (size_t)n);
 	iot_dir_close(&dir);
@@ -753,9 +755,9 @@ struct iot_group *iot_snapshot_find_group(const struct iot_snapshot *snap, int n
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (snap->groups[mid].number == number)
-			return &snap->groups[mid];
-		if (snap->groups[mid].number < number)
+		if (snap->groups[mid]->number == number)
+			return snap->groups[mid];
+		if (snap->groups[mid]->number < number)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -769,7 +771,7 @@ struct iot_device *iot_snapshot_find_device(const struct iot_snapshot *snap, con
 	bool pci = !iot_parse_pci_addr(addr, &dom, &bus, &slot, &func);
 
 	for (size_t i = 0; i < snap->n_devices; i++) {
-		struct iot_device *d = &snap->devices[i];
+		struct iot_device *d = snap->devices[i];
 
 		if (pci ? (d->domain == dom && d->busnr == bus && d->slot == slot &&
 			   d->func == func)
@@ -782,8 +784,8 @@ struct iot_device *iot_snapshot_find_device(const struct iot_snapshot *snap, con
 struct iot_unit *iot_snapshot_find_unit(const struct iot_snapshot *snap, const char *name)
 {
 	for (size_t i = 0; i < snap->n_units; i++)
-		if (!strcmp(snap->units[i].name, name))
-			return &snap->units[i];
+		if (!strcmp(snap->units[i]->name, name))
+			return snap->units[i];
 	return NULL;
 }
 
@@ -793,10 +795,10 @@ size_t iot_snapshot_node_owners(const struct iot_snapshot *snap, const char *nod
 	size_t n = 0;
 
 	for (size_t i = 0; i < snap->n_owners; i++) {
-		if (strcmp(snap->owners[i].node, node))
+		if (strcmp(snap->owners[i]->node, node))
 			continue;
 		if (n < max)
-			out[n] = &snap->owners[i];
+			out[n] = snap->owners[i];
 		n++;
 	}
 	return n;
@@ -826,8 +828,8 @@ static int link_members(struct iot_snapshot *snap, const int *dev_group)
 		}
 		if (!g->devices)
 			return -ENOMEM;
-		g->devices[g->n_devices++] = &snap->devices[i];
-		snap->devices[i].group = g;
+		g->devices[g->n_devices++] = snap->devices[i];
+		snap->devices[i]->group = g;
 	}
 	return 0;
 }
@@ -877,7 +879,7 @@ static int read_devices(struct iot_ctx *ctx, struct iot_snapshot *snap, struct f
 
 	merge_found(ctx, found);
 	p = calloc(found->n ? found->n : 1, sizeof(*p));
-	snap->devices = calloc(found->n ? found->n : 1, sizeof(*snap->devices));
+	snap->devices = iot_ptr_array_new(found->n, sizeof(**snap->devices));
 	*dev_group = calloc(found->n ? found->n : 1, sizeof(**dev_group));
 	if (!p || !snap->devices || !*dev_group) {
 		free(p);
@@ -889,7 +891,7 @@ static int read_devices(struct iot_ctx *ctx, struct iot_snapshot *snap, struct f
 	}
 	qsort(p, found->n, sizeof(*p), pending_cmp);
 	for (size_t i = 0; i < found->n; i++) {
-		struct iot_device *d = &snap->devices[i];
+		struct iot_device *d = snap->devices[i];
 
 		*d = p[i].dev;
 		(*dev_group)[i] = p[i].group;
@@ -962,7 +964,7 @@ void iot_snapshot_free(struct iot_snapshot *snap)
 	if (!snap)
 		return;
 	for (size_t i = 0; i < snap->n_groups; i++) {
-		struct iot_group *g = &snap->groups[i];
+		struct iot_group *g = snap->groups[i];
 
 		free(g->type_raw);
 		free(g->name);
@@ -973,7 +975,7 @@ void iot_snapshot_free(struct iot_snapshot *snap)
 	}
 	free(snap->groups);
 	for (size_t i = 0; i < snap->n_devices; i++) {
-		struct iot_device *d = &snap->devices[i];
+		struct iot_device *d = snap->devices[i];
 
 		free(d->name);
 		free(d->syspath);
@@ -986,14 +988,15 @@ void iot_snapshot_free(struct iot_snapshot *snap)
 	}
 	free(snap->devices);
 	for (size_t i = 0; i < snap->n_units; i++) {
-		free(snap->units[i].name);
-		free(snap->units[i].syspath);
-		free(snap->units[i].amd_features_raw);
+		free(snap->units[i]->name);
+		free(snap->units[i]->syspath);
+		free(snap->units[i]->amd_features_raw);
 	}
 	free(snap->units);
 	for (size_t i = 0; i < snap->n_owners; i++) {
-		free(snap->owners[i].comm);
-		free(snap->owners[i].node);
+		free(snap->owners[i]->comm);
+		free(snap->owners[i]->node);
+		free(snap->owners[i]);
 	}
 	free(snap->owners);
 	free(snap);

@@ -217,6 +217,26 @@ int iot_strnatcmp(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
+void *iot_ptr_array_new(size_t n, size_t size)
+{
+	/* elements start after the pointers, aligned for any field */
+	size_t head = (n * sizeof(void *) + 15) & ~(size_t)15;
+	char *block;
+	void **v;
+
+	if (!n)
+		n = 1;
+	if (size && n > (SIZE_MAX - head - 16) / size)
+		return NULL;
+	block = calloc(1, head + n * size + 16);
+	if (!block)
+		return NULL;
+	v = (void **)(void *)block;
+	for (size_t i = 0; i < n; i++)
+		v[i] = block + head + i * size;
+	return v;
+}
+
 void iot_strv_free(char **v, size_t n)
 {
 	if (!v)

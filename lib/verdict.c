@@ -120,7 +120,7 @@ static int group_verdict(struct iot_group *g)
 int iot_verdict_compute(struct iot_snapshot *snap)
 {
 	for (size_t i = 0; i < snap->n_groups; i++) {
-		int err = group_verdict(&snap->groups[i]);
+		int err = group_verdict(snap->groups[i]);
 
 		if (err)
 			return err;

@@ -5,6 +5,10 @@
 
 #include "iommu-tools.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct iot_pci_caps {
 	bool valid; /* config space was readable */
 	bool pcie, msi, msix;
@@ -23,5 +27,9 @@ struct iot_pci_caps {
  * is unreadable or absent (a captured tree without config).
  */
 int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct iot_pci_caps *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,18 @@
  * reports through the log callback installed with iot_ctx_set_log_fn().
  * Objects returned by a snapshot belong to the snapshot and live until
  * iot_snapshot_free().
+ *
+ * ABI rules (the shared library keeps its soname while they hold):
+ * - Model objects (snapshot, group, device, unit, owner, check) are allocated
+ *   by the library only and reached through pointers: lists are arrays of
+ *   pointers (snap->groups[i]->number). Fields are only ever appended, so a
+ *   caller built against an older header reads the fields it knows. Callers
+ *   never allocate, copy or take sizeof of these structs.
+ * - Structs the caller allocates (out-parameters) either take their size as
+ *   an argument (iot_pci_read_caps) and may grow at the end, or are frozen:
+ *   one that must grow gets a new function in a new symbol version.
+ * - Enums only gain values at the end; callers must accept unknown values.
+ * - Anything else (a field removed, reordered or retyped) bumps the soname.
  */
 #ifndef IOMMU_TOOLS_H
 #define IOMMU_TOOLS_H
@@ -146,7 +158,7 @@ struct iot_group {
 	char *name;     /* optional group name */
 	struct iot_resv_region *regions;
 	size_t n_regions;
-	struct iot_device **devices; /* sorted by name */
+	struct iot_device **devices; /* sorted by name; point into the snapshot */
 	size_t n_devices;
 	char *vfio_node; /* "/dev/vfio/12" if present */
 
@@ -194,13 +206,13 @@ enum {
 };
 
 struct iot_snapshot {
-	struct iot_group *groups; /* sorted by number */
+	struct iot_group **groups; /* sorted by number */
 	size_t n_groups;
-	struct iot_unit *units; /* sorted by name, naturally (dmar2 < dmar10) */
+	struct iot_unit **units; /* sorted by name, naturally (dmar2 < dmar10) */
 	size_t n_units;
-	struct iot_device *devices; /* sorted: domain, bus, slot, func; then name */
+	struct iot_device **devices; /* sorted: domain, bus, slot, func; then name */
 	size_t n_devices;
-	struct iot_owner *owners;
+	struct iot_owner **owners;
 	size_t n_owners;
 	bool owners_denied; /* /proc/<pid>/fd not readable: need root */
 	int warnings;       /* values that were missing, unreadable or garbage */
@@ -246,10 +258,12 @@ struct iot_check {
  * snapshot (read with IOT_SCAN_ALL_PCI, and IOT_SCAN_OWNERS to name who has
  * /dev/iommu open) and the files beside it. The kernel
  * command line is read only to word hints, never to conclude.
- * Returns: the number of checks in *out (free with iot_checks_free()) or -errno.
+ * Returns: the number of checks in *out, an array of pointers (free with
+ * iot_checks_free()), or -errno.
  */
-int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap, struct iot_check **out);
-void iot_checks_free(struct iot_check *checks, size_t n);
+int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap,
+		   struct iot_check ***out);
+void iot_checks_free(struct iot_check **checks, size_t n);
 const char *iot_check_status_name(enum iot_check_status s);
 
 /* ---- PCI names (libpci) -------------------------------------------------- */

@@ -102,15 +102,15 @@ static void test_amd_units(void **state)
 	assert_int_equal(snap->n_units, 4);
 	assert_int_equal(snap->n_groups, 0); /* units only */
 	for (size_t i = 0; i < snap->n_units; i++) {
-		assert_int_equal(snap->units[i].kind, IOT_UNIT_AMD_VI);
-		assert_true(snap->units[i].has_amd);
+		assert_int_equal(snap->units[i]->kind, IOT_UNIT_AMD_VI);
+		assert_true(snap->units[i]->has_amd);
 		/* written "58f77ef22294ade:0" by a 6.8 kernel: EFR first */
-		assert_int_equal(snap->units[i].efr, 0x58f77ef22294adeULL);
-		assert_true(snap->units[i].has_efr2);
-		assert_int_equal(snap->units[i].efr2, 0);
+		assert_int_equal(snap->units[i]->efr, 0x58f77ef22294adeULL);
+		assert_true(snap->units[i]->has_efr2);
+		assert_int_equal(snap->units[i]->efr2, 0);
 	}
-	assert_string_equal(snap->units[0].name, "ivhd0");
-	assert_string_equal(snap->units[3].name, "ivhd3");
+	assert_string_equal(snap->units[0]->name, "ivhd0");
+	assert_string_equal(snap->units[3]->name, "ivhd3");
 	iot_snapshot_free(snap);
 	iot_ctx_free(ctx);
 }

@@ -12,7 +12,7 @@
 
 struct fake {
 	struct iot_snapshot snap;
-	struct iot_group group;
+	struct iot_group group, *groups[1];
 	struct iot_device dev[8];
 	struct iot_device *members[8];
 };
@@ -36,7 +36,8 @@ static void make_group(struct fake *f, const char *const *drivers, size_t n)
 	}
 	f->group.devices = f->members;
 	f->group.n_devices = n;
-	f->snap.groups = &f->group;
+	f->groups[0] = &f->group;
+	f->snap.groups = f->groups;
 	f->snap.n_groups = 1;
 	assert_int_equal(iot_verdict_compute(&f->snap), 0);
 }
