@@ -77,6 +77,11 @@ static struct pci_access *pci_get(struct iot_ctx *ctx)
 	a->warning = pci_quiet;
 	a->debug = pci_quiet;
 	a->method = PCI_ACCESS_SYS_BUS_PCI; /* explicit: no probing; see above */
+	/*
+	 * No ID cache: libpci would read ~/.pciids-cache (names it once fetched
+	 * by DNS) for every ID missing from pci.ids, a file outside the root.
+	 */
+	a->id_lookup_mode = 0;
 	if (ctx->pci_ids)
 		pci_set_name_list_path(a, ctx->pci_ids, 0);
 	ctx->pacc = a;
