@@ -140,21 +140,21 @@ static void walk_ext(const uint8_t *cfg, size_t len, struct iot_pci_caps *c, uns
 			return;
 		switch (h & 0xffff) {
 		case ECAP_ACS:
-			if (c->acs || !fits(at, 8, len, c, stop))
+			if (!fits(at, 8, len, c, stop) || c->acs)
 				break;
 			c->acs = true;
 			c->acs_cap = (uint16_t)get16(cfg, at + 4);
 			c->acs_ctrl = (uint16_t)get16(cfg, at + 6);
 			break;
 		case ECAP_ATS:
-			if (c->ats || !fits(at, 8, len, c, stop))
+			if (!fits(at, 8, len, c, stop) || c->ats)
 				break;
 			c->ats = true;
 			c->ats_cap = (uint16_t)get16(cfg, at + 4);
 			c->ats_ctrl = (uint16_t)get16(cfg, at + 6);
 			break;
 		case ECAP_PRI:
-			if (c->pri || !fits(at, 16, len, c, stop))
+			if (!fits(at, 16, len, c, stop) || c->pri)
 				break;
 			c->pri = true;
 			c->pri_ctrl = (uint16_t)get16(cfg, at + 4);
@@ -162,7 +162,7 @@ static void walk_ext(const uint8_t *cfg, size_t len, struct iot_pci_caps *c, uns
 			c->pri_capacity = get32(cfg, at + 8);
 			break;
 		case ECAP_PASID:
-			if (c->pasid || !fits(at, 8, len, c, stop))
+			if (!fits(at, 8, len, c, stop) || c->pasid)
 				break;
 			c->pasid = true;
 			c->pasid_cap = (uint16_t)get16(cfg, at + 4);
