@@ -254,7 +254,7 @@ int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct 
 			iot_warn(ctx, "%s/config: longer than %d bytes, not config space",
 				 dir.path, IOT_PCI_CFG_MAX);
 		else
-			iot_warn(ctx, "%s/config: %zd bytes, not a config space (64, 256 or 4096)",
+			iot_warn(ctx, "%s/config: %zd bytes, shorter than a config space header",
 				 dir.path, n);
 		err = -EIO;
 		break;
