@@ -33,6 +33,17 @@ struct iot_pci_caps {
 	bool broken;    /* a list looped or pointed outside its area: the walk stopped */
 };
 
+/* Bits of the ACS capability and control registers (acs_cap, acs_ctrl). */
+#define IOT_PCI_ACS_SV 0x0001 /* Source Validation */
+#define IOT_PCI_ACS_TB 0x0002 /* Translation Blocking */
+#define IOT_PCI_ACS_RR 0x0004 /* P2P Request Redirect */
+#define IOT_PCI_ACS_CR 0x0008 /* P2P Completion Redirect */
+#define IOT_PCI_ACS_UF 0x0010 /* Upstream Forwarding */
+#define IOT_PCI_ACS_EC 0x0020 /* P2P Egress Control */
+#define IOT_PCI_ACS_DT 0x0040 /* Direct Translated P2P */
+/* What the kernel needs enabled to isolate below a port (REQ_ACS_FLAGS in drivers/pci) */
+#define IOT_PCI_ACS_ISOLATING (IOT_PCI_ACS_SV | IOT_PCI_ACS_RR | IOT_PCI_ACS_CR | IOT_PCI_ACS_UF)
+
 /* The size of struct iot_pci_caps as first released: the least a caller may pass. */
 #define IOT_PCI_CAPS_SIZE_VER0 (offsetof(struct iot_pci_caps, acs_ctrl) + sizeof(uint16_t))
 

@@ -296,6 +296,7 @@ static void test_walk_fixtures(void **state)
 	assert_int_equal(iot_pci_caps_parse(cfg, n, &c, NULL), 0);
 	assert_true(c.pcie && c.msi && c.acs);
 	assert_int_equal(c.acs_ctrl, 0x001d);
+	assert_int_equal(c.acs_ctrl & IOT_PCI_ACS_ISOLATING, IOT_PCI_ACS_ISOLATING);
 
 	/* captured from the test VM: the edu device has MSI only, 256 bytes */
 	n = read_fixture("vm-vtd-vfio", "0000:00:03.0", cfg, sizeof(cfg));
