@@ -1103,7 +1103,7 @@ static int view_device(struct groups_ctl *ctl)
 		pair("SR-IOV:", "physical function with %d VFs enabled", d->sriov_numvfs);
 	if (d->bus == IOT_BUS_PCI) {
 		struct iot_pci_caps caps;
-		int err = iot_pci_read_caps(ctx, d, &caps);
+		int err = iot_pci_read_caps(ctx, d, &caps, sizeof(caps));
 
 		if (!err) {
 			caps_text(&caps, a, sizeof(a));

@@ -24,7 +24,8 @@ struct iot_ctx {
 	int warnings; /* bad values seen since the last snapshot started */
 	bool numeric;
 	char *pci_ids;
-	struct pci_access *pacc; /* lazily created by pci.c */
+	struct pci_access *pacc; /* lazily created by pci.c, for names only */
+	bool pci_failed;	 /* libpci raised an error: pacc is not used again */
 };
 
 /* ---- ctx.c: logging ---- */
@@ -151,7 +152,21 @@ int iot_host_scan_critical(struct iot_ctx *ctx, struct iot_snapshot *snap);
 /* ---- verdict.c ---- */
 int iot_verdict_compute(struct iot_snapshot *snap);
 
-/* ---- pci.c ---- */
+/* ---- pci.c, pcicfg.c ---- */
 void iot_pci_release(struct iot_ctx *ctx);
+
+/* the largest config space (PCIe extended); longer files are not config space */
+#define IOT_PCI_CFG_MAX 4096
+struct iot_pci_caps;
+/*
+ * Walk the capability lists in the @len bytes of config space at @config:
+ * bounded, loop-safe, never reading past @len; no I/O. @stop (may be NULL)
+ * receives the offset where a list stopped early (->truncated or ->broken),
+ * else 0. Returns 0, -EINVAL when @len is below the 64-byte header or above
+ * IOT_PCI_CFG_MAX, -ENODEV when the vendor ID is 0000 or ffff, -EACCES when
+ * @len is exactly 64 and the capability list starts past it.
+ */
+int iot_pci_caps_parse(const void *config, size_t len, struct iot_pci_caps *out,
+		       unsigned int *stop);
 
 #endif

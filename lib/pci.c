@@ -1,25 +1,41 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * pci.c - the only libpci user: names from pci.ids and capabilities from
- * config space, both read under the context's root.
+ * pci.c - PCI names through libpci (pci.ids only) and capabilities from config
+ * space, which the library reads itself through the confined path layer.
  */
 #include <errno.h>
 #include <pci/pci.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "iommu-tools-pci.h"
 #include "internal.h"
 
 /*
- * libpci's error handler must not return, and its default exits the
- * process, which a library must not do. Ours jumps back to the call that
- * entered libpci; the access is not used again after that.
+ * libpci is used for names only: no access method ever opens a device.
+ * pci_init() with an explicit method skips the probing that PCI_ACCESS_AUTO
+ * does (an access() of /sys/bus/pci), and the sysfs method's init only marks
+ * its file descriptors unused; devices are touched only by pci_scan_bus(),
+ * pci_get_dev() and friends, which we never call (pciutils lib/init.c
+ * pci_init_internal(), lib/sysfs.c sysfs_init()). So libpci opens pci.ids
+ * and, on a live host, udev's hwdb, and nothing else.
+ *
+ * Its error handler must not return, and the default one exits the process,
+ * which a library must not do. Ours jumps back to the call that entered
+ * libpci. The handler gets no user pointer, so it finds that call through a
+ * thread-local pointer to a guard on the caller's stack, set only for the
+ * duration of one guarded call: no state outlives the call, and two
+ * contexts (or two threads) never see each other's. What lasts (the access,
+ * and whether it failed) lives in the context.
  */
-static struct iot_ctx *pci_owner;
-static bool pci_failed;
-static jmp_buf *pci_jump;
+struct pci_guard {
+	struct iot_ctx *ctx;
+	jmp_buf jb;
+};
+
+static __thread struct pci_guard *pci_active;
 
 static void pci_quiet(char *msg, ...)
 {
@@ -29,70 +45,60 @@ static void pci_quiet(char *msg, ...)
 __attribute__((format(printf, 1, 2), noreturn))
 static void pci_error(char *msg, ...)
 {
+	struct pci_guard *g = pci_active;
 	char buf[256];
 	va_list ap;
 
+	if (!g)
+		abort(); /* libpci called us outside any guarded call: a bug of ours */
 	va_start(ap, msg);
 	vsnprintf(buf, sizeof(buf), msg, ap);
 	va_end(ap);
-	pci_failed = true;
-	if (pci_owner)
-		iot_dbg(pci_owner, "libpci: %s", buf);
-	if (pci_jump)
-		longjmp(*pci_jump, 1);
-	abort(); /* libpci called us outside any guarded call: a bug of ours */
-}
-
-static bool guarded_init(struct pci_access *a)
-{
-	jmp_buf jb;
-
-	if (setjmp(jb)) {
-		pci_jump = NULL;
-		return false;
-	}
-	pci_jump = &jb;
-	pci_init(a);
-	pci_jump = NULL;
-	return true;
+	/* after a jump out of it the access may be half updated: never use it again */
+	g->ctx->pci_failed = true;
+	iot_dbg(g->ctx, "libpci: %s", buf);
+	pci_active = NULL;
+	longjmp(g->jb, 1);
 }
 
 static struct pci_access *pci_get(struct iot_ctx *ctx)
 {
+	struct pci_guard g = { .ctx = ctx };
 	struct pci_access *a;
-	char *path;
 
+	if (ctx->pci_failed)
+		return NULL;
 	if (ctx->pacc)
-		return pci_failed ? NULL : ctx->pacc;
+		return ctx->pacc;
 	a = pci_alloc();
 	if (!a)
 		return NULL;
 	a->error = pci_error;
 	a->warning = pci_quiet;
 	a->debug = pci_quiet;
-	a->method = PCI_ACCESS_SYS_BUS_PCI;
-	pci_owner = ctx;
-	pci_failed = false;
-	path = iot_strdup_printf("%s/sys/bus/pci", ctx->sysroot);
-	if (path)
-		pci_set_param(a, "sysfs.path", path);
+	a->method = PCI_ACCESS_SYS_BUS_PCI; /* explicit: no probing; see above */
+	/*
+	 * No ID cache: libpci would read ~/.pciids-cache (names it once fetched
+	 * by DNS) for every ID missing from pci.ids, a file outside the root.
+	 */
+	a->id_lookup_mode = 0;
 	if (ctx->pci_ids)
 		pci_set_name_list_path(a, ctx->pci_ids, 0);
-	free(path); /* libpci copies parameter values */
 	ctx->pacc = a;
-	if (!guarded_init(a))
-		pci_failed = true;
-	return pci_failed ? NULL : a;
+	if (setjmp(g.jb))
+		return NULL;
+	pci_active = &g;
+	pci_init(a);
+	pci_active = NULL;
+	return a;
 }
 
 void iot_pci_release(struct iot_ctx *ctx)
 {
-	if (!ctx->pacc)
-		return;
-	pci_cleanup(ctx->pacc);
+	if (ctx->pacc)
+		pci_cleanup(ctx->pacc);
 	ctx->pacc = NULL;
-	if (pci_owner == ctx)
-		pci_owner = NULL;
+	ctx->pci_failed = false;
 }
 
 static int lookup_flags(struct iot_ctx *ctx)
@@ -115,14 +121,14 @@ static const char *lookup(struct iot_ctx *ctx, char *buf, size_t len, int flags,
 			  const char *fallback, int a1, int a2, int a3, int a4)
 {
 	struct pci_access *a = pci_get(ctx);
-	const char *res = NULL;
-	jmp_buf jb;
+	struct pci_guard g = { .ctx = ctx };
+	const char *volatile res = NULL;
 
-	if (a && !setjmp(jb)) {
-		pci_jump = &jb;
+	if (a && !setjmp(g.jb)) {
+		pci_active = &g;
 		res = pci_lookup_name(a, buf, (int)len, flags | lookup_flags(ctx), a1, a2, a3, a4);
+		pci_active = NULL;
 	}
-	pci_jump = NULL;
 	if (!res) {
 		snprintf(buf, len, "%s", fallback);
 		res = buf;
@@ -180,87 +186,86 @@ const char *iot_pci_class_name(struct iot_ctx *ctx, const struct iot_device *dev
 	return lookup(ctx, buf, len, PCI_LOOKUP_CLASS, num, dev->class_code >> 8, 0, 0, 0);
 }
 
-/* PCI Express extended capability IDs and ACS control bits, from the PCI spec */
-#define ECAP_ACS 0x0d
-#define ECAP_ATS 0x0f
-#define ECAP_SRIOV 0x10
-#define ECAP_PRI 0x13
-#define ECAP_PASID 0x1b
-#define ACS_CTRL 6
-
-int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct iot_pci_caps *out)
+/* Read @dev's config attribute: the count, or a negative errno after one message. */
+static ssize_t read_config(struct iot_ctx *ctx, const struct iot_device *dev, uint8_t *buf,
+			   size_t len, struct iot_dir *dir)
 {
-	struct pci_access *a;
-	struct pci_dev *volatile p = NULL;
-	struct pci_cap *c;
-	jmp_buf jb;
+	ssize_t n;
+	int err;
 
-	memset(out, 0, sizeof(*out));
-	if (dev->bus != IOT_BUS_PCI || dev->domain < 0)
+	err = iot_dir_open(ctx, dev->syspath, dir);
+	if (err < 0) {
+		iot_warn(ctx, "device %s: cannot open %s: %s", dev->name, dev->syspath,
+			 strerror(-err));
+		return err;
+	}
+	n = iot_dir_read_bytes(dir, "config", buf, len);
+	if (n == -ENOENT)
+		iot_dbg(ctx, "%s/config: absent", dir->path);
+	else if (n == -ELOOP)
+		iot_warn(ctx, "%s/config: a symbolic link, not read (sysfs has none there)",
+			 dir->path);
+	else if (n < 0)
+		iot_bad_value(dir, "config", (int)n, NULL);
+	return n;
+}
+
+int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct iot_pci_caps *out,
+		      size_t size)
+{
+	/* one byte more than the largest config space, to tell a longer file */
+	uint8_t buf[IOT_PCI_CFG_MAX + 1];
+	struct iot_dir dir = IOT_DIR_INIT;
+	struct iot_pci_caps caps;
+	unsigned int stop;
+	ssize_t n;
+	int err;
+
+	if (size < IOT_PCI_CAPS_SIZE_VER0)
 		return -EINVAL;
-	a = pci_get(ctx);
-	if (!a)
-		return -EIO;
-	if (setjmp(jb)) {
-		pci_jump = NULL;
-		if (p)
-			pci_free_dev(p);
-		return -EIO;
-	}
-	pci_jump = &jb;
-	p = pci_get_dev(a, dev->domain, dev->busnr, dev->slot, dev->func);
-	if (p)
-		pci_fill_info(p, PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
-	if (!p) {
-		pci_jump = NULL;
-		return -ENOMEM;
-	}
-	if (!(p->known_fields & PCI_FILL_CAPS) || !pci_read_word(p, 0) ||
-	    pci_read_word(p, 0) == 0xffff) {
-		pci_jump = NULL;
-		pci_free_dev(p);
+	memset(out, 0, size);
+	if (dev->bus != IOT_BUS_PCI || !dev->syspath)
+		return -EINVAL;
+	n = read_config(ctx, dev, buf, sizeof(buf), &dir);
+	if (n < 0) {
+		iot_dir_close(&dir);
 		return -EIO;
 	}
-	/*
-	 * Without root, sysfs gives only the first 64 bytes of config space:
-	 * the status register says there is a list that libpci could not read.
-	 */
-	if (!p->first_cap && (pci_read_word(p, PCI_STATUS) & PCI_STATUS_CAP_LIST)) {
-		pci_jump = NULL;
-		pci_free_dev(p);
-		return -EACCES;
-	}
-	for (c = p->first_cap; c; c = c->next) {
-		if (c->type == PCI_CAP_NORMAL) {
-			out->pcie |= c->id == PCI_CAP_ID_EXP;
-			out->msi |= c->id == PCI_CAP_ID_MSI;
-			out->msix |= c->id == PCI_CAP_ID_MSIX;
-			continue;
-		}
-		switch (c->id) {
-		case ECAP_ACS:
-			out->acs = true;
-			out->acs_cap = pci_read_word(p, c->addr + 4);
-			out->acs_ctrl = pci_read_word(p, c->addr + ACS_CTRL);
-			break;
-		case ECAP_ATS:
-			out->ats = true;
-			break;
-		case ECAP_SRIOV:
-			out->sriov = true;
-			break;
-		case ECAP_PRI:
-			out->pri = true;
-			break;
-		case ECAP_PASID:
-			out->pasid = true;
-			break;
-		default:
+	err = iot_pci_caps_parse(buf, (size_t)n, &caps, &stop);
+	switch (err) {
+	case 0:
+		break;
+	case -EACCES:
+		/* root gets all of it: a 64-byte file is then a truncated capture */
+		if (geteuid() != 0) {
+			iot_dbg(ctx, "%s/config: only the first 64 bytes are readable", dir.path);
 			break;
 		}
+		iot_warn(ctx, "%s/config: config space truncated to 64 bytes", dir.path);
+		err = -EIO;
+		break;
+	case -ENODEV:
+		iot_warn(ctx, "%s/config: vendor ID %04x, no device answers", dir.path,
+			 (unsigned int)(buf[0] | buf[1] << 8));
+		err = -EIO;
+		break;
+	default:
+		if ((size_t)n > IOT_PCI_CFG_MAX)
+			iot_warn(ctx, "%s/config: longer than %d bytes, not config space",
+				 dir.path, IOT_PCI_CFG_MAX);
+		else
+			iot_warn(ctx, "%s/config: %zd bytes, shorter than a config space header",
+				 dir.path, n);
+		err = -EIO;
+		break;
 	}
-	pci_jump = NULL;
-	pci_free_dev(p);
-	out->valid = true;
+	if (!err && (caps.truncated || caps.broken))
+		iot_warn(ctx, "%s/config: capability list %s at 0x%03x, shown up to there",
+			 dir.path, caps.broken ? "loops or leaves its area" : "runs past the end",
+			 stop);
+	iot_dir_close(&dir);
+	if (err)
+		return err;
+	memcpy(out, &caps, size < sizeof(caps) ? size : sizeof(caps));
 	return 0;
 }
