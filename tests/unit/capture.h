@@ -44,7 +44,9 @@ static inline struct iot_ctx *capture_ctx(const char *tree, struct capture *c)
 	return ctx;
 }
 
-/* Exactly the warnings @want, in order, and nothing else logged. */
+static const char *const no_warnings[] = { "" };
+
+/* Exactly the @n warnings @want, in order, and nothing else logged. */
 static inline void capture_expect(const struct capture *c, const char *const *want, int n)
 {
 	for (int i = 0; i < c->n && i < CAPTURE_MAX; i++)

@@ -26,8 +26,6 @@ static struct iot_snapshot *open_tree(const char *tree, unsigned flags, struct i
 	return snap;
 }
 
-static const char *const no_warnings[] = { NULL };
-
 /* tests/fixtures/vm-vtd-legacy: what a 7.3 kernel showed under QEMU's VT-d */
 static void test_vm_capture(void **state)
 {
