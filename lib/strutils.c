@@ -219,13 +219,18 @@ int iot_strnatcmp(const char *a, const char *b)
 
 void *iot_ptr_array_new(size_t n, size_t size)
 {
-	/* elements start after the pointers, aligned for any field */
-	size_t head = (n * sizeof(void *) + 15) & ~(size_t)15;
+	size_t head;
 	char *block;
 	void **v;
 
+	/* n first: with none, the one pointer must not point at itself */
 	if (!n)
 		n = 1;
+	/* the pointers' size must not wrap before the elements' is checked */
+	if (n > (SIZE_MAX - 32) / sizeof(void *))
+		return NULL;
+	/* elements start after the pointers, aligned for any field */
+	head = (n * sizeof(void *) + 15) & ~(size_t)15;
 	if (size && n > (SIZE_MAX - head - 16) / size)
 		return NULL;
 	block = calloc(1, head + n * size + 16);
