@@ -23,6 +23,10 @@ sed -i "s|^prefix=.*|prefix=$prefix|; s|^libdir=.*|libdir=$(dirname "$pcdir")|; 
 	s|^includedir=.*|includedir=$prefix/include|" "$pcdir/libiommutools.pc"
 export PKG_CONFIG_PATH=$pcdir
 flags=$(pkg-config --cflags libiommutools) && libs=$(pkg-config --libs libiommutools)
+# a sanitized build (CI's ASan run) needs its runtime in the consumer too
+if nm -D "$(dirname "$pcdir")"/libiommutools.so | grep -q __asan_init; then
+	flags="$flags -fsanitize=address,undefined"
+fi
 if [ -n "$libs" ]; then pass; else fail "pkg-config libiommutools gives nothing"; fi
 
 # shellcheck disable=SC2086 # flags are meant to split
