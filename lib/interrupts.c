@@ -192,7 +192,7 @@ static int add_iommu(struct irq_parser *p, const struct iot_irq_line *line)
 	size_t first = res->niommu;
 	const char *s = line->actions;
 
-	while (s && *s) {
+	while (*s) {
 		size_t len = strcspn(s, ",");
 		char name[LABEL_MAX * 2], unit[LABEL_MAX];
 		enum iot_unit_kind vendor;
@@ -238,7 +238,7 @@ static int parse_line(struct irq_parser *p, char *line)
 {
 	struct iot_interrupts *res = p->res;
 	char *s = line, *label, *chip = NULL, *rest;
-	size_t llen, clen = 0, need;
+	size_t llen, clen = 0, rlen, need;
 	struct iot_irq_line *l;
 	uint64_t total = 0;
 	bool numeric;
@@ -330,7 +330,8 @@ static int parse_line(struct irq_parser *p, char *line)
 	if (grow((void **)&res->lines, &p->cap_lines, res->nlines, sizeof(*res->lines)))
 		return -ENOMEM;
 	/* one block: the struct, then its strings */
-	need = sizeof(*l) + llen + 1 + (chip ? clen + 1 : 0) + strlen(rest) + 1;
+	rlen = strlen(rest);
+	need = sizeof(*l) + llen + 1 + (chip ? clen + 1 : 0) + rlen + 1;
 	l = calloc(1, need);
 	if (!l)
 		return -ENOMEM;
@@ -348,7 +349,7 @@ static int parse_line(struct irq_parser *p, char *line)
 			w += clen + 1;
 		}
 		l->actions = w;
-		strcpy(w, rest);
+		memcpy(w, rest, rlen + 1);
 	}
 	l->total = total;
 	res->lines[res->nlines++] = l;
