@@ -81,6 +81,11 @@ ssize_t iot_dir_read_bytes(const struct iot_dir *dir, const char *name, void *bu
 /* Strict numbers: the whole value must parse, else -EINVAL. */
 int iot_dir_read_u64(const struct iot_dir *dir, const char *name, int base, uint64_t *out);
 int iot_dir_read_int(const struct iot_dir *dir, const char *name, int base, int *out);
+/*
+ * Write @val to the attribute @name of @dir in one write() (a sysfs store):
+ * no link followed, regular files only. 0 or a negative errno.
+ */
+int iot_dir_write_str(const struct iot_dir *dir, const char *name, const char *val);
 /* true when @name exists below @dir (any type); follows no final link. */
 bool iot_dir_has(const struct iot_dir *dir, const char *name);
 /*
@@ -168,5 +173,18 @@ struct iot_pci_caps;
  */
 int iot_pci_caps_parse(const void *config, size_t len, struct iot_pci_caps *out,
 		       unsigned int *stop);
+/* ---- interrupts.c, klog.c: the pure parsers, for tests and fuzzing ---- */
+struct iot_interrupts;
+struct iot_kmsg_record;
+/* /proc/interrupts text in memory, as iot_interrupts_read parses the file. */
+int iot_interrupts_parse(struct iot_ctx *ctx, const char *text, size_t len,
+			 struct iot_interrupts **out);
+/*
+ * One /dev/kmsg record: "prio,seq,ts,flag[,...];message\n" and its " KEY=VALUE"
+ * lines, @len bytes of @rec (modified in place: @rec has @len + 1 bytes). The message is
+ * unescaped into @msg (at least 4 * @len + 1 bytes). 0 or -EINVAL; *out's
+ * strings point into @rec and @msg.
+ */
+int iot_kmsg_parse(char *rec, size_t len, char *msg, struct iot_kmsg_record *out);
 
 #endif

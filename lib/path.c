@@ -493,6 +493,30 @@ int iot_dir_read_int(const struct iot_dir *dir, const char *name, int base, int 
 	return iot_parse_int(buf, base, out);
 }
 
+int iot_dir_write_str(const struct iot_dir *dir, const char *name, const char *val)
+{
+	/* O_TRUNC as a shell's "echo >" does: sysfs ignores it, a captured copy needs it */
+	int fd = open_beneath(dir->fd, name, O_WRONLY | O_TRUNC | O_NONBLOCK);
+	size_t len = strlen(val);
+	struct stat st;
+	ssize_t n;
+	int err = 0;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		err = -errno;
+	else if (!S_ISREG(st.st_mode))
+		err = -EINVAL;
+	/* one write: a sysfs store sees the whole value or nothing */
+	else if ((n = write(fd, val, len)) < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
 bool iot_dir_has(const struct iot_dir *dir, const char *name)
 {
 	struct stat st;

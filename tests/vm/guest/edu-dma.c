@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "iommu-tools.h"
+#include "iommu-tools-host.h"
 #include "iommu-tools-iommufd.h"
 
 /* edu BAR0 registers (QEMU docs/specs/edu.rst) */
@@ -48,6 +49,7 @@
 #define FAULT_IOVA 0x200000ULL   /* never mapped */
 
 struct edu {
+	struct iot_ctx *ctx;
 	int devfd;
 	int iommufd;
 	uint32_t dev_id;
@@ -87,25 +89,8 @@ __attribute__((format(printf, 1, 2))) static void fail(const char *fmt, ...)
 	failures++;
 }
 
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	return 0;
-}
-
-static const char *driver_of(const char *addr, char *buf, size_t len)
+/* What sysfs shows now, read independently of the library under test. */
+static const char *driver_now(const char *addr, char *buf, size_t len)
 {
 	char path[128], target[256];
 	ssize_t n;
@@ -114,37 +99,72 @@ static const char *driver_of(const char *addr, char *buf, size_t len)
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", addr);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
-		return NULL;
+		n = sprintf(target, "none");
 	target[n] = '\0';
 	base = strrchr(target, '/');
-	if (snprintf(buf, len, "%s", base ? base + 1 : target) >= (int)len)
-		return NULL; /* no driver name is that long */
+	base = base ? base + 1 : target;
+	snprintf(buf, len, "%.*s", (int)len - 1, base);
 	return buf;
 }
 
-/* Hand the device to vfio-pci the way an administrator would. */
-static int bind_vfio_pci(const char *addr)
+static const char *override_now(const char *addr, char *buf, size_t len)
 {
-	char path[128], drv[64];
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", addr);
+	f = fopen(path, "re");
+	if (!f || !fgets(buf, (int)len, f))
+		snprintf(buf, len, "unreadable");
+	if (f)
+		fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/* Hand the device to vfio-pci through the library and wait for its cdev. */
+static int bind_vfio_pci(struct iot_ctx *ctx, const char *addr, struct iot_binding **b)
+{
+	char cdev[32];
 	int err;
 
-	if (driver_of(addr, drv, sizeof(drv)) && !strcmp(drv, "vfio-pci"))
-		return 0;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", addr);
-	err = write_file(path, "vfio-pci");
+	err = iot_bind_driver(ctx, addr, "vfio-pci", b);
 	if (err)
 		return err;
-	if (driver_of(addr, drv, sizeof(drv))) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", addr);
-		err = write_file(path, addr);
-		if (err)
-			return err;
+	err = iot_bind_wait_cdev(ctx, addr, 5000, cdev, sizeof(cdev));
+	if (err) {
+		iot_binding_restore(*b);
+		iot_binding_free(*b);
+		*b = NULL;
+		return err;
 	}
-	err = write_file("/sys/bus/pci/drivers_probe", addr);
-	if (err)
+	printf("edu-dma: %s: was on %s (override %s), cdev %s\n", addr,
+	       (*b)->orig_driver ? (*b)->orig_driver : "no driver",
+	       (*b)->orig_override ? (*b)->orig_override : "none", cdev);
+	return 0;
+}
+
+/* Put the original driver back and check it with sysfs' own eyes. */
+static int restore(struct iot_binding *b, const char *what)
+{
+	const char *want = b->orig_driver ? b->orig_driver : "none";
+	const char *want_ovr = b->orig_override ? b->orig_override : "(null)";
+	char drv[64], ovr[64];
+	int err = iot_binding_restore(b);
+
+	if (err) {
+		fail("%s: restore %s: %s", what, b->device, strerror(-err));
 		return err;
-	if (!driver_of(addr, drv, sizeof(drv)) || strcmp(drv, "vfio-pci"))
-		return -ENODEV;
+	}
+	driver_now(b->device, drv, sizeof(drv));
+	override_now(b->device, ovr, sizeof(ovr));
+	if (strcmp(drv, want) || strcmp(ovr, want_ovr)) {
+		fail("%s: after restore %s is on %s (override %s), want %s (override %s)", what,
+		     b->device, drv, ovr, want, want_ovr);
+		return -EIO;
+	}
+	pass("%s: restored %s to %s, driver_override %s", what, b->device,
+	     b->orig_driver ? b->orig_driver : "no driver", ovr);
 	return 0;
 }
 
@@ -244,64 +264,37 @@ static int round_trip(struct edu *e, unsigned seed, const char *what)
 	return 0;
 }
 
-/* Sum of the per-CPU counts on /proc/interrupts lines naming DMAR-MSI. */
-static long dmar_irq_count(void)
+/* The fault interrupts the IOMMUs signalled, from /proc/interrupts; -1 when unknown. */
+static long fault_irq_count(struct iot_ctx *ctx)
 {
-	char line[1024];
-	long total = -1;
-	FILE *f = fopen("/proc/interrupts", "re");
+	struct iot_interrupts *irqs;
+	uint64_t total;
+	int err;
 
-	if (!f)
+	err = iot_interrupts_read(ctx, &irqs);
+	if (err)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p, *end;
-
-		if (!strstr(line, "DMAR-MSI"))
-			continue;
-		p = strchr(line, ':');
-		if (!p)
-			continue;
-		if (total < 0)
-			total = 0;
-		for (p++;; p = end) {
-			long v = strtol(p, &end, 10);
-
-			if (end == p)
-				break;
-			total += v;
-		}
-	}
-	fclose(f);
-	return total;
+	err = iot_interrupts_sum(irqs, NULL, IOT_IRQ_FAULT_MASK, &total);
+	iot_interrupts_free(irqs);
+	return err ? -1 : (long)total;
 }
 
-/* Print the kernel log records written since @fd was positioned; count matches. */
-static int drain_kmsg(int fd, const char *needle, const char *want)
+struct kmsg_match {
+	const char *needle, *want;
+	int found;
+};
+
+/* Print the kernel's records that mention @needle; count those with @want. */
+static int kmsg_record(void *data, const struct iot_kmsg_record *rec)
 {
-	char rec[2048];
-	int found = 0;
+	struct kmsg_match *m = data;
 
-	for (;;) {
-		ssize_t n = read(fd, rec, sizeof(rec) - 1);
-		char *msg, *nl;
-
-		if (n < 0 && errno == EPIPE)
-			continue; /* overwritten records: keep reading */
-		if (n <= 0)
-			break;
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		nl = strchr(msg, '\n');
-		if (nl)
-			*nl = '\0';
-		if (!strstr(msg, needle))
-			continue;
-		printf("edu-dma: kernel: %s\n", msg);
-		if (strstr(msg, want))
-			found++;
-	}
-	return found;
+	if (!strstr(rec->message, m->needle))
+		return 0;
+	printf("edu-dma: kernel: %s\n", rec->message);
+	if (strstr(rec->message, m->want))
+		m->found++;
+	return 0;
 }
 
 static int enable_bus_master(struct edu *e)
@@ -428,17 +421,18 @@ static int mode_dma(struct edu *e)
 
 static int mode_fault(struct edu *e)
 {
+	struct kmsg_match m = { .needle = "DMAR", .want = "fault addr 0x200000" };
 	long before, after = -1;
+	struct iot_kmsg *k = NULL;
 	double deadline;
-	int kfd, found, err;
+	int kerr, n, err;
 
 	/* first prove the path works, so a missing fault means something */
 	if (round_trip(e, 2, "fault: mapped iova"))
 		return 1;
-	before = dmar_irq_count();
-	kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (kfd >= 0)
-		lseek(kfd, 0, SEEK_END);
+	before = fault_irq_count(e->ctx);
+	/* at the end of the log: only what this DMA makes the kernel say */
+	kerr = iot_kmsg_open(e->ctx, 0, &k);
 	printf("edu-dma: fault: DMA device->RAM to unmapped iova 0x%llx\n", FAULT_IOVA);
 	err = edu_dma(e, true, EDU_BUF, FAULT_IOVA, XFER);
 	if (err)
@@ -448,7 +442,7 @@ static int mode_fault(struct edu *e)
 	do {
 		const struct timespec ms10 = { .tv_nsec = 10000000 };
 
-		after = dmar_irq_count();
+		after = fault_irq_count(e->ctx);
 		if (before >= 0 && after > before)
 			break;
 		nanosleep(&ms10, NULL);
@@ -458,13 +452,19 @@ static int mode_fault(struct edu *e)
 		pass("fault: DMAR-MSI count rose from %ld to %ld", before, after);
 	else
 		fail("fault: DMAR-MSI count did not rise (before %ld after %ld)", before, after);
-	if (kfd < 0) {
-		fail("fault: /dev/kmsg: %s", strerror(errno));
+	if (kerr) {
+		fail("fault: /dev/kmsg: %s", strerror(-kerr));
 		return 1;
 	}
-	found = drain_kmsg(kfd, "DMAR", "fault addr 0x200000");
-	close(kfd);
-	if (found)
+	/* a budget per call, as a monitor's loop would have */
+	while ((n = iot_kmsg_drain(k, 64, kmsg_record, &m)) > 0)
+		;
+	if (n < 0)
+		fail("fault: reading /dev/kmsg: %s", strerror(-n));
+	printf("edu-dma: fault: kernel records lost to the ring buffer: %llu\n",
+	       (unsigned long long)iot_kmsg_lost(k));
+	iot_kmsg_close(k);
+	if (m.found)
 		pass("fault: kernel logged the DMAR fault at 0x%llx", FAULT_IOVA);
 	else
 		fail("fault: no DMAR fault line for 0x%llx in the kernel log", FAULT_IOVA);
@@ -510,14 +510,84 @@ static int mode_replace(struct edu *e, uint32_t ioas_a, uint32_t hwpt_a)
 	return failures ? 1 : 0;
 }
 
+/* Write @val to a sysfs file as an administrator (or a crash) would, behind the library's back. */
+static int sysfs_write(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "we");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs(val, f) < 0)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+/*
+ * Binding and its undo on the real kernel: none -> vfio-pci -> none; a bind
+ * to a driver that does not exist rolled back (vfio-pci -> none -> vfio-pci);
+ * a recorded binding (as a journal keeps it) restored after the device lost
+ * its driver behind our back.
+ */
+static int mode_bind(struct iot_ctx *ctx, const char *addr)
+{
+	struct iot_binding *b = NULL, *rec = NULL, *bad = NULL;
+	char drv[64], ovr[64], path[128];
+	int err;
+
+	printf("edu-dma: bind: %s starts on %s, driver_override %s\n", addr,
+	       driver_now(addr, drv, sizeof(drv)), override_now(addr, ovr, sizeof(ovr)));
+	CHECK(bind_vfio_pci(ctx, addr, &b), "bind: %s to vfio-pci", addr);
+	if (strcmp(driver_now(addr, drv, sizeof(drv)), "vfio-pci"))
+		fail("bind: %s is on %s after the bind", addr, drv);
+	else
+		pass("bind: %s none -> vfio-pci (changed %d)", addr, b->changed);
+	if (restore(b, "bind"))
+		return 1;
+	iot_binding_free(b);
+
+	/* again, and now a bind that cannot succeed must leave it where it was */
+	CHECK(bind_vfio_pci(ctx, addr, &b), "bind: %s to vfio-pci, second time", addr);
+	err = iot_bind_driver(ctx, addr, "iot-no-such-driver", &bad);
+	driver_now(addr, drv, sizeof(drv));
+	override_now(addr, ovr, sizeof(ovr));
+	if (err != -ENXIO || strcmp(drv, "vfio-pci") || strcmp(ovr, "vfio-pci"))
+		fail("bind: to a missing driver: %s, left on %s (override %s)", strerror(-err), drv,
+		     ovr);
+	else
+		pass("bind: to a missing driver refused (%s), rolled back: vfio-pci -> none -> "
+		     "vfio-pci", strerror(-err));
+	iot_binding_free(bad);
+
+	/* a journal's record: on vfio-pci with its override; then the driver goes away */
+	CHECK(iot_binding_new(ctx, addr, "vfio-pci", "vfio-pci", "vfio-pci", &rec),
+	      "bind: record %s", addr);
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/vfio-pci/unbind");
+	CHECK(sysfs_write(path, addr), "bind: unbind %s behind the library's back", addr);
+	printf("edu-dma: bind: %s unbound behind our back: now on %s\n", addr,
+	       driver_now(addr, drv, sizeof(drv)));
+	if (restore(rec, "bind: recorded"))
+		return 1;
+	iot_binding_free(rec);
+
+	/* and the first binding of this round gives it back to no driver */
+	if (restore(b, "bind: last"))
+		return 1;
+	iot_binding_free(b);
+	return failures ? 1 : 0;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: edu-dma [--bind] [--iova ADDR] dma|fault|replace PCI-ADDR\n"
+		"Usage: edu-dma [--bind] [--iova ADDR] dma|fault|replace|bind PCI-ADDR\n"
 		"  dma      DMA a pattern RAM->device->RAM through an IOAS mapping\n"
 		"  fault    DMA to an unmapped IOVA; expect a DMAR fault and its interrupt\n"
 		"  replace  attach to a second IOAS without detaching, DMA through it\n"
-		"  --bind   first bind the device to vfio-pci (driver_override)\n"
+		"  bind     bind to vfio-pci and restore, a failed bind, a recorded binding\n"
+		"  --bind   first bind the device to vfio-pci, restore its driver at the end\n"
 		"  --iova   where to map the buffer (default 0x%llx)\n", DEFAULT_IOVA);
 }
 
@@ -532,6 +602,7 @@ int main(int argc, char **argv)
 	struct edu e = { .devfd = -1, .iommufd = -1, .iova = DEFAULT_IOVA };
 	unsigned dom, bus, slot, func;
 	const char *mode, *arg_addr;
+	struct iot_binding *binding = NULL;
 	struct iot_ctx *ctx = NULL;
 	uint32_t ioas, hwpt;
 	bool bind = false;
@@ -560,7 +631,8 @@ int main(int argc, char **argv)
 	}
 	mode = argv[optind];
 	arg_addr = argv[optind + 1];
-	if (strcmp(mode, "dma") && strcmp(mode, "fault") && strcmp(mode, "replace")) {
+	if (strcmp(mode, "dma") && strcmp(mode, "fault") && strcmp(mode, "replace") &&
+	    strcmp(mode, "bind")) {
 		usage(stderr);
 		return 2;
 	}
@@ -575,15 +647,22 @@ int main(int argc, char **argv)
 		 func & 7);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
+	CHECK(iot_ctx_new("/", &ctx), "context on /");
+	e.ctx = ctx;
+	if (!strcmp(mode, "bind")) {
+		rc = mode_bind(ctx, addr);
+		iot_ctx_free(ctx);
+		printf("edu-dma: %s bind\n", rc || failures ? "FAIL" : "PASS");
+		return rc || failures ? 1 : 0;
+	}
 	if (bind) {
-		rc = bind_vfio_pci(addr);
+		rc = bind_vfio_pci(ctx, addr, &binding);
 		if (rc) {
 			fail("bind %s to vfio-pci: %s", addr, strerror(-rc));
 			return 1;
 		}
 		pass("bound %s to vfio-pci", addr);
 	}
-	CHECK(iot_ctx_new("/", &ctx), "context on /");
 	CHECK(iot_vfio_cdev_open(ctx, addr, &e.devfd), "open the VFIO cdev of %s", addr);
 	CHECK(iot_iommufd_open(ctx, &e.iommufd), "open /dev/iommu");
 	CHECK(iot_vfio_bind_iommufd(e.devfd, e.iommufd, &e.dev_id), "BIND_IOMMUFD");
@@ -625,6 +704,10 @@ int main(int argc, char **argv)
 	close(e.devfd);
 	close(e.iommufd);
 	munmap(e.buf, MAP_SIZE);
+	/* with every fd closed, vfio-pci can let the device go */
+	if (binding && restore(binding, mode))
+		rc = 1;
+	iot_binding_free(binding);
 	iot_ctx_free(ctx);
 	if (rc || failures) {
 		printf("edu-dma: FAIL %s (%d failed)\n", mode, failures);

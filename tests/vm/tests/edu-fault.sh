@@ -28,6 +28,8 @@ for mode in intel intel-sm; do
 		fail "$mode: DMAR-MSI count did not rise: before '$before' after '$after'"
 	fi
 	want '^edu-dma: PASS fault: after the fault: 2048 bytes RAM->device->RAM via iova 0x100000, data matches$'
+	want '^edu-dma: fault: kernel records lost to the ring buffer: 0$'
+	want '^edu-dma: PASS fault: restored 0000:00:03\.0 to no driver, driver_override \(null\)$'
 	want '^edu-dma: PASS fault$'
 	grep -q 'FAIL' "$out" && fail "$mode: the guest reported failures"
 done

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * iommu-tools-host.h - what the library does to, and reads from, the running
+ * host beyond the model: binding a PCI device to a driver and restoring it,
+ * the IOMMUs' interrupt counters in /proc/interrupts, and the kernel log
+ * records of /dev/kmsg.
+ *
+ * Every path is read below the context's root, so each works on a captured
+ * tree too: a copy's driver_override, a fixture's proc/interrupts, a saved
+ * dev/kmsg file of records.
+ *
+ * Functions that can fail return 0 (or a count) on success and a negative
+ * errno on failure; outputs are written only on success. Objects are
+ * allocated by the library and freed by the matching _free(); their structs
+ * only ever grow by fields appended at the end.
+ */
+#ifndef IOMMU_TOOLS_HOST_H
+#define IOMMU_TOOLS_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iommu-tools.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- driver binding (bind.c) ---------------------------------------------- */
+
+/*
+ * A device's driver as it was before a bind, and what the bind did: all a
+ * crash journal needs to record so that another process can restore it.
+ * Strings are NUL-terminated; NULL means none.
+ */
+struct iot_binding {
+	struct iot_ctx *ctx;
+	char *device;        /* "0000:00:03.0" */
+	char *driver;        /* the driver asked for: "vfio-pci" */
+	char *orig_driver;   /* bound before, NULL: no driver */
+	char *orig_override; /* driver_override before, NULL: none ("(null)") */
+	bool changed;        /* the bind wrote anything; restore undoes only then */
+};
+
+/*
+ * iot_bind_driver - bind the PCI device @addr ("0000:00:03.0" or "00:03.0")
+ * to @driver through driver_override, an unbind from its driver and
+ * drivers_probe; *out records the state before. A device already on @driver
+ * is left alone (->changed false). On failure everything written is undone.
+ *
+ * Returns: 0, -ENODEV no such device, -EINVAL a malformed address or driver
+ * name, -ENXIO @driver did not take the device (not loaded, or it refused),
+ * or the errno of a failed sysfs write (-EACCES, -EBUSY, ...).
+ */
+int iot_bind_driver(struct iot_ctx *ctx, const char *addr, const char *driver,
+		    struct iot_binding **out);
+
+/*
+ * iot_binding_new - a binding rebuilt from recorded state (a journal entry)
+ * so that iot_binding_restore() can undo what a killed process left behind.
+ * @orig_driver and @orig_override may be NULL.
+ */
+int iot_binding_new(struct iot_ctx *ctx, const char *addr, const char *driver,
+		    const char *orig_driver, const char *orig_override, struct iot_binding **out);
+
+/*
+ * iot_binding_restore - put back the original driver_override and driver
+ * (or none). Returns 0, -EIO when the device ended on another driver, or the
+ * errno of a failed write. Restoring twice is harmless.
+ */
+int iot_binding_restore(struct iot_binding *b);
+void iot_binding_free(struct iot_binding *b);
+
+/*
+ * iot_bind_wait_cdev - wait until the device @addr has its VFIO cdev
+ * (vfio-dev/vfioN below the device, and dev/vfio/devices/vfioN on a live
+ * host) and write its name ("vfio0") to @buf. Woken by a libudev monitor on
+ * a live host (udev's events where udevd runs, so its rules have been
+ * applied; the kernel's where it does not), by a bounded poll on a captured
+ * tree. Returns 0, -ETIMEDOUT after @timeout_ms, -ENAMETOOLONG.
+ */
+int iot_bind_wait_cdev(struct iot_ctx *ctx, const char *addr, int timeout_ms, char *buf,
+		       size_t len);
+
+/* ---- interrupt counters (interrupts.c) ------------------------------------ */
+
+/* What an IOMMU's vector signals, by the kernel's name for it. */
+enum iot_irq_kind {
+	IOT_IRQ_NONE = 0,    /* not an IOMMU line */
+	IOT_IRQ_FAULT,       /* DMA faults / event log: dmarN, AMD-ViN-Evt, arm-smmu-v3-evtq */
+	IOT_IRQ_PAGE_REQ,    /* page requests: dmarN-prq, AMD-ViN-PPR, arm-smmu-v3-priq */
+	IOT_IRQ_GLOBAL_ERR,  /* arm-smmu-v3-gerror */
+	IOT_IRQ_GA_LOG,      /* AMD-ViN-GA: guest vAPIC log */
+	IOT_IRQ_PERF,        /* dmarN-perf: the perfmon counters */
+	IOT_IRQ_COMBINED,    /* one vector for all: AMD-Vi, AMD-ViN, arm-smmu-v3-combined-irq */
+};
+
+#define IOT_IRQ_MASK(kind) (1U << (kind))
+/* the vectors that signal faults: what iommu-faults counts as signalled */
+#define IOT_IRQ_FAULT_MASK (IOT_IRQ_MASK(IOT_IRQ_FAULT) | IOT_IRQ_MASK(IOT_IRQ_COMBINED))
+
+/* One line of /proc/interrupts. */
+struct iot_irq_line {
+	char *irq;      /* "24", or "NMI", "LOC", ... */
+	uint64_t total; /* summed over the CPU columns (saturating) */
+	char *chip;     /* "DMAR-MSI", "IR-PCI-MSI", ...; NULL on the per-CPU lines (NMI) */
+	char *actions;  /* "dmar0", "dmar1, dmar0", or the per-CPU lines' description */
+};
+
+/* One IOMMU vector of one unit: a line shared by several units appears once per unit. */
+struct iot_irq_iommu {
+	const struct iot_irq_line *line;
+	char *unit;                  /* "dmar0", "ivhd0"; NULL when the name does not say */
+	enum iot_unit_kind vendor;   /* IOT_UNIT_INTEL_VTD, IOT_UNIT_AMD_VI, IOT_UNIT_ARM_SMMUV3 */
+	enum iot_irq_kind kind;
+	bool shared;                 /* the vector serves other units too */
+};
+
+struct iot_interrupts {
+	int ncpus;                   /* CPU columns in the header */
+	size_t nlines;
+	struct iot_irq_line **lines; /* in file order */
+	size_t niommu;
+	struct iot_irq_iommu **iommu;
+	unsigned bad_lines;          /* lines skipped as malformed (one warning was logged) */
+};
+
+/* Read <root>/proc/interrupts. -ENOENT when absent; hostile contents are bounded. */
+int iot_interrupts_read(struct iot_ctx *ctx, struct iot_interrupts **out);
+void iot_interrupts_free(struct iot_interrupts *irqs);
+/*
+ * iot_interrupts_sum - the interrupts counted on the IOMMU vectors of @unit
+ * (NULL: every unit) whose kind is in @kinds (IOT_IRQ_MASK bits), each line
+ * counted once however many units share it. -ENOENT when no vector matches.
+ */
+int iot_interrupts_sum(const struct iot_interrupts *irqs, const char *unit, unsigned kinds,
+		       uint64_t *total);
+const char *iot_irq_kind_name(enum iot_irq_kind kind);
+
+/* ---- kernel log records (klog.c) ------------------------------------------ */
+
+/* One /dev/kmsg record, owned by the reader: valid until its next read. */
+struct iot_kmsg_record {
+	int facility;        /* 0 for the kernel */
+	int level;           /* 0 (emerg) .. 7 (debug) */
+	uint64_t seq;
+	uint64_t ts_usec;    /* since boot */
+	char flag;           /* '-', 'c' (continued) or '+' */
+	const char *caller;  /* "T123" or "C1", or NULL */
+	const char *message; /* \xNN unescaped; control characters stay escaped */
+	const char *subsystem; /* SUBSYSTEM= of a dev_printk record, or NULL */
+	const char *device;    /* DEVICE=: "+pci:0000:00:03.0", "c1:11", ... or NULL */
+};
+
+struct iot_kmsg;
+
+#define IOT_KMSG_SINCE_BOOT (1U << 0) /* read the whole buffer first, not only what comes */
+
+/*
+ * iot_kmsg_open - a non-blocking reader of <root>/dev/kmsg. On a live host
+ * the device, positioned at the end (or at the oldest record with
+ * IOT_KMSG_SINCE_BOOT); on a captured tree a regular file of saved records,
+ * read from its start. -ENOENT when absent, -EPERM/-EACCES when not readable,
+ * -EINVAL for anything else in its place.
+ */
+int iot_kmsg_open(struct iot_ctx *ctx, unsigned flags, struct iot_kmsg **out);
+void iot_kmsg_close(struct iot_kmsg *k);
+/* The fd to poll for POLLIN (a live reader's device). */
+int iot_kmsg_fd(const struct iot_kmsg *k);
+
+/*
+ * iot_kmsg_next - the next record: 1 and *rec set, 0 when none is waiting
+ * (or the saved file ended), or a negative errno. Records that cannot be
+ * parsed are skipped (one warning per reader).
+ */
+int iot_kmsg_next(struct iot_kmsg *k, const struct iot_kmsg_record **rec);
+
+/* Called for each record; a non-zero return stops the drain and is returned. */
+typedef int (*iot_kmsg_fn)(void *data, const struct iot_kmsg_record *rec);
+
+/*
+ * iot_kmsg_drain - hand at most @budget waiting records to @fn. Returns the
+ * count handed over, @fn's non-zero return, or a negative errno.
+ */
+int iot_kmsg_drain(struct iot_kmsg *k, unsigned budget, iot_kmsg_fn fn, void *data);
+
+/*
+ * Records the reader knows it missed: overwritten in the ring buffer before
+ * they were read (the kernel's EPIPE and the jump in sequence numbers), and
+ * with IOT_KMSG_SINCE_BOOT those gone before the first one read.
+ */
+uint64_t iot_kmsg_lost(const struct iot_kmsg *k);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
