@@ -694,6 +694,8 @@ static bool amd_event(struct iot_fault_parser *p, const char *s, const char *drv
 	unknown = !strcmp(amd_events[i], "UNKNOWN");
 	rec_event(r, amd_events[i]);
 	s += n;
+	if (unknown) /* raw event words, no fields (and no closing bracket) */
+		s += strlen(s);
 	while (*s) {
 		const char *key = s;
 		size_t kn;
