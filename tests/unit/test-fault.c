@@ -19,6 +19,7 @@
 
 /* ---- the canonical key=value form of a record (README in the data directory) ---- */
 
+__attribute__((format(printf, 3, 4)))
 static void put(char **p, size_t *left, const char *fmt, ...)
 {
 	va_list ap;
