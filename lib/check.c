@@ -21,18 +21,6 @@ struct checks {
 	char cmdline[4096];
 };
 
-const char *iot_check_status_name(enum iot_check_status s)
-{
-	switch (s) {
-	case IOT_CHECK_PASS:
-		return "PASS";
-	case IOT_CHECK_WARN:
-		return "WARN";
-	default:
-		return "FAIL";
-	}
-}
-
 __attribute__((format(printf, 5, 6)))
 static void add(struct checks *c, const char *id, const char *title, enum iot_check_status st,
 		const char *fmt, ...)

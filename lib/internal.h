@@ -109,6 +109,13 @@ FILE *iot_root_fopen(struct iot_ctx *ctx, const char *relpath);
  */
 void iot_bad_value(const struct iot_dir *dir, const char *name, int err, const char *value);
 
+/* ---- names.c: the enum tables, read back ---- */
+
+/* The kernel's word in iommu_group/type; UNKNOWN for anything else. */
+enum iot_group_type iot_group_type_parse(const char *s);
+/* The kernel's word for a reserved region's type; IOT_RESV_UNKNOWN for anything else. */
+enum iot_resv_type iot_resv_type_parse(const char *s);
+
 /* ---- strutils.c ---- */
 
 /* Strict: digits only (base 16 also takes a leading 0x), no sign, no

@@ -51,44 +51,7 @@ static void found_free(struct found_list *l)
 	free(l->v);
 }
 
-/* ---- names ---------------------------------------------------------------- */
-
-static const char *const group_type_names[] = {
-	[IOT_GROUP_TYPE_UNKNOWN] = "unknown",   [IOT_GROUP_TYPE_BLOCKED] = "blocked",
-	[IOT_GROUP_TYPE_IDENTITY] = "identity", [IOT_GROUP_TYPE_UNMANAGED] = "unmanaged",
-	[IOT_GROUP_TYPE_DMA] = "DMA",           [IOT_GROUP_TYPE_DMA_FQ] = "DMA-FQ",
-	[IOT_GROUP_TYPE_NONE] = "none",
-};
-
-const char *iot_group_type_name(enum iot_group_type type)
-{
-	return (unsigned)type < IOT_ARRAY_SIZE(group_type_names) ? group_type_names[type]
-								  : "unknown";
-}
-
-static const char *const unit_kind_names[] = {
-	[IOT_UNIT_OTHER] = "other",      [IOT_UNIT_INTEL_VTD] = "intel-vtd",
-	[IOT_UNIT_AMD_VI] = "amd-vi",    [IOT_UNIT_ARM_SMMUV3] = "arm-smmu-v3",
-	[IOT_UNIT_VIRTIO] = "virtio",    [IOT_UNIT_SELFTEST] = "iommufd-selftest",
-};
-
-const char *iot_unit_kind_name(enum iot_unit_kind kind)
-{
-	return (unsigned)kind < IOT_ARRAY_SIZE(unit_kind_names) ? unit_kind_names[kind]
-								 : "other";
-}
-
 /* ---- groups --------------------------------------------------------------- */
-
-static enum iot_group_type parse_group_type(const char *s)
-{
-	for (size_t i = 1; i < IOT_ARRAY_SIZE(group_type_names); i++)
-		if (i != IOT_GROUP_TYPE_NONE && !strcmp(s, group_type_names[i]))
-			return (enum iot_group_type)i;
-	if (!strcmp(s, "unknown"))
-		return IOT_GROUP_TYPE_NONE;
-	return IOT_GROUP_TYPE_UNKNOWN;
-}
 
 /*
  * A group's attributes are read as "<number>/<attr>" from the groups
@@ -159,7 +122,7 @@ static int read_group(struct iot_dir *groups_dir, struct iot_group *g, struct fo
 			     sizeof(buf));
 	if (n >= 0) {
 		g->type_raw = strdup(buf);
-		g->type = parse_group_type(buf);
+		g->type = iot_group_type_parse(buf);
 		if (g->type == IOT_GROUP_TYPE_UNKNOWN)
 			iot_bad_value(groups_dir, name, -EINVAL, buf);
 	} else if (n != -ENOENT) { /* absent before 5.2: nothing to say */

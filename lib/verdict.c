@@ -15,18 +15,6 @@
 /* how many offending endpoints a verdict names before "+N more" */
 #define VERDICT_NAMES 3
 
-const char *iot_viability_name(enum iot_viability v)
-{
-	switch (v) {
-	case IOT_VIABLE:
-		return "yes";
-	case IOT_NOT_VIABLE:
-		return "no";
-	default:
-		return "unknown";
-	}
-}
-
 static bool driver_leaves_dma(const char *driver)
 {
 	/* vfio-pci and its variant drivers (mlx5_vfio_pci, ...) leave DMA to the owner */

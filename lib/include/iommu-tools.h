@@ -233,6 +233,8 @@ struct iot_group *iot_snapshot_find_group(const struct iot_snapshot *snap, int n
 struct iot_device *iot_snapshot_find_device(const struct iot_snapshot *snap, const char *addr);
 struct iot_unit *iot_snapshot_find_unit(const struct iot_snapshot *snap, const char *name);
 
+/* Names of the model's enums; a value a newer library added reads as the fallback. */
+const char *iot_bus_name(enum iot_bus bus); /* "pci", "platform", "other" */
 const char *iot_group_type_name(enum iot_group_type type);
 const char *iot_resv_type_name(enum iot_resv_type type);
 const char *iot_unit_kind_name(enum iot_unit_kind kind);
