@@ -422,7 +422,7 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 	 * instead of four, and most devices need nothing else.
 	 */
 	from_uevent = !details && pci_from_uevent(ctx, d);
-	if (from_uevent && *group >= 0 && !(d->driver && strstr(d->driver, "vfio")))
+	if (from_uevent && *group >= 0 && !iot_driver_is_vfio(d->driver))
 		return 0;
 
 	err = iot_dir_open(ctx, d->syspath, &dir);
@@ -475,7 +475,7 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 	    iot_parse_int(buf, 10, group))
 		*group = -1;
 	/* only VFIO drivers (vfio-pci and its variants) create the device cdev */
-	if (d->driver && strstr(d->driver, "vfio"))
+	if (iot_driver_is_vfio(d->driver))
 		read_vfio_cdev(&dir, d);
 	iot_dir_close(&dir);
 	return 0;

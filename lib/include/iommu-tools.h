@@ -239,6 +239,12 @@ const char *iot_group_type_name(enum iot_group_type type);
 const char *iot_resv_type_name(enum iot_resv_type type);
 const char *iot_unit_kind_name(enum iot_unit_kind kind);
 const char *iot_viability_name(enum iot_viability v);
+/*
+ * iot_driver_is_vfio - whether the driver named @driver is a VFIO driver:
+ * vfio-pci, the other vfio-<bus> drivers and the vfio-pci-core variant
+ * drivers (<vendor>_vfio_pci). false for NULL (no driver).
+ */
+bool iot_driver_is_vfio(const char *driver);
 /* Owners holding @node open ("/dev/vfio/12"); returns the count, fills up to @max. */
 size_t iot_snapshot_node_owners(const struct iot_snapshot *snap, const char *node,
 				const struct iot_owner **out, size_t max);
