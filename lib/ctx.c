@@ -62,6 +62,7 @@ void iot_ctx_free(struct iot_ctx *ctx)
 	if (!ctx)
 		return;
 	iot_pci_release(ctx);
+	iot_kernel_free(ctx);
 	close(ctx->rootfd);
 	free(ctx->pci_ids);
 	free(ctx->sysroot);

@@ -14,6 +14,13 @@
 
 struct pci_access;
 
+/* kernel.c: what is read about the running kernel, once per context */
+struct iot_kernel_info {
+	bool release_read, cmdline_read;
+	char *release; /* NULL: unreadable or not a release */
+	char *cmdline; /* NULL: unreadable */
+};
+
 struct iot_ctx {
 	char *sysroot;  /* as given, for messages */
 	int rootfd;     /* O_PATH|O_DIRECTORY on the root */
@@ -25,6 +32,7 @@ struct iot_ctx {
 	bool numeric;
 	char *pci_ids;
 	struct pci_access *pacc; /* lazily created by pci.c */
+	struct iot_kernel_info kernel;
 };
 
 /* ---- ctx.c: logging ---- */
@@ -150,6 +158,13 @@ void iot_strv_free(char **v, size_t n);
  */
 void *iot_ptr_array_new(size_t n, size_t size);
 char *iot_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- kernel.c ---- */
+/* proc/cmdline as read once per context, or NULL. */
+const char *iot_kernel_cmdline(struct iot_ctx *ctx);
+/* Whether the comma-separated value of parameter @name holds @word ("iommu=pt,nobypass"). */
+bool iot_kernel_param_has(struct iot_ctx *ctx, const char *name, const char *word);
+void iot_kernel_free(struct iot_ctx *ctx);
 
 /* ---- host.c: facts about the running host beyond sysfs ---- */
 int iot_host_scan_owners(struct iot_ctx *ctx, struct iot_snapshot *snap);

@@ -571,34 +571,7 @@ static void read_vtd(struct iot_dir *udir, struct iot_unit *u)
 	iot_dir_close(&dir);
 }
 
-/* The kernel's release, read once per snapshot: it decides the AMD features order. */
-struct kernel_release {
-	bool read;
-	enum iot_amd_order order;
-};
-
-static enum iot_amd_order amd_order(struct iot_ctx *ctx, struct kernel_release *kr)
-{
-	char rel[64];
-	FILE *f;
-
-	if (kr->read)
-		return kr->order;
-	kr->read = true;
-	kr->order = IOT_AMD_ORDER_GUESS;
-	f = iot_root_fopen(ctx, "proc/sys/kernel/osrelease");
-	if (f) {
-		if (fgets(rel, sizeof(rel), f)) {
-			rel[strcspn(rel, "\n")] = '\0';
-			kr->order = iot_amd_order_for_kernel(rel);
-		}
-		fclose(f);
-	}
-	return kr->order;
-}
-
-static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit *u,
-		     struct kernel_release *kr)
+static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit *u)
 {
 	struct iot_dir dir = IOT_DIR_INIT;
 	char buf[128];
@@ -616,7 +589,7 @@ static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit 
 
 	if (iot_dir_read_str(&dir, "features", buf, sizeof(buf)) >= 0) {
 		/* the two-value order depends on the kernel that printed it */
-		enum iot_amd_order order = amd_order(ctx, kr);
+		enum iot_amd_order order = iot_amd_order_for_kernel(iot_kernel_release(ctx));
 
 		u->amd_features_raw = strdup(buf);
 		if (iot_amd_parse_features(buf, order, &u->efr, &u->efr2, &u->has_efr2))
@@ -628,7 +601,7 @@ static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit 
 }
 
 static void read_unit(struct iot_ctx *ctx, struct iot_dir *class_dir, const char *name,
-		      struct iot_unit *u, struct kernel_release *kr)
+		      struct iot_unit *u)
 {
 	struct iot_dir udir = IOT_DIR_INIT, ddir = IOT_DIR_INIT;
 	char **devs = NULL, drv[64];
@@ -645,7 +618,7 @@ static void read_unit(struct iot_ctx *ctx, struct iot_dir *class_dir, const char
 	}
 	u->syspath = strdup(udir.path);
 	read_vtd(&udir, u);
-	read_amd(ctx, &udir, u, kr);
+	read_amd(ctx, &udir, u);
 	if (u->kind == IOT_UNIT_OTHER) {
 		/* the unit's parent device tells SMMUv3 and virtio-iommu apart */
 		struct iot_dir parent = IOT_DIR_INIT;
@@ -683,7 +656,6 @@ static int unit_cmp(const void *a, const void *b)
 
 static int read_units(struct iot_ctx *ctx, struct iot_snapshot *snap)
 {
-	struct kernel_release kr = { 0 };
 	struct iot_dir dir = IOT_DIR_INIT;
 	char **names = NULL;
 	ssize_t n;
@@ -702,7 +674,7 @@ static int read_units(struct iot_ctx *ctx, struct iot_snapshot *snap)
 		return -ENOMEM;
 	}
 	for (ssize_t i = 0; i < n; i++)
-		read_unit(ctx, &dir, names[i], snap->units[snap->n_units++], &kr);
+		read_unit(ctx, &dir, names[i], snap->units[snap->n_units++]);
 	qsort(snap->units, snap->n_units, sizeof(*snap->units), unit_cmp);
 	iot_strv_free(names, (size_t)n);
 	iot_dir_close(&dir);

@@ -66,6 +66,26 @@ int iot_ctx_set_pci_ids(struct iot_ctx *ctx, const char *path);
 /* Numeric-only PCI names (no pci.ids lookups). */
 void iot_ctx_set_numeric(struct iot_ctx *ctx, bool numeric);
 
+/* ---- the running kernel --------------------------------------------------- */
+
+/*
+ * iot_kernel_release - the kernel's release ("6.8.0-45-generic") from
+ * proc/sys/kernel/osrelease below the root, read once per context.
+ * Returns: text owned by the context, or NULL when unreadable or not a release.
+ */
+const char *iot_kernel_release(struct iot_ctx *ctx);
+/*
+ * iot_kernel_param - the value of the kernel command-line parameter @name,
+ * from proc/cmdline below the root (read once per context). Names match as
+ * the kernel matches them ('-' and '_' alike); quotes are removed; the last
+ * occurrence wins; what follows "--" is init's and is not searched.
+ * @buf: receives the value ("" for a bare "name"); NULL (with @len 0) only asks
+ *       whether the parameter is there.
+ * Returns: the value's length, -ENOENT when the parameter is absent or the
+ * command line unreadable, -ENOSPC when @len cannot hold value and NUL.
+ */
+int iot_kernel_param(struct iot_ctx *ctx, const char *name, char *buf, size_t len);
+
 /* ---- the model ----------------------------------------------------------- */
 
 enum iot_bus {
