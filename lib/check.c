@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "iommu-tools-features.h"
 #include "internal.h"
 
 #define MAX_CHECKS 12
@@ -205,6 +206,15 @@ static void check_domain_type(struct iot_ctx *ctx, const struct iot_snapshot *sn
 	    snap->n_groups - translated, snap->n_groups);
 }
 
+/* The unit's ECAP says it can remap interrupts (VT-d ECAP.IR). */
+static bool unit_has_ir(const struct iot_unit *u)
+{
+	const struct iot_field_desc *d = iot_reg_find(IOT_REG_VTD_ECAP, "ir_support");
+	struct iot_field f;
+
+	return u->ecap_known && d && !iot_field_decode(d, u->ecap, &f) && f.value;
+}
+
 static void check_irq_remap(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 			    struct checks *c)
 {
@@ -241,7 +251,7 @@ static void check_irq_remap(struct iot_ctx *ctx, const struct iot_snapshot *snap
 		bool hw_ir = false;
 
 		for (size_t i = 0; i < snap->n_units; i++)
-			hw_ir |= snap->units[i]->ecap_known && (snap->units[i]->ecap & (1u << 3));
+			hw_ir |= unit_has_ir(snap->units[i]);
 		add(c, "interrupt-remapping", title, IOT_CHECK_FAIL,
 		    "off: MSIs are delivered unremapped%s",
 		    unsafe[0] == 'Y' ? " (vfio allow_unsafe_interrupts=Y)" : "");
