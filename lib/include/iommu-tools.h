@@ -260,6 +260,21 @@ const char *iot_resv_type_name(enum iot_resv_type type);
 const char *iot_unit_kind_name(enum iot_unit_kind kind);
 const char *iot_viability_name(enum iot_viability v);
 /*
+ * iot_unit_features - the features a unit supports, as text: the one-bit
+ * fields of its registers that are set (VT-d cap and ecap, AMD-Vi EFR and
+ * EFR2). For people (@flags 0): spec abbreviations separated by spaces, and
+ * for AMD-Vi first the names its kernel printed at boot ("PPR X2APIC NX ...",
+ * chosen by the context's kernel release), then the abbreviations of the
+ * features those names leave out. With IOT_UNIT_FEATURES_KEYS: the fields'
+ * JSON keys, one per line. @ctx may be NULL (then the mainline naming).
+ * Returns: the length, -EINVAL, or -ENOSPC (@buf then holds "").
+ */
+enum {
+	IOT_UNIT_FEATURES_KEYS = 1 << 0,
+};
+int iot_unit_features(struct iot_ctx *ctx, const struct iot_unit *unit, unsigned flags,
+		      char *buf, size_t len);
+/*
  * iot_driver_is_vfio - whether the driver named @driver is a VFIO driver:
  * vfio-pci, the other vfio-<bus> drivers and the vfio-pci-core variant
  * drivers (<vendor>_vfio_pci). false for NULL (no driver).
