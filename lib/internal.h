@@ -28,7 +28,7 @@ struct iot_ctx {
 	iot_log_fn log_fn;
 	void *log_data;
 	int log_priority;
-	int warnings; /* bad values seen since the last snapshot started */
+	int *warn_count; /* where warnings are counted: the snapshot being read, or NULL */
 	bool numeric;
 	char *pci_ids;
 	struct pci_access *pacc; /* lazily created by pci.c */
@@ -38,6 +38,11 @@ struct iot_ctx {
 /* ---- ctx.c: logging ---- */
 __attribute__((format(printf, 3, 4)))
 void iot_log(struct iot_ctx *ctx, int priority, const char *fmt, ...);
+/*
+ * Count the warnings logged from now on into *@counter (NULL: count none);
+ * returns the counter it replaces, to be put back when done.
+ */
+int *iot_ctx_count_warnings(struct iot_ctx *ctx, int *counter);
 #define iot_err(ctx, ...) iot_log(ctx, LOG_ERR, __VA_ARGS__)
 #define iot_warn(ctx, ...) iot_log(ctx, LOG_WARNING, __VA_ARGS__)
 #define iot_info(ctx, ...) iot_log(ctx, LOG_INFO, __VA_ARGS__)

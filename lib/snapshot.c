@@ -847,13 +847,14 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 {
 	struct found_list found = { 0 };
 	struct iot_snapshot *snap;
-	int *dev_group = NULL;
+	int *dev_group = NULL, *outer;
 	int err = 0;
 
 	snap = calloc(1, sizeof(*snap));
 	if (!snap)
 		return -ENOMEM;
-	ctx->warnings = 0;
+	/* this snapshot counts what it reads, and only that */
+	outer = iot_ctx_count_warnings(ctx, &snap->warnings);
 
 	if (!(flags & IOT_SCAN_UNITS_ONLY))
 		err = read_groups(ctx, snap, &found, flags & IOT_SCAN_DETAILS);
@@ -882,12 +883,13 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 	err = iot_verdict_compute(snap);
 	if (err)
 		goto fail;
-	snap->warnings = ctx->warnings;
+	iot_ctx_count_warnings(ctx, outer);
 	free(dev_group);
 	found_free(&found);
 	*out = snap;
 	return 0;
 fail:
+	iot_ctx_count_warnings(ctx, outer);
 	free(dev_group);
 	found_free(&found);
 	iot_snapshot_free(snap);

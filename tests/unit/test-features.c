@@ -550,17 +550,18 @@ static void test_unit_features(void **state)
 	struct iot_ctx *ctx;
 
 	features_are(NULL, &vtd, 0, "PLMR PHMR ZLR PSI DWD DRD PI QI IR EIM PT SC");
-	features_are(NULL, &vtd, IOT_UNIT_FEATURES_KEYS, "plmr\nphmr\nzlr\npgsel_inv\nwrite_drain\nread_drain\n"
-				 "pi_support\nqis\nir_support\neim_support\npass_through\n"
-				 "sc_support");
+	features_are(NULL, &vtd, IOT_UNIT_FEATURES_KEYS,
+		     "plmr\nphmr\nzlr\npgsel_inv\nwrite_drain\nread_drain\npi_support\nqis\n"
+		     "ir_support\neim_support\npass_through\nsc_support");
 	/* only the ecap known: the cap's features are not guessed */
 	vtd.cap_known = false;
 	features_are(NULL, &vtd, 0, "QI IR EIM PT SC");
 
 	/* the boot names, then what they leave out; never both for one bit */
-	features_are(NULL, &amd, 0, "PPR X2APIC NX GT IA GA PC GA_vAPIC USSup PprOvrflwEarlySup "
-				 "PPRAutoRspSup BlkStopMrkSup PerfOptSup MsiCapMmioSup GIoSup "
-				 "HASup EPHSup AttrFWSup VIommuSup");
+	features_are(NULL, &amd, 0,
+		     "PPR X2APIC NX GT IA GA PC GA_vAPIC USSup PprOvrflwEarlySup "
+		     "PPRAutoRspSup BlkStopMrkSup PerfOptSup MsiCapMmioSup GIoSup "
+		     "HASup EPHSup AttrFWSup VIommuSup");
 	/* JSON keys name every feature, the kernel-named ones too */
 	assert_true(iot_unit_features(NULL, &amd, IOT_UNIT_FEATURES_KEYS, buf, sizeof(buf)) > 0);
 	assert_int_equal(strncmp(buf, "ppr\nx2apic\nnx\ngt\nia\nga\npc\n", 26), 0);
