@@ -121,7 +121,8 @@ static const struct ioctl_desc descs[] = {
 	    IN(iot_uapi_veventq_alloc, type, "type"),
 	    OUT(iot_uapi_veventq_alloc, out_veventq_id, "veventq"),
 	    OUT(iot_uapi_veventq_alloc, out_veventq_fd, "fd") } },
-	{ IOT_IOMMU_TEST_CMD, { IN(iot_uapi_test_cmd, op, "op"), IN(iot_uapi_test_cmd, id, "id") } },
+	{ IOT_IOMMU_TEST_CMD,
+	  { IN(iot_uapi_test_cmd, op, "op"), IN(iot_uapi_test_cmd, id, "id") } },
 	{ IOT_VFIO_DEVICE_BIND_IOMMUFD,
 	  { IN(iot_uapi_vfio_device_bind_iommufd, iommufd, "iommufd"),
 	    OUT(iot_uapi_vfio_device_bind_iommufd, out_devid, "dev") } },
@@ -242,7 +243,7 @@ int iot_ioctl(int fd, unsigned long request, const char *name, void *arg)
 	}
 	if (ioctl(fd, request, arg) < 0)
 		err = -errno;
-	/* the macro passes the name as written: IOT_IOMMU_IOAS_MAP is the kernel's IOMMU_IOAS_MAP */
+	/* do_ioctl passes the name as written: IOT_IOMMU_IOAS_MAP is the kernel's IOMMU_IOAS_MAP */
 	if (!strncmp(name, "IOT_", 4))
 		name += 4;
 	trace(fd, name, d, in, arg, err);

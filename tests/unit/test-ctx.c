@@ -85,6 +85,7 @@ struct log_record {
 	char last[256];
 };
 
+__attribute__((format(printf, 3, 0)))
 static void record(void *data, int priority, const char *fmt, va_list ap)
 {
 	struct log_record *r = data;
