@@ -8,8 +8,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
+#include "iommu-tools-features.h"
 #include "internal.h"
 
 #define MAX_CHECKS 12
@@ -18,20 +20,7 @@ struct checks {
 	struct iot_check v[MAX_CHECKS];
 	size_t n;
 	int err;
-	char cmdline[4096];
 };
-
-const char *iot_check_status_name(enum iot_check_status s)
-{
-	switch (s) {
-	case IOT_CHECK_PASS:
-		return "PASS";
-	case IOT_CHECK_WARN:
-		return "WARN";
-	default:
-		return "FAIL";
-	}
-}
 
 __attribute__((format(printf, 5, 6)))
 static void add(struct checks *c, const char *id, const char *title, enum iot_check_status st,
@@ -78,39 +67,32 @@ static bool exists(struct iot_ctx *ctx, const char *path)
 	return iot_root_stat(ctx, path, NULL) == 0;
 }
 
-/* The word @word (as a whole, "key" or "key=value") on the kernel command line. */
-static bool cmdline_has(const struct checks *c, const char *word)
+/* A boolean kernel parameter set true, as the kernel's kstrtobool() reads it. */
+static bool param_true(struct iot_ctx *ctx, const char *name)
 {
-	size_t len = strlen(word);
+	char val[16];
 
-	for (const char *p = strstr(c->cmdline, word); p; p = strstr(p + 1, word))
-		if ((p == c->cmdline || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
+	if (iot_kernel_param(ctx, name, val, sizeof(val)) < 0)
+		return false;
+	return val[0] == '1' || val[0] == 'y' || val[0] == 'Y' || !strcasecmp(val, "on");
+}
+
+/* The command-line word that turned the IOMMU off, into @buf; false when none did. */
+static bool cmdline_off_word(struct iot_ctx *ctx, char *buf, size_t len)
+{
+	static const char *const off[] = { "intel_iommu", "amd_iommu", "iommu" };
+
+	for (size_t i = 0; i < IOT_ARRAY_SIZE(off); i++) {
+		if (iot_kernel_param_has(ctx, off[i], "off")) {
+			snprintf(buf, len, "%s=off", off[i]);
 			return true;
+		}
+	}
+	if (param_true(ctx, "iommu.passthrough")) {
+		snprintf(buf, len, "iommu.passthrough=1");
+		return true;
+	}
 	return false;
-}
-
-static void read_cmdline(struct iot_ctx *ctx, struct checks *c)
-{
-	FILE *f = iot_root_fopen(ctx, "proc/cmdline");
-
-	c->cmdline[0] = '\0';
-	if (!f)
-		return;
-	if (!fgets(c->cmdline, sizeof(c->cmdline), f))
-		c->cmdline[0] = '\0';
-	c->cmdline[strcspn(c->cmdline, "\n")] = '\0';
-	fclose(f);
-}
-
-static const char *cmdline_off_word(const struct checks *c)
-{
-	static const char *const words[] = { "intel_iommu=off", "amd_iommu=off", "iommu=off",
-					     "iommu.passthrough=1" };
-
-	for (size_t i = 0; i < IOT_ARRAY_SIZE(words); i++)
-		if (cmdline_has(c, words[i]))
-			return words[i];
-	return NULL;
 }
 
 static void check_firmware(struct iot_ctx *ctx, struct checks *c)
@@ -145,7 +127,7 @@ static void check_firmware(struct iot_ctx *ctx, struct checks *c)
 static void check_units(struct iot_ctx *ctx, const struct iot_snapshot *snap, struct checks *c)
 {
 	const char *title = "IOMMU units registered";
-	char names[256] = "";
+	char names[256] = "", off[32];
 	size_t n = 0;
 
 	for (size_t i = 0; i < snap->n_units; i++) {
@@ -162,8 +144,8 @@ static void check_units(struct iot_ctx *ctx, const struct iot_snapshot *snap, st
 		return;
 	}
 	add(c, "units", title, IOT_CHECK_FAIL, "none in sys/class/iommu");
-	if (cmdline_off_word(c))
-		hint(c, "the kernel command line has %s: remove it", cmdline_off_word(c));
+	if (cmdline_off_word(ctx, off, sizeof(off)))
+		hint(c, "the kernel command line has %s: remove it", off);
 	else if (c->n && c->v[0].status == IOT_CHECK_PASS)
 		hint(c, "the firmware describes an IOMMU the kernel did not register: boot with "
 			"intel_iommu=on (Intel) and look for DMAR or AMD-Vi errors in dmesg");
@@ -187,7 +169,8 @@ static void check_groups(const struct iot_snapshot *snap, struct checks *c)
 	hint(c, "no device is behind an active IOMMU; see the checks above");
 }
 
-static void check_domain_type(const struct iot_snapshot *snap, struct checks *c)
+static void check_domain_type(struct iot_ctx *ctx, const struct iot_snapshot *snap,
+			      struct checks *c)
 {
 	const char *title = "Default domain type";
 	size_t count[IOT_GROUP_TYPE_NONE + 1] = { 0 }, translated;
@@ -211,14 +194,25 @@ static void check_domain_type(const struct iot_snapshot *snap, struct checks *c)
 		add(c, "default-domain", title, IOT_CHECK_WARN,
 		    "identity (passthrough) in %zu of %zu groups", count[IOT_GROUP_TYPE_IDENTITY],
 		    snap->n_groups);
+		bool pt = iot_kernel_param_has(ctx, "iommu", "pt");
+
 		hint(c, "host drivers DMA untranslated%s; device assignment still works, boot "
 			"without it for DMA protection",
-		     cmdline_has(c, "iommu=pt") ? " (iommu=pt on the command line)" : "");
+		     pt ? " (iommu=pt on the command line)" : "");
 		return;
 	}
 	add(c, "default-domain", title, IOT_CHECK_WARN,
 	    "%zu of %zu groups are neither translated nor identity (blocked, unknown or unreadable)",
 	    snap->n_groups - translated, snap->n_groups);
+}
+
+/* The unit's ECAP says it can remap interrupts (VT-d ECAP.IR). */
+static bool unit_has_ir(const struct iot_unit *u)
+{
+	const struct iot_field_desc *d = iot_reg_find(IOT_REG_VTD_ECAP, "ir_support");
+	struct iot_field f;
+
+	return u->ecap_known && d && !iot_field_decode(d, u->ecap, &f) && f.value;
 }
 
 static void check_irq_remap(struct iot_ctx *ctx, const struct iot_snapshot *snap,
@@ -257,11 +251,12 @@ static void check_irq_remap(struct iot_ctx *ctx, const struct iot_snapshot *snap
 		bool hw_ir = false;
 
 		for (size_t i = 0; i < snap->n_units; i++)
-			hw_ir |= snap->units[i]->ecap_known && (snap->units[i]->ecap & (1u << 3));
+			hw_ir |= unit_has_ir(snap->units[i]);
 		add(c, "interrupt-remapping", title, IOT_CHECK_FAIL,
 		    "off: MSIs are delivered unremapped%s",
 		    unsafe[0] == 'Y' ? " (vfio allow_unsafe_interrupts=Y)" : "");
-		if (cmdline_has(c, "intremap=off") || cmdline_has(c, "nointremap"))
+		if (iot_kernel_param_has(ctx, "intremap", "off") ||
+		    iot_kernel_param(ctx, "nointremap", NULL, 0) >= 0)
 			hint(c, "the kernel command line turns it off: remove intremap=off/nointremap");
 		else if (hw_ir)
 			hint(c, "the IOMMU supports it (ecap IR): enable x2APIC in firmware and "
@@ -319,16 +314,12 @@ static void check_vfio_cdev(struct iot_ctx *ctx, struct checks *c)
 
 static bool modules_list_has(struct iot_ctx *ctx, const char *list, const char *module)
 {
-	char rel[256] = "", path[512], line[1024];
+	const char *rel = iot_kernel_release(ctx);
+	char path[512], line[1024];
 	bool found = false;
-	FILE *f = iot_root_fopen(ctx, "proc/sys/kernel/osrelease");
+	FILE *f;
 
-	if (!f)
-		return false;
-	if (fgets(rel, sizeof(rel), f))
-		rel[strcspn(rel, "\n")] = '\0';
-	fclose(f);
-	if (!*rel || strchr(rel, '/'))
+	if (!rel)
 		return false;
 	snprintf(path, sizeof(path), "lib/modules/%s/%s", rel, list);
 	f = iot_root_fopen(ctx, path);
@@ -394,11 +385,10 @@ int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 
 	if (!c)
 		return -ENOMEM;
-	read_cmdline(ctx, c);
 	check_firmware(ctx, c);
 	check_units(ctx, snap, c);
 	check_groups(snap, c);
-	check_domain_type(snap, c);
+	check_domain_type(ctx, snap, c);
 	check_irq_remap(ctx, snap, c);
 	check_iommufd(ctx, snap, c);
 	check_vfio_cdev(ctx, c);

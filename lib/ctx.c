@@ -2,6 +2,7 @@
 /* ctx.c - the library context: the root prefix, logging and settings. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,6 +63,7 @@ void iot_ctx_free(struct iot_ctx *ctx)
 	if (!ctx)
 		return;
 	iot_pci_release(ctx);
+	iot_kernel_free(ctx);
 	close(ctx->rootfd);
 	free(ctx->pci_ids);
 	free(ctx->sysroot);
@@ -112,12 +114,20 @@ void iot_ctx_set_numeric(struct iot_ctx *ctx, bool numeric)
 	ctx->numeric = numeric;
 }
 
+int *iot_ctx_count_warnings(struct iot_ctx *ctx, int *counter)
+{
+	int *prev = ctx->warn_count;
+
+	ctx->warn_count = counter;
+	return prev;
+}
+
 void iot_log(struct iot_ctx *ctx, int priority, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (priority == LOG_WARNING)
-		ctx->warnings++;
+	if (priority == LOG_WARNING && ctx->warn_count && *ctx->warn_count < INT_MAX)
+		(*ctx->warn_count)++;
 	if (!ctx->log_fn || priority > ctx->log_priority)
 		return;
 	va_start(ap, fmt);

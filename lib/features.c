@@ -520,28 +520,35 @@ int iot_vtd_parse_version(const char *s, int *major, int *minor)
  * two-value file on such a kernel is a distribution backport of unknown
  * vintage, hence GUESS there.
  */
-enum iot_amd_order iot_amd_order_for_kernel(const char *osrelease)
+/* "major.minor" at the start of a release; what follows ("-rc1", ".12-arch1") does not matter. */
+static bool parse_release(const char *osrelease, int *major, int *minor)
 {
-	int major = 0, minor = 0;
 	const char *p = osrelease;
 	int n;
 
+	*major = *minor = 0;
 	if (!p || *p < '0' || *p > '9')
-		return IOT_AMD_ORDER_GUESS;
+		return false;
 	for (n = 0; *p >= '0' && *p <= '9'; p++, n++) {
 		if (n >= 3)
-			return IOT_AMD_ORDER_GUESS;
-		major = major * 10 + (*p - '0');
+			return false;
+		*major = *major * 10 + (*p - '0');
 	}
 	if (*p++ != '.' || *p < '0' || *p > '9')
-		return IOT_AMD_ORDER_GUESS;
+		return false;
 	for (n = 0; *p >= '0' && *p <= '9'; p++, n++) {
 		if (n >= 3)
-			return IOT_AMD_ORDER_GUESS;
-		minor = minor * 10 + (*p - '0');
+			return false;
+		*minor = *minor * 10 + (*p - '0');
 	}
-	/* what follows the minor version ("-rc1", ".12-arch1", "+") does not matter */
-	if (major < 6)
+	return true;
+}
+
+enum iot_amd_order iot_amd_order_for_kernel(const char *osrelease)
+{
+	int major, minor;
+
+	if (!parse_release(osrelease, &major, &minor) || major < 6)
 		return IOT_AMD_ORDER_GUESS;
 	if (major == 6 && minor < 7)
 		return IOT_AMD_ORDER_EFR2_FIRST;
@@ -618,9 +625,52 @@ int iot_amd_parse_features(const char *s, enum iot_amd_order order, uint64_t *ef
 	return 0;
 }
 
-/* The kernel's feat_str[] for EFR bits 0-9, in bit order. */
-static const char *const amd_feat_str[] = { "PreF", "PPR", "X2APIC", "NX", "GT",
-					    "[5]",  "IA",  "GA",     "HE", "PC" };
+/*
+ * The features the kernel names at boot after "Extended features (...):", in
+ * its print order: feat_str[] for EFR bits 0-9, then GA_vAPIC (bit 21, printed
+ * whether or not GA is set), SNP (bit 63) and, on kernels that print it,
+ * SEV-TIO (EFR2 bit 1). The only copy of this rule: the boot-name list and
+ * the "already named" test below both read it.
+ */
+static const struct amd_kernel_name {
+	enum iot_reg reg;
+	uint8_t bit;
+	const char *name;
+	unsigned when;   /* printed only with this IOT_AMD_NAMES_* flag (0: always) */
+	unsigned unless; /* not printed with this flag */
+} amd_kernel_names[] = {
+	{ IOT_REG_AMD_EFR, 0, "PreF", 0, 0 },
+	{ IOT_REG_AMD_EFR, 1, "PPR", 0, 0 },
+	{ IOT_REG_AMD_EFR, 2, "X2APIC", 0, 0 },
+	{ IOT_REG_AMD_EFR, 3, "NX", 0, 0 },
+	{ IOT_REG_AMD_EFR, 4, "GT", 0, 0 },
+	{ IOT_REG_AMD_EFR, 5, "[5]", 0, 0 },
+	{ IOT_REG_AMD_EFR, 6, "IA", 0, 0 },
+	{ IOT_REG_AMD_EFR, 7, "GA", 0, 0 },
+	{ IOT_REG_AMD_EFR, 8, "HE", 0, 0 },
+	{ IOT_REG_AMD_EFR, 9, "PC", 0, 0 },
+	{ IOT_REG_AMD_EFR, 21, "GA_vAPIC", 0, 0 },
+	{ IOT_REG_AMD_EFR, 63, "SNP", 0, IOT_AMD_NAMES_NO_SNP },
+	{ IOT_REG_AMD_EFR2, 1, "SEV-TIO", IOT_AMD_NAMES_SEV_TIO, 0 },
+};
+
+static bool amd_name_printed(const struct amd_kernel_name *k, unsigned flags)
+{
+	return (!k->when || (flags & k->when)) && !(flags & k->unless);
+}
+
+/* Whether a kernel with @flags names the one-bit field @d of @reg at boot. */
+static bool amd_kernel_named(enum iot_reg reg, const struct iot_field_desc *d, unsigned flags)
+{
+	for (size_t i = 0; i < IOT_ARRAY_SIZE(amd_kernel_names); i++) {
+		const struct amd_kernel_name *k = &amd_kernel_names[i];
+
+		if (k->reg == reg && d->lsb == k->bit && d->msb == k->bit &&
+		    amd_name_printed(k, flags))
+			return true;
+	}
+	return false;
+}
 
 int iot_amd_efr_kernel_names_ex(uint64_t efr, uint64_t efr2, unsigned flags, char *buf,
 				size_t len)
@@ -628,25 +678,110 @@ int iot_amd_efr_kernel_names_ex(uint64_t efr, uint64_t efr2, unsigned flags, cha
 	if (!buf || len == 0)
 		return -EINVAL;
 	buf[0] = '\0';
-	for (unsigned i = 0; i < IOT_ARRAY_SIZE(amd_feat_str); i++)
-		if ((efr & (UINT64_C(1) << i)) && !text_add(buf, len, amd_feat_str[i]))
-			goto nospc;
-	/* printed on bit 21 alone, whether or not GA (bit 7) is set */
-	if ((efr & (UINT64_C(1) << 21)) && !text_add(buf, len, "GA_vAPIC"))
-		goto nospc;
-	if (!(flags & IOT_AMD_NAMES_NO_SNP) && (efr & (UINT64_C(1) << 63)) &&
-	    !text_add(buf, len, "SNP"))
-		goto nospc;
-	if ((flags & IOT_AMD_NAMES_SEV_TIO) && (efr2 & (UINT64_C(1) << 1)) &&
-	    !text_add(buf, len, "SEV-TIO"))
-		goto nospc;
+	for (size_t i = 0; i < IOT_ARRAY_SIZE(amd_kernel_names); i++) {
+		const struct amd_kernel_name *k = &amd_kernel_names[i];
+		uint64_t v = k->reg == IOT_REG_AMD_EFR2 ? efr2 : efr;
+
+		if (!(v & (UINT64_C(1) << k->bit)) || !amd_name_printed(k, flags))
+			continue;
+		if (!text_add(buf, len, k->name)) {
+			buf[0] = '\0';
+			return -ENOSPC;
+		}
+	}
 	return (int)strlen(buf);
-nospc:
-	buf[0] = '\0';
-	return -ENOSPC;
 }
 
 int iot_amd_efr_kernel_names(uint64_t efr, char *buf, size_t len)
 {
 	return iot_amd_efr_kernel_names_ex(efr, 0, 0, buf, len);
+}
+
+/*
+ * SNP came with the SNP host enablement of the AMD IOMMU driver (v6.0);
+ * kernels before it print no SNP. No released kernel is known to print
+ * SEV-TIO yet (posted 2025), so it is never assumed. An unknown release
+ * gets today's mainline rule.
+ */
+unsigned iot_amd_names_for_kernel(const char *osrelease)
+{
+	int major, minor;
+
+	if (!parse_release(osrelease, &major, &minor))
+		return 0;
+	return major < 6 ? IOT_AMD_NAMES_NO_SNP : 0;
+}
+
+/* ---- a unit's features as text ---- */
+
+struct feature_text {
+	char *buf;
+	size_t len, used;
+	bool keys, full;
+};
+
+static void feature_add(struct feature_text *t, const char *word)
+{
+	int n;
+
+	if (t->full)
+		return;
+	n = snprintf(t->buf + t->used, t->len - t->used, "%s%s",
+		     t->used ? (t->keys ? "\n" : " ") : "", word);
+	if (n < 0 || (size_t)n >= t->len - t->used) {
+		t->full = true;
+		return;
+	}
+	t->used += (size_t)n;
+}
+
+/* The set one-bit fields of @reg: JSON keys, or spec abbreviations for people. */
+static void feature_add_reg(struct feature_text *t, enum iot_reg reg, uint64_t value,
+			    bool skip_kernel_named, unsigned names_flags)
+{
+	struct iot_field f[64];
+	int n = iot_reg_decode(reg, value, f, IOT_ARRAY_SIZE(f));
+
+	for (int i = 0; i < n; i++) {
+		if (f[i].desc->kind != IOT_FIELD_BOOL || !f[i].value)
+			continue;
+		if (skip_kernel_named && amd_kernel_named(reg, f[i].desc, names_flags))
+			continue;
+		feature_add(t, t->keys ? f[i].desc->key : f[i].desc->abbr);
+	}
+}
+
+int iot_unit_features(struct iot_ctx *ctx, const struct iot_unit *u, unsigned flags, char *buf,
+		      size_t len)
+{
+	struct feature_text t = { .buf = buf, .len = len, .keys = flags & IOT_UNIT_FEATURES_KEYS };
+
+	if (!u || !buf || !len)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (u->cap_known)
+		feature_add_reg(&t, IOT_REG_VTD_CAP, u->cap, false, 0);
+	if (u->ecap_known)
+		feature_add_reg(&t, IOT_REG_VTD_ECAP, u->ecap, false, 0);
+	if (u->has_amd) {
+		/* people know AMD features by the names their kernel printed at boot */
+		unsigned names = iot_amd_names_for_kernel(ctx ? iot_kernel_release(ctx) : NULL);
+		char kernel[256];
+
+		if (!t.keys) {
+			if (iot_amd_efr_kernel_names_ex(u->efr, u->has_efr2 ? u->efr2 : 0, names,
+							kernel, sizeof(kernel)) < 0)
+				t.full = true;
+			else if (kernel[0])
+				feature_add(&t, kernel);
+		}
+		feature_add_reg(&t, IOT_REG_AMD_EFR, u->efr, !t.keys, names);
+		if (u->has_efr2)
+			feature_add_reg(&t, IOT_REG_AMD_EFR2, u->efr2, !t.keys, names);
+	}
+	if (t.full) {
+		buf[0] = '\0';
+		return -ENOSPC;
+	}
+	return (int)t.used;
 }

@@ -14,6 +14,13 @@
 
 struct pci_access;
 
+/* kernel.c: what is read about the running kernel, once per context */
+struct iot_kernel_info {
+	bool release_read, cmdline_read;
+	char *release; /* NULL: unreadable or not a release */
+	char *cmdline; /* NULL: unreadable */
+};
+
 struct iot_ctx {
 	char *sysroot;  /* as given, for messages */
 	int rootfd;     /* O_PATH|O_DIRECTORY on the root */
@@ -21,16 +28,22 @@ struct iot_ctx {
 	iot_log_fn log_fn;
 	void *log_data;
 	int log_priority;
-	int warnings; /* bad values seen since the last snapshot started */
+	int *warn_count; /* where warnings are counted: the snapshot being read, or NULL */
 	bool numeric;
 	char *pci_ids;
 	struct pci_access *pacc; /* lazily created by pci.c, for names only */
 	bool pci_failed;	 /* libpci raised an error: pacc is not used again */
+	struct iot_kernel_info kernel;
 };
 
 /* ---- ctx.c: logging ---- */
 __attribute__((format(printf, 3, 4)))
 void iot_log(struct iot_ctx *ctx, int priority, const char *fmt, ...);
+/*
+ * Count the warnings logged from now on into *@counter (NULL: count none);
+ * returns the counter it replaces, to be put back when done.
+ */
+int *iot_ctx_count_warnings(struct iot_ctx *ctx, int *counter);
 #define iot_err(ctx, ...) iot_log(ctx, LOG_ERR, __VA_ARGS__)
 #define iot_warn(ctx, ...) iot_log(ctx, LOG_WARNING, __VA_ARGS__)
 #define iot_info(ctx, ...) iot_log(ctx, LOG_INFO, __VA_ARGS__)
@@ -115,6 +128,13 @@ FILE *iot_root_fopen(struct iot_ctx *ctx, const char *relpath);
  */
 void iot_bad_value(const struct iot_dir *dir, const char *name, int err, const char *value);
 
+/* ---- names.c: the enum tables, read back ---- */
+
+/* The kernel's word in iommu_group/type; UNKNOWN for anything else. */
+enum iot_group_type iot_group_type_parse(const char *s);
+/* The kernel's word for a reserved region's type; IOT_RESV_UNKNOWN for anything else. */
+enum iot_resv_type iot_resv_type_parse(const char *s);
+
 /* ---- strutils.c ---- */
 
 /* Strict: digits only (base 16 also takes a leading 0x), no sign, no
@@ -149,6 +169,13 @@ void iot_strv_free(char **v, size_t n);
  */
 void *iot_ptr_array_new(size_t n, size_t size);
 char *iot_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- kernel.c ---- */
+/* proc/cmdline as read once per context, or NULL. */
+const char *iot_kernel_cmdline(struct iot_ctx *ctx);
+/* Whether the comma-separated value of parameter @name holds @word ("iommu=pt,nobypass"). */
+bool iot_kernel_param_has(struct iot_ctx *ctx, const char *name, const char *word);
+void iot_kernel_free(struct iot_ctx *ctx);
 
 /* ---- host.c: facts about the running host beyond sysfs ---- */
 int iot_host_scan_owners(struct iot_ctx *ctx, struct iot_snapshot *snap);

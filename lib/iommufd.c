@@ -8,11 +8,11 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "ioctl.h"
 #include "iommu-tools-iommufd.h"
 #include "uapi-iommufd.h"
 
@@ -64,14 +64,6 @@ _Static_assert(sizeof(struct iot_hw_info_amd) == sizeof(struct iot_uapi_hw_info_
 _Static_assert(sizeof(struct iot_iova_range) == sizeof(struct iot_uapi_iova_range) &&
 	       SAME_FIELD(iot_iova_range, iot_uapi_iova_range, start) &&
 	       SAME_FIELD(iot_iova_range, iot_uapi_iova_range, last), "range layout");
-
-/* ioctl() as 0 or -errno, errno read before anything else can change it */
-static int do_ioctl(int fd, unsigned long request, void *arg)
-{
-	if (ioctl(fd, request, arg) < 0)
-		return -errno;
-	return 0;
-}
 
 int iot_iommufd_open(struct iot_ctx *ctx, int *fd)
 {

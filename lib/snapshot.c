@@ -51,44 +51,7 @@ static void found_free(struct found_list *l)
 	free(l->v);
 }
 
-/* ---- names ---------------------------------------------------------------- */
-
-static const char *const group_type_names[] = {
-	[IOT_GROUP_TYPE_UNKNOWN] = "unknown",   [IOT_GROUP_TYPE_BLOCKED] = "blocked",
-	[IOT_GROUP_TYPE_IDENTITY] = "identity", [IOT_GROUP_TYPE_UNMANAGED] = "unmanaged",
-	[IOT_GROUP_TYPE_DMA] = "DMA",           [IOT_GROUP_TYPE_DMA_FQ] = "DMA-FQ",
-	[IOT_GROUP_TYPE_NONE] = "none",
-};
-
-const char *iot_group_type_name(enum iot_group_type type)
-{
-	return (unsigned)type < IOT_ARRAY_SIZE(group_type_names) ? group_type_names[type]
-								  : "unknown";
-}
-
-static const char *const unit_kind_names[] = {
-	[IOT_UNIT_OTHER] = "other",      [IOT_UNIT_INTEL_VTD] = "intel-vtd",
-	[IOT_UNIT_AMD_VI] = "amd-vi",    [IOT_UNIT_ARM_SMMUV3] = "arm-smmu-v3",
-	[IOT_UNIT_VIRTIO] = "virtio",    [IOT_UNIT_SELFTEST] = "iommufd-selftest",
-};
-
-const char *iot_unit_kind_name(enum iot_unit_kind kind)
-{
-	return (unsigned)kind < IOT_ARRAY_SIZE(unit_kind_names) ? unit_kind_names[kind]
-								 : "other";
-}
-
 /* ---- groups --------------------------------------------------------------- */
-
-static enum iot_group_type parse_group_type(const char *s)
-{
-	for (size_t i = 1; i < IOT_ARRAY_SIZE(group_type_names); i++)
-		if (i != IOT_GROUP_TYPE_NONE && !strcmp(s, group_type_names[i]))
-			return (enum iot_group_type)i;
-	if (!strcmp(s, "unknown"))
-		return IOT_GROUP_TYPE_NONE;
-	return IOT_GROUP_TYPE_UNKNOWN;
-}
 
 /*
  * A group's attributes are read as "<number>/<attr>" from the groups
@@ -159,7 +122,7 @@ static int read_group(struct iot_dir *groups_dir, struct iot_group *g, struct fo
 			     sizeof(buf));
 	if (n >= 0) {
 		g->type_raw = strdup(buf);
-		g->type = parse_group_type(buf);
+		g->type = iot_group_type_parse(buf);
 		if (g->type == IOT_GROUP_TYPE_UNKNOWN)
 			iot_bad_value(groups_dir, name, -EINVAL, buf);
 	} else if (n != -ENOENT) { /* absent before 5.2: nothing to say */
@@ -459,7 +422,7 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 	 * instead of four, and most devices need nothing else.
 	 */
 	from_uevent = !details && pci_from_uevent(ctx, d);
-	if (from_uevent && *group >= 0 && !(d->driver && strstr(d->driver, "vfio")))
+	if (from_uevent && *group >= 0 && !iot_driver_is_vfio(d->driver))
 		return 0;
 
 	err = iot_dir_open(ctx, d->syspath, &dir);
@@ -512,7 +475,7 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 	    iot_parse_int(buf, 10, group))
 		*group = -1;
 	/* only VFIO drivers (vfio-pci and its variants) create the device cdev */
-	if (d->driver && strstr(d->driver, "vfio"))
+	if (iot_driver_is_vfio(d->driver))
 		read_vfio_cdev(&dir, d);
 	iot_dir_close(&dir);
 	return 0;
@@ -608,34 +571,7 @@ static void read_vtd(struct iot_dir *udir, struct iot_unit *u)
 	iot_dir_close(&dir);
 }
 
-/* The kernel's release, read once per snapshot: it decides the AMD features order. */
-struct kernel_release {
-	bool read;
-	enum iot_amd_order order;
-};
-
-static enum iot_amd_order amd_order(struct iot_ctx *ctx, struct kernel_release *kr)
-{
-	char rel[64];
-	FILE *f;
-
-	if (kr->read)
-		return kr->order;
-	kr->read = true;
-	kr->order = IOT_AMD_ORDER_GUESS;
-	f = iot_root_fopen(ctx, "proc/sys/kernel/osrelease");
-	if (f) {
-		if (fgets(rel, sizeof(rel), f)) {
-			rel[strcspn(rel, "\n")] = '\0';
-			kr->order = iot_amd_order_for_kernel(rel);
-		}
-		fclose(f);
-	}
-	return kr->order;
-}
-
-static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit *u,
-		     struct kernel_release *kr)
+static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit *u)
 {
 	struct iot_dir dir = IOT_DIR_INIT;
 	char buf[128];
@@ -653,7 +589,7 @@ static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit 
 
 	if (iot_dir_read_str(&dir, "features", buf, sizeof(buf)) >= 0) {
 		/* the two-value order depends on the kernel that printed it */
-		enum iot_amd_order order = amd_order(ctx, kr);
+		enum iot_amd_order order = iot_amd_order_for_kernel(iot_kernel_release(ctx));
 
 		u->amd_features_raw = strdup(buf);
 		if (iot_amd_parse_features(buf, order, &u->efr, &u->efr2, &u->has_efr2))
@@ -665,7 +601,7 @@ static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit 
 }
 
 static void read_unit(struct iot_ctx *ctx, struct iot_dir *class_dir, const char *name,
-		      struct iot_unit *u, struct kernel_release *kr)
+		      struct iot_unit *u)
 {
 	struct iot_dir udir = IOT_DIR_INIT, ddir = IOT_DIR_INIT;
 	char **devs = NULL, drv[64];
@@ -682,7 +618,7 @@ static void read_unit(struct iot_ctx *ctx, struct iot_dir *class_dir, const char
 	}
 	u->syspath = strdup(udir.path);
 	read_vtd(&udir, u);
-	read_amd(ctx, &udir, u, kr);
+	read_amd(ctx, &udir, u);
 	if (u->kind == IOT_UNIT_OTHER) {
 		/* the unit's parent device tells SMMUv3 and virtio-iommu apart */
 		struct iot_dir parent = IOT_DIR_INIT;
@@ -720,7 +656,6 @@ static int unit_cmp(const void *a, const void *b)
 
 static int read_units(struct iot_ctx *ctx, struct iot_snapshot *snap)
 {
-	struct kernel_release kr = { 0 };
 	struct iot_dir dir = IOT_DIR_INIT;
 	char **names = NULL;
 	ssize_t n;
@@ -739,7 +674,7 @@ static int read_units(struct iot_ctx *ctx, struct iot_snapshot *snap)
 		return -ENOMEM;
 	}
 	for (ssize_t i = 0; i < n; i++)
-		read_unit(ctx, &dir, names[i], snap->units[snap->n_units++], &kr);
+		read_unit(ctx, &dir, names[i], snap->units[snap->n_units++]);
 	qsort(snap->units, snap->n_units, sizeof(*snap->units), unit_cmp);
 	iot_strv_free(names, (size_t)n);
 	iot_dir_close(&dir);
@@ -912,13 +847,14 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 {
 	struct found_list found = { 0 };
 	struct iot_snapshot *snap;
-	int *dev_group = NULL;
+	int *dev_group = NULL, *outer;
 	int err = 0;
 
 	snap = calloc(1, sizeof(*snap));
 	if (!snap)
 		return -ENOMEM;
-	ctx->warnings = 0;
+	/* this snapshot counts what it reads, and only that */
+	outer = iot_ctx_count_warnings(ctx, &snap->warnings);
 
 	if (!(flags & IOT_SCAN_UNITS_ONLY))
 		err = read_groups(ctx, snap, &found, flags & IOT_SCAN_DETAILS);
@@ -947,12 +883,13 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 	err = iot_verdict_compute(snap);
 	if (err)
 		goto fail;
-	snap->warnings = ctx->warnings;
+	iot_ctx_count_warnings(ctx, outer);
 	free(dev_group);
 	found_free(&found);
 	*out = snap;
 	return 0;
 fail:
+	iot_ctx_count_warnings(ctx, outer);
 	free(dev_group);
 	found_free(&found);
 	iot_snapshot_free(snap);

@@ -263,20 +263,6 @@ char *iot_strdup_printf(const char *fmt, ...)
 	return n < 0 ? NULL : s;
 }
 
-static const char *const resv_type_names[] = {
-	[IOT_RESV_UNKNOWN] = "unknown",
-	[IOT_RESV_DIRECT] = "direct",
-	[IOT_RESV_DIRECT_RELAXABLE] = "direct-relaxable",
-	[IOT_RESV_RESERVED] = "reserved",
-	[IOT_RESV_MSI] = "msi",
-};
-
-const char *iot_resv_type_name(enum iot_resv_type type)
-{
-	return (unsigned)type < IOT_ARRAY_SIZE(resv_type_names) ? resv_type_names[type]
-								 : "unknown";
-}
-
 /* One reserved_regions line: "0x%016llx 0x%016llx type", end inclusive. */
 int iot_parse_resv_region(char *line, struct iot_resv_region *r)
 {
@@ -294,10 +280,7 @@ int iot_parse_resv_region(char *line, struct iot_resv_region *r)
 		return -EINVAL;
 	if (r->end < r->start)
 		return -EINVAL;
-	r->type = IOT_RESV_UNKNOWN;
-	for (size_t i = 1; i < IOT_ARRAY_SIZE(resv_type_names); i++)
-		if (!strcmp(type, resv_type_names[i]))
-			r->type = (enum iot_resv_type)i;
+	r->type = iot_resv_type_parse(type);
 	return r->type == IOT_RESV_UNKNOWN ? -EINVAL : 0;
 }
 

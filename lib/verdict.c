@@ -15,22 +15,33 @@
 /* how many offending endpoints a verdict names before "+N more" */
 #define VERDICT_NAMES 3
 
-const char *iot_viability_name(enum iot_viability v)
+static bool has_suffix(const char *s, const char *suffix)
 {
-	switch (v) {
-	case IOT_VIABLE:
-		return "yes";
-	case IOT_NOT_VIABLE:
-		return "no";
-	default:
-		return "unknown";
-	}
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+/*
+ * The kernel's VFIO drivers: the generic ones are named vfio-<bus> (vfio-pci,
+ * vfio-platform, vfio-amba, vfio-fsl-mc, vfio-cdx; vfio_ccw and vfio_ap on
+ * s390), and the PCI variant drivers built on vfio-pci-core are named
+ * <vendor>_vfio_pci by KBUILD_MODNAME (mlx5_vfio_pci, hisi_acc_vfio_pci,
+ * pds_vfio_pci, virtio_vfio_pci, nvgrace_gpu_vfio_pci, qat_vfio_pci,
+ * xe_vfio_pci). A name with "vfio" elsewhere is not one of them.
+ */
+bool iot_driver_is_vfio(const char *driver)
+{
+	if (!driver)
+		return false;
+	return !strncmp(driver, "vfio-", 5) || !strncmp(driver, "vfio_", 5) ||
+	       has_suffix(driver, "_vfio_pci") || has_suffix(driver, "-vfio-pci");
 }
 
 static bool driver_leaves_dma(const char *driver)
 {
-	/* vfio-pci and its variant drivers (mlx5_vfio_pci, ...) leave DMA to the owner */
-	return !driver || strstr(driver, "vfio") || !strcmp(driver, "pci-stub");
+	/* pci-stub is no VFIO driver, but it claims a device only to keep others off it */
+	return !driver || iot_driver_is_vfio(driver) || !strcmp(driver, "pci-stub");
 }
 
 struct text {

@@ -10,21 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "ioctl.h"
 #include "iommu-tools-iommufd.h"
 #include "uapi-iommufd.h"
-
-static int do_ioctl(int fd, unsigned long request, void *arg)
-{
-	if (ioctl(fd, request, arg) < 0)
-		return -errno;
-	return 0;
-}
 
 /* "vfio" followed by digits only: the only names we open below dev/. */
 static bool is_cdev_name(const char *name)
@@ -267,5 +260,5 @@ int iot_vfio_region_info(int devfd, uint32_t index, struct iot_vfio_region *out)
 
 int iot_vfio_reset(int devfd)
 {
-	return ioctl(devfd, VFIO_DEVICE_RESET) < 0 ? -errno : 0;
+	return do_ioctl(devfd, VFIO_DEVICE_RESET, NULL);
 }

@@ -123,6 +123,12 @@ enum {
 };
 int iot_amd_efr_kernel_names_ex(uint64_t efr, uint64_t efr2, unsigned flags, char *buf,
 				size_t len);
+/*
+ * The IOT_AMD_NAMES_* flags that describe what the kernel @osrelease printed
+ * ("5.15.0-91-generic": IOT_AMD_NAMES_NO_SNP); 0, today's mainline rule,
+ * when @osrelease is NULL or not a release.
+ */
+unsigned iot_amd_names_for_kernel(const char *osrelease);
 
 /* ---- boot log lines -------------------------------------------------------- */
 

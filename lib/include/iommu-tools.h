@@ -66,6 +66,26 @@ int iot_ctx_set_pci_ids(struct iot_ctx *ctx, const char *path);
 /* Numeric-only PCI names (no pci.ids lookups). */
 void iot_ctx_set_numeric(struct iot_ctx *ctx, bool numeric);
 
+/* ---- the running kernel --------------------------------------------------- */
+
+/*
+ * iot_kernel_release - the kernel's release ("6.8.0-45-generic") from
+ * proc/sys/kernel/osrelease below the root, read once per context.
+ * Returns: text owned by the context, or NULL when unreadable or not a release.
+ */
+const char *iot_kernel_release(struct iot_ctx *ctx);
+/*
+ * iot_kernel_param - the value of the kernel command-line parameter @name,
+ * from proc/cmdline below the root (read once per context). Names match as
+ * the kernel matches them ('-' and '_' alike); quotes are removed; the last
+ * occurrence wins; what follows "--" is init's and is not searched.
+ * @buf: receives the value ("" for a bare "name"); NULL (with @len 0) only asks
+ *       whether the parameter is there.
+ * Returns: the value's length, -ENOENT when the parameter is absent or the
+ * command line unreadable, -ENOSPC when @len cannot hold value and NUL.
+ */
+int iot_kernel_param(struct iot_ctx *ctx, const char *name, char *buf, size_t len);
+
 /* ---- the model ----------------------------------------------------------- */
 
 enum iot_bus {
@@ -233,10 +253,33 @@ struct iot_group *iot_snapshot_find_group(const struct iot_snapshot *snap, int n
 struct iot_device *iot_snapshot_find_device(const struct iot_snapshot *snap, const char *addr);
 struct iot_unit *iot_snapshot_find_unit(const struct iot_snapshot *snap, const char *name);
 
+/* Names of the model's enums; a value a newer library added reads as the fallback. */
+const char *iot_bus_name(enum iot_bus bus); /* "pci", "platform", "other" */
 const char *iot_group_type_name(enum iot_group_type type);
 const char *iot_resv_type_name(enum iot_resv_type type);
 const char *iot_unit_kind_name(enum iot_unit_kind kind);
 const char *iot_viability_name(enum iot_viability v);
+/*
+ * iot_unit_features - the features a unit supports, as text: the one-bit
+ * fields of its registers that are set (VT-d cap and ecap, AMD-Vi EFR and
+ * EFR2). For people (@flags 0): spec abbreviations separated by spaces, and
+ * for AMD-Vi first the names its kernel printed at boot ("PPR X2APIC NX ...",
+ * chosen by the context's kernel release), then the abbreviations of the
+ * features those names leave out. With IOT_UNIT_FEATURES_KEYS: the fields'
+ * JSON keys, one per line. @ctx may be NULL (then the mainline naming).
+ * Returns: the length, -EINVAL, or -ENOSPC (@buf then holds "").
+ */
+enum {
+	IOT_UNIT_FEATURES_KEYS = 1 << 0,
+};
+int iot_unit_features(struct iot_ctx *ctx, const struct iot_unit *unit, unsigned flags,
+		      char *buf, size_t len);
+/*
+ * iot_driver_is_vfio - whether the driver named @driver is a VFIO driver:
+ * vfio-pci, the other vfio-<bus> drivers and the vfio-pci-core variant
+ * drivers (<vendor>_vfio_pci). false for NULL (no driver).
+ */
+bool iot_driver_is_vfio(const char *driver);
 /* Owners holding @node open ("/dev/vfio/12"); returns the count, fills up to @max. */
 size_t iot_snapshot_node_owners(const struct iot_snapshot *snap, const char *node,
 				const struct iot_owner **out, size_t max);

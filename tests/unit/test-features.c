@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test-features.c - register decoders checked against real values and hand decodes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -469,6 +473,115 @@ static void test_amd_kernel_names(void **state)
 	assert_int_equal(iot_amd_efr_kernel_names(0x2, NULL, 3), -EINVAL);
 }
 
+/* Which names a kernel printed, from its release: SNP came with v6.0. */
+static void test_amd_names_for_kernel(void **state)
+{
+	assert_int_equal(iot_amd_names_for_kernel("5.15.0-91-generic"), IOT_AMD_NAMES_NO_SNP);
+	assert_int_equal(iot_amd_names_for_kernel("4.19.0"), IOT_AMD_NAMES_NO_SNP);
+	assert_int_equal(iot_amd_names_for_kernel("6.0.0"), 0);
+	assert_int_equal(iot_amd_names_for_kernel("6.8.0-45-generic"), 0);
+	assert_int_equal(iot_amd_names_for_kernel("7.3.4"), 0);
+	/* unknown: today's mainline rule */
+	assert_int_equal(iot_amd_names_for_kernel(NULL), 0);
+	assert_int_equal(iot_amd_names_for_kernel("linux"), 0);
+	assert_int_equal(iot_amd_names_for_kernel("5"), 0);
+}
+
+/* A scratch root whose proc/sys/kernel/osrelease says @release. */
+static struct iot_ctx *ctx_with_release(char *dir, const char *release)
+{
+	char path[512];
+	struct iot_ctx *ctx;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/proc/sys", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/proc/sys/kernel", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/proc/sys/kernel/osrelease", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, release, strlen(release)), (ssize_t)strlen(release));
+	close(fd);
+	assert_int_equal(iot_ctx_new(dir, &ctx), 0);
+	return ctx;
+}
+
+static void remove_release_root(const char *dir)
+{
+	const char *const sub[] = { "proc/sys/kernel/osrelease", "proc/sys/kernel", "proc/sys",
+				    "proc", "" };
+	char path[512];
+
+	for (size_t i = 0; i < IOT_ARRAY_SIZE(sub); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, sub[i]);
+		assert_int_equal(remove(path), 0);
+	}
+}
+
+/* iot_unit_features() gives exactly @want, and its length. */
+static void features_are(struct iot_ctx *ctx, const struct iot_unit *u, unsigned flags,
+			 const char *want)
+{
+	char buf[1024];
+
+	assert_int_equal(iot_unit_features(ctx, u, flags, buf, sizeof(buf)), (int)strlen(want));
+	assert_string_equal(buf, want);
+}
+
+/*
+ * A unit's features as the command shows them: spec abbreviations, AMD's
+ * boot names first, JSON keys one per line. The strings are those of the
+ * golden outputs (tests/expected/{desktop,epyc}).
+ */
+static void test_unit_features(void **state)
+{
+	struct iot_unit vtd = { .name = "dmar1", .kind = IOT_UNIT_INTEL_VTD, .has_vtd = true,
+				.cap_known = true, .ecap_known = true,
+				.cap = 0x8d2008c40660462, .ecap = 0xf050da };
+	struct iot_unit amd = { .name = "ivhd0", .kind = IOT_UNIT_AMD_VI, .has_amd = true,
+				.efr = 0x58f77ef22294ade, .has_efr2 = true };
+	struct iot_unit snp = { .name = "ivhd0", .kind = IOT_UNIT_AMD_VI, .has_amd = true,
+				.efr = 0x8000000000000002, .efr2 = 0x2, .has_efr2 = true };
+	char buf[1024], dir[] = "/tmp/iot-features-XXXXXX";
+	struct iot_ctx *ctx;
+
+	features_are(NULL, &vtd, 0, "PLMR PHMR ZLR PSI DWD DRD PI QI IR EIM PT SC");
+	features_are(NULL, &vtd, IOT_UNIT_FEATURES_KEYS,
+		     "plmr\nphmr\nzlr\npgsel_inv\nwrite_drain\nread_drain\npi_support\nqis\n"
+		     "ir_support\neim_support\npass_through\nsc_support");
+	/* only the ecap known: the cap's features are not guessed */
+	vtd.cap_known = false;
+	features_are(NULL, &vtd, 0, "QI IR EIM PT SC");
+
+	/* the boot names, then what they leave out; never both for one bit */
+	features_are(NULL, &amd, 0,
+		     "PPR X2APIC NX GT IA GA PC GA_vAPIC USSup PprOvrflwEarlySup "
+		     "PPRAutoRspSup BlkStopMrkSup PerfOptSup MsiCapMmioSup GIoSup "
+		     "HASup EPHSup AttrFWSup VIommuSup");
+	/* JSON keys name every feature, the kernel-named ones too */
+	assert_true(iot_unit_features(NULL, &amd, IOT_UNIT_FEATURES_KEYS, buf, sizeof(buf)) > 0);
+	assert_int_equal(strncmp(buf, "ppr\nx2apic\nnx\ngt\nia\nga\npc\n", 26), 0);
+	assert_non_null(strstr(buf, "\ngam_vapic\n"));
+
+	/* SNP: a kernel name on today's kernels; a spec abbreviation where 5.x printed none */
+	features_are(NULL, &snp, 0, "PPR SNP SEVSNPIOSup");
+	ctx = ctx_with_release(dir, "5.15.0-91-generic\n");
+	assert_string_equal(iot_kernel_release(ctx), "5.15.0-91-generic");
+	features_are(ctx, &snp, 0, "PPR SNPSup SEVSNPIOSup");
+	iot_ctx_free(ctx);
+	remove_release_root(dir);
+
+	/* too small: nothing rather than a cut list */
+	assert_int_equal(iot_unit_features(NULL, &amd, 0, buf, 20), -ENOSPC);
+	assert_string_equal(buf, "");
+	assert_int_equal(iot_unit_features(NULL, &amd, 0, buf, 0), -EINVAL);
+	assert_int_equal(iot_unit_features(NULL, NULL, 0, buf, sizeof(buf)), -EINVAL);
+}
+
 static void test_amd_order(void **state)
 {
 	assert_int_equal(iot_amd_order_for_kernel("6.7.0"), IOT_AMD_ORDER_EFR_FIRST);
@@ -604,6 +717,8 @@ int main(void)
 		cmocka_unit_test(test_amd_bits),
 		cmocka_unit_test(test_amd_decode),
 		cmocka_unit_test(test_amd_kernel_names),
+		cmocka_unit_test(test_amd_names_for_kernel),
+		cmocka_unit_test(test_unit_features),
 		cmocka_unit_test(test_amd_order),
 		cmocka_unit_test(test_amd_parse_features),
 		cmocka_unit_test(test_smmu),

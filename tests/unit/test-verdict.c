@@ -72,6 +72,36 @@ static void test_unbound_and_stub_are_viable(void **state)
 	clear(&f);
 }
 
+/* The kernel's VFIO drivers, by the names they register; near misses are host drivers. */
+static void test_driver_is_vfio(void **state)
+{
+	static const char *const vfio[] = {
+		"vfio-pci",          "vfio-platform",        "vfio-amba",       "vfio-fsl-mc",
+		"vfio-cdx",          "vfio_ccw",             "vfio_ap",         "mlx5_vfio_pci",
+		"hisi_acc_vfio_pci", "nvgrace_gpu_vfio_pci", "virtio_vfio_pci", "pds_vfio_pci",
+		"qat_vfio_pci",      "xe_vfio_pci",
+	};
+	static const char *const other[] = { "pci-stub", "vfio", "_vfio_pci", "nvme",
+					     "myvfio",   "vfiopci", "mlx5_vfio_pci2" };
+	static const char *const d[] = { "mlx5_vfio_pci", "bridge:pcieport", "pds_vfio_pci" };
+	static const char *const near[] = { "not_a_vfio_driver" };
+	struct fake f;
+
+	for (size_t i = 0; i < IOT_ARRAY_SIZE(vfio); i++)
+		assert_true(iot_driver_is_vfio(vfio[i]));
+	for (size_t i = 0; i < IOT_ARRAY_SIZE(other); i++)
+		assert_false(iot_driver_is_vfio(other[i]));
+	assert_false(iot_driver_is_vfio(NULL));
+	/* variant drivers leave DMA to the owner as vfio-pci does */
+	make_group(&f, d, 3);
+	assert_int_equal(f.group.viability, IOT_VIABLE);
+	clear(&f);
+	make_group(&f, near, 1);
+	assert_int_equal(f.group.viability, IOT_NOT_VIABLE);
+	assert_string_equal(f.group.verdict, "not viable: 0000:00:00.0 uses not_a_vfio_driver");
+	clear(&f);
+}
+
 static void test_host_driver_blocks(void **state)
 {
 	static const char *const d[] = { "vfio-pci", "snd_hda_intel", "bridge:pcieport" };
@@ -142,6 +172,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_vfio_is_viable),
 		cmocka_unit_test(test_unbound_and_stub_are_viable),
+		cmocka_unit_test(test_driver_is_vfio),
 		cmocka_unit_test(test_host_driver_blocks),
 		cmocka_unit_test(test_many_blockers_are_counted),
 		cmocka_unit_test(test_critical_is_named),

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* names.c - every enum-to-text table of the library, and the parsers that read them back. */
+#include <string.h>
+
+#include "internal.h"
+
+/* A table indexed by the enum; a value past its end or without an entry reads as @fallback. */
+static const char *table_name(const char *const *table, size_t n, unsigned v, const char *fallback)
+{
+	return v < n && table[v] ? table[v] : fallback;
+}
+
+#define NAME(table, v, fallback) table_name(table, IOT_ARRAY_SIZE(table), (unsigned)(v), fallback)
+
+static const char *const bus_names[] = {
+	[IOT_BUS_OTHER] = "other",
+	[IOT_BUS_PCI] = "pci",
+	[IOT_BUS_PLATFORM] = "platform",
+};
+
+const char *iot_bus_name(enum iot_bus bus)
+{
+	return NAME(bus_names, bus, "other");
+}
+
+/* The kernel's own words in iommu_group/type, except NONE, which it prints "unknown". */
+static const char *const group_type_names[] = {
+	[IOT_GROUP_TYPE_UNKNOWN] = "unknown",   [IOT_GROUP_TYPE_BLOCKED] = "blocked",
+	[IOT_GROUP_TYPE_IDENTITY] = "identity", [IOT_GROUP_TYPE_UNMANAGED] = "unmanaged",
+	[IOT_GROUP_TYPE_DMA] = "DMA",           [IOT_GROUP_TYPE_DMA_FQ] = "DMA-FQ",
+	[IOT_GROUP_TYPE_NONE] = "none",
+};
+
+const char *iot_group_type_name(enum iot_group_type type)
+{
+	return NAME(group_type_names, type, "unknown");
+}
+
+enum iot_group_type iot_group_type_parse(const char *s)
+{
+	for (size_t i = 1; i < IOT_ARRAY_SIZE(group_type_names); i++)
+		if (i != IOT_GROUP_TYPE_NONE && !strcmp(s, group_type_names[i]))
+			return (enum iot_group_type)i;
+	if (!strcmp(s, "unknown"))
+		return IOT_GROUP_TYPE_NONE;
+	return IOT_GROUP_TYPE_UNKNOWN;
+}
+
+/* The kernel's words in iommu_group/reserved_regions. */
+static const char *const resv_type_names[] = {
+	[IOT_RESV_UNKNOWN] = "unknown",
+	[IOT_RESV_DIRECT] = "direct",
+	[IOT_RESV_DIRECT_RELAXABLE] = "direct-relaxable",
+	[IOT_RESV_RESERVED] = "reserved",
+	[IOT_RESV_MSI] = "msi",
+};
+
+const char *iot_resv_type_name(enum iot_resv_type type)
+{
+	return NAME(resv_type_names, type, "unknown");
+}
+
+enum iot_resv_type iot_resv_type_parse(const char *s)
+{
+	for (size_t i = 1; i < IOT_ARRAY_SIZE(resv_type_names); i++)
+		if (!strcmp(s, resv_type_names[i]))
+			return (enum iot_resv_type)i;
+	return IOT_RESV_UNKNOWN;
+}
+
+static const char *const unit_kind_names[] = {
+	[IOT_UNIT_OTHER] = "other",      [IOT_UNIT_INTEL_VTD] = "intel-vtd",
+	[IOT_UNIT_AMD_VI] = "amd-vi",    [IOT_UNIT_ARM_SMMUV3] = "arm-smmu-v3",
+	[IOT_UNIT_VIRTIO] = "virtio",    [IOT_UNIT_SELFTEST] = "iommufd-selftest",
+};
+
+const char *iot_unit_kind_name(enum iot_unit_kind kind)
+{
+	return NAME(unit_kind_names, kind, "other");
+}
+
+static const char *const viability_names[] = {
+	[IOT_VIABILITY_UNKNOWN] = "unknown",
+	[IOT_VIABLE] = "yes",
+	[IOT_NOT_VIABLE] = "no",
+};
+
+const char *iot_viability_name(enum iot_viability v)
+{
+	return NAME(viability_names, v, "unknown");
+}
+
+static const char *const check_status_names[] = {
+	[IOT_CHECK_PASS] = "PASS",
+	[IOT_CHECK_WARN] = "WARN",
+	[IOT_CHECK_FAIL] = "FAIL",
+};
+
+const char *iot_check_status_name(enum iot_check_status s)
+{
+	/* a status this table does not know yet is not a pass */
+	return NAME(check_status_names, s, "FAIL");
+}
