@@ -20,6 +20,13 @@ enum {
 	CMD_EXIT_OK = 0,
 	CMD_EXIT_FAILURE = 1, /* could not do what was asked: no root, unreadable, no such */
 	CMD_EXIT_USAGE = 2,   /* bad option or argument */
+
+	/* iommu-groups --check: the worst result */
+	CMD_EXIT_CHECK_WARN = 3, /* some WARN, no FAIL */
+	CMD_EXIT_CHECK_FAIL = 4, /* some FAIL */
+
+	/* iommu-faults --threshold */
+	CMD_EXIT_FAULTS_THRESHOLD = 3,
 };
 
 #define CMD_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -77,7 +77,7 @@ int groups_view_check(struct groups_ctl *ctl)
 	}
 	iot_checks_free(checks, (size_t)n);
 	if (failed)
-		return 2;
-	return warn ? 1 : CMD_EXIT_OK;
+		return CMD_EXIT_CHECK_FAIL;
+	return warn ? CMD_EXIT_CHECK_WARN : CMD_EXIT_OK;
 }
 

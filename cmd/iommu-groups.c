@@ -42,8 +42,10 @@ __attribute__((noreturn)) static void usage(const struct poptOption *opts)
 			       out);
 	cmd_columns_print_help(groups_unit_infos, groups_n_unit_infos, "Unit columns (--units)",
 			       out);
-	fputs("\nExit status: 0 success, 1 failure, 2 usage error;\n"
-	      "with --check: 0 all pass, 1 some warn, 2 some fail.\n", out);
+	fprintf(out, "\nExit status: %d success, %d failure, %d usage error;\n"
+		"with --check: %d all pass, %d some warn (no fail), %d some fail.\n",
+		CMD_EXIT_OK, CMD_EXIT_FAILURE, CMD_EXIT_USAGE, CMD_EXIT_OK, CMD_EXIT_CHECK_WARN,
+		CMD_EXIT_CHECK_FAIL);
 	fprintf(out, "\nFor more details see %s(8).\n", cmd_progname);
 	exit(CMD_EXIT_OK);
 }
