@@ -208,9 +208,10 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 	struct poptOption filters[] = {
 		{ "group", 'g', POPT_ARG_STRING, &arg, OPT_GROUP, "only these groups", "<n>[,<n>]" },
 		{ "device", 'd', POPT_ARG_STRING, &arg, OPT_DEVICE,
-		  "only these devices (03:00.0 or 0000:03:00.0);\n"
-		  "one device alone: everything about it\n"
-		  "(the tree shows every group that has a match, whole)",
+		  "everything about one device; with several,\n"
+		  "or with --list or --tree: only these devices\n"
+		  "(03:00.0 or 0000:03:00.0); the tree shows every group\n"
+		  "that has a match, whole",
 		  "<addr>[,<addr>]" },
 		{ "vendor", 0, POPT_ARG_STRING, &arg, OPT_VENDOR, "only this vendor (and device) ID",
 		  "<vvvv>[:<dddd>]" },
