@@ -118,39 +118,35 @@ void cmd_table_print(struct libscols_table *tb)
 	scols_unref_table(tb);
 }
 
-/* Hand @data (malloc'd) to the cell, valid UTF-8 in JSON. */
-static void cell_refer(struct libscols_line *ln, size_t col, char *data)
+/* A copy of @data that is valid UTF-8, in JSON and where @data is not; else NULL. */
+static char *json_clean(const char *data)
 {
 	char *clean = NULL;
 
 	if (json_cells && cmd_utf8_sanitize(data, &clean))
 		cmd_die("out of memory");
-	if (clean) {
-		free(data);
-		data = clean;
-	}
-	if (scols_line_refer_data(ln, col, data)) {
-		free(data);
-		cmd_die("out of memory");
-	}
+	return clean;
 }
 
 void cmd_cell_set(struct libscols_line *ln, size_t col, const char *data)
 {
-	char *copy;
+	char *clean;
+	int err;
 
 	if (!data || !*data)
 		return;
-	copy = strdup(data);
-	if (!copy)
+	clean = json_clean(data);
+	err = clean ? scols_line_refer_data(ln, col, clean) : scols_line_set_data(ln, col, data);
+	if (err) {
+		free(clean);
 		cmd_die("out of memory");
-	cell_refer(ln, col, copy);
+	}
 }
 
 void cmd_cell_printf(struct libscols_line *ln, size_t col, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
+	char *s, *clean;
 	int n;
 
 	va_start(ap, fmt);
@@ -158,7 +154,15 @@ void cmd_cell_printf(struct libscols_line *ln, size_t col, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		cmd_die("out of memory");
-	cell_refer(ln, col, s);
+	clean = json_clean(s);
+	if (clean) {
+		free(s);
+		s = clean;
+	}
+	if (scols_line_refer_data(ln, col, s)) {
+		free(s);
+		cmd_die("out of memory");
+	}
 }
 
 __attribute__((format(printf, 1, 0))) static void vprintf_safe(const char *fmt, va_list ap)
