@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* iommu-groups.h - what the files of iommu-groups share: its control struct and each file's part. */
+/* iommu-groups.h - what the files of iommu-groups share: the control struct, each file's part. */
 #ifndef IOMMU_GROUPS_H
 #define IOMMU_GROUPS_H
 

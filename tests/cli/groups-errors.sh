@@ -38,10 +38,11 @@ expect 2 "unknown class: frobnicator" --sysroot "$desktop" --class frobnicator
 expect 2 "unknown column: NOPE" --sysroot "$desktop" -o NAME,NOPE
 expect 2 "empty column list" --sysroot "$desktop" -o +
 expect 2 "unsupported color mode: sometimes" --sysroot "$desktop" --color=sometimes
-expect 2 "^iommu-groups: options --json and --raw cannot be combined$" --sysroot "$desktop" --json --raw
-expect 2 "^iommu-groups: options --list and --units cannot be combined$" --sysroot "$desktop" --list --units
-expect 2 "^iommu-groups: options --units and --check cannot be combined$" --sysroot "$desktop" --units --check
-expect 2 "^iommu-groups: options --json and --pairs cannot be combined$" --sysroot "$desktop" -J -P
+excl="^iommu-groups: options"
+expect 2 "$excl --json and --raw cannot be combined$" --sysroot "$desktop" --json --raw
+expect 2 "$excl --list and --units cannot be combined$" --sysroot "$desktop" --list --units
+expect 2 "$excl --units and --check cannot be combined$" --sysroot "$desktop" --units --check
+expect 2 "$excl --json and --pairs cannot be combined$" --sysroot "$desktop" -J -P
 expect 2 "filters do not apply to --units" --sysroot "$desktop" --units -g 1
 expect 2 "filters do not apply to --check" --sysroot "$desktop" --check --class gpu
 expect 2 "unexpected argument: stray" --sysroot "$desktop" stray

@@ -8,7 +8,12 @@
 
 cmd=$IOT_BIN/iommu-groups
 tmp=$(mktemp -d)
-[ -n "${KEEP:-}" ] && echo "keeping $tmp" || trap 'rm -rf "$tmp"' EXIT
+# KEEP=1 keeps the damaged tree and the outputs for a look
+if [ -n "${KEEP:-}" ]; then
+	echo "keeping $tmp"
+else
+	trap 'rm -rf "$tmp"' EXIT
+fi
 root=$tmp/root
 cp -a "$FIXTURES/desktop" "$root"
 
@@ -57,11 +62,13 @@ run() {
 }
 
 # no escape sequence, control byte or byte that is not UTF-8 on stdout or stderr
+ctrl='[\x00-\x08\x0b-\x1f\x7f]'
 raw_free() {
 	local f
 	for f in "$tmp/$1" "$tmp/$1.err"; do
-		if LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]' "$f"; then
-			fail "$1: control bytes in ${f##*/}: $(LC_ALL=C grep -P '[\x00-\x08\x0b-\x1f\x7f]' "$f" | head -1 | od -c | head -2)"
+		if LC_ALL=C grep -qP "$ctrl" "$f"; then
+			fail "$1: control bytes in ${f##*/}:" \
+				"$(LC_ALL=C grep -P "$ctrl" "$f" | head -1 | od -c | head -2)"
 			return
 		fi
 		if ! iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then
