@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* cmd-common.c - messages, option glue, column selection and libsmartcols output. */
+/* cmd-common.c - messages, help from the popt table, exclusive options, strict parsing. */
 #include <ctype.h>
 #include <errno.h>
 #include <locale.h>
-#include <stdarg.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
+#include <stdio_ext.h>
 #include <string.h>
-#include <strings.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "cmd-common.h"
+#include "encode.h"
 
-const char *iot_progname = "iommu-tools";
+const char *cmd_progname = "iommu-tools";
 
-void iot_cmd_init(const char *argv0)
+void cmd_init(const char *argv0)
 {
 	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
 
@@ -23,65 +22,73 @@ void iot_cmd_init(const char *argv0)
 	/* single-threaded: libsmartcols pads cells a character at a time, skip the locks */
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	if (argv0)
-		iot_progname = slash ? slash + 1 : argv0;
-	atexit(iot_close_stdout);
+		cmd_progname = slash ? slash + 1 : argv0;
+	atexit(cmd_close_stdout);
 }
 
-__attribute__((format(printf, 1, 0))) static void vmsg(const char *fmt, va_list ap)
+/* One message line; the text may hold tree strings or user input, so it is encoded. */
+__attribute__((format(printf, 2, 0))) static void vmsg(const char *prefix, const char *fmt,
+						       va_list ap)
 {
+	char *text;
+
 	fflush(stdout);
-	fprintf(stderr, "%s: ", iot_progname);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&text, fmt, ap) < 0) {
+		fprintf(stderr, "%s: out of memory\n", cmd_progname);
+		return;
+	}
+	fprintf(stderr, "%s: %s", cmd_progname, prefix);
+	if (cmd_fputs_safe(text, stderr) < 0)
+		fputs("(message lost: out of memory)", stderr);
 	fputc('\n', stderr);
+	free(text);
 }
 
-void iot_die(const char *fmt, ...)
+void cmd_die(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(fmt, ap);
+	vmsg("", fmt, ap);
 	va_end(ap);
-	exit(IOT_EXIT_FAILURE);
+	exit(CMD_EXIT_FAILURE);
 }
 
-void iot_usage_error(const char *fmt, ...)
+void cmd_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(fmt, ap);
+	vmsg("", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n", iot_progname);
-	exit(IOT_EXIT_USAGE);
+	fprintf(stderr, "Try '%s --help' for more information.\n", cmd_progname);
+	exit(CMD_EXIT_USAGE);
 }
 
-void iot_warnx(const char *fmt, ...)
+void cmd_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(fmt, ap);
+	vmsg("", fmt, ap);
 	va_end(ap);
 }
 
-__attribute__((format(printf, 3, 0)))
-void iot_cmd_log(void *data, int priority, const char *fmt, va_list ap)
+void cmd_log(void *data, int priority, const char *fmt, va_list ap)
 {
 	(void)data;
-	fflush(stdout);
-	fprintf(stderr, "%s: %s", iot_progname,
-		priority <= LOG_ERR ? "error: " : priority == LOG_WARNING ? "warning: " : "");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vmsg(priority <= LOG_ERR ? "error: " : priority == LOG_WARNING ? "warning: " : "", fmt, ap);
 }
 
-void iot_popt_fail(poptContext pc, int rc)
+void cmd_log_quiet(void *data, int priority, const char *fmt, va_list ap)
 {
-	iot_usage_error("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS), poptStrerror(rc));
+	(void)data;
+	(void)priority;
+	(void)fmt;
+	(void)ap;
 }
 
-struct iot_ctx *iot_cmd_open(const char *sysroot, const char *pci_ids, bool numeric, bool verbose)
+struct iot_ctx *cmd_open(const char *sysroot, const char *pci_ids, bool numeric, bool verbose)
 {
 	struct iot_ctx *ctx;
 	const char *root = sysroot;
@@ -91,237 +98,213 @@ struct iot_ctx *iot_cmd_open(const char *sysroot, const char *pci_ids, bool nume
 		root = getenv(IOT_SYSROOT_ENV);
 	err = iot_ctx_new(sysroot, &ctx);
 	if (err == -EINVAL)
-		iot_die("%s: not a system root (no sys/ or proc/ in it)", root);
+		cmd_die("%s: not a system root (no sys/ or proc/ in it)", root);
 	if (err)
-		iot_die("cannot open root %s: %s", root && *root ? root : "/", strerror(-err));
-	iot_ctx_set_log_fn(ctx, iot_cmd_log, NULL);
+		cmd_die("cannot open root %s: %s", root && *root ? root : "/", strerror(-err));
+	iot_ctx_set_log_fn(ctx, cmd_log, NULL);
 	iot_ctx_set_log_priority(ctx, verbose ? LOG_INFO : LOG_WARNING);
 	iot_ctx_set_numeric(ctx, numeric);
 	if (pci_ids) {
 		err = iot_ctx_set_pci_ids(ctx, pci_ids);
 		if (err)
-			iot_die("cannot use %s: %s", pci_ids, strerror(-err));
+			cmd_die("cannot use %s: %s", pci_ids, strerror(-err));
 	}
 	return ctx;
 }
 
-/* ---- columns ---- */
-
-int iot_column_by_name(const struct iot_columns *cols, const char *name, size_t len)
+void cmd_print_version(void)
 {
-	for (size_t i = 0; i < cols->n_infos; i++) {
-		const char *cn = cols->infos[i].name;
-
-		if (strlen(cn) == len && !strncasecmp(cn, name, len))
-			return (int)i;
-	}
-	return -1;
+	printf("%s from iommu-tools %s\n", cmd_progname, CMD_VERSION_STRING);
+	exit(CMD_EXIT_OK);
 }
 
-void iot_columns_parse(struct iot_columns *cols, const char *list)
-{
-	const char *p = list;
-
-	if (*p == '+')
-		p++;
-	else
-		cols->n = 0;
-	if (!*p)
-		iot_usage_error("empty column list");
-	while (*p) {
-		size_t len = strcspn(p, ",");
-		int id = iot_column_by_name(cols, p, len);
-
-		if (id < 0)
-			iot_usage_error("unknown column: %.*s", (int)len, p);
-		if (cols->n >= IOT_MAX_COLUMNS)
-			iot_usage_error("too many columns");
-		cols->ids[cols->n++] = id;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-}
-
-bool iot_columns_has(const struct iot_columns *cols, int id)
-{
-	for (size_t i = 0; i < cols->n; i++)
-		if (cols->ids[i] == id)
-			return true;
-	return false;
-}
-
-void iot_columns_print_help(const struct iot_colinfo *infos, size_t n, FILE *out)
-{
-	fputs("\nAvailable output columns:\n", out);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, " %14s  %s\n", infos[i].name, infos[i].help);
-}
-
-static const char *json_type_name(int type)
-{
-	switch (type) {
-	case SCOLS_JSON_NUMBER:
-		return "number";
-	case SCOLS_JSON_BOOLEAN:
-		return "boolean";
-	case SCOLS_JSON_ARRAY_STRING:
-		return "array";
-	default:
-		return "string";
-	}
-}
-
-int iot_columns_list(const struct iot_colinfo *infos, size_t n, const struct iot_output *out)
-{
-	static const struct iot_colinfo list_infos[] = {
-		{ "NAME", 0, 0, SCOLS_JSON_STRING, "" },
-		{ "TYPE", 0, 0, SCOLS_JSON_STRING, "" },
-		{ "DESCRIPTION", 0, SCOLS_FL_NOEXTREMES, SCOLS_JSON_STRING, "" },
-	};
-	struct iot_columns cols = { .infos = list_infos, .n_infos = 3, .ids = { 0, 1, 2 }, .n = 3 };
-	struct iot_output o = *out;
-	struct libscols_table *tb;
-
-	o.tree = false;
-	tb = iot_table_new(&o, "columns", &cols);
-	for (size_t i = 0; i < n; i++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-		if (!ln)
-			iot_die("cannot allocate table");
-		iot_cell_set(ln, 0, infos[i].name);
-		iot_cell_set(ln, 1, json_type_name(infos[i].json_type));
-		iot_cell_set(ln, 2, infos[i].help);
-	}
-	iot_table_print(tb);
-	return IOT_EXIT_OK;
-}
-
-/* ---- output ---- */
-
-void iot_output_parse_color(struct iot_output *out, const char *when)
-{
-	if (!when || !strcmp(when, "auto"))
-		out->color = IOT_COLOR_AUTO;
-	else if (!strcmp(when, "always"))
-		out->color = IOT_COLOR_ALWAYS;
-	else if (!strcmp(when, "never"))
-		out->color = IOT_COLOR_NEVER;
-	else
-		iot_usage_error("unsupported color mode: %s (use auto, always or never)", when);
-}
-
-bool iot_output_colors(const struct iot_output *out)
-{
-	const char *no_color = getenv("NO_COLOR");
-
-	if (out->json || out->raw || out->pairs)
-		return false;
-	if (out->color == IOT_COLOR_ALWAYS)
-		return true;
-	if (out->color == IOT_COLOR_NEVER || (no_color && *no_color))
-		return false;
-	return isatty(STDOUT_FILENO);
-}
-
-static char *json_key(const char *name)
-{
-	char *key = strdup(name);
-
-	if (!key)
-		iot_die("out of memory");
-	for (char *p = key; *p; p++)
-		*p = *p == '-' ? '_' : (char)tolower((unsigned char)*p);
-	return key;
-}
-
-struct libscols_table *iot_table_new(const struct iot_output *out, const char *name,
-				     const struct iot_columns *cols)
-{
-	struct libscols_table *tb = scols_new_table();
-
-	if (!tb)
-		iot_die("cannot allocate table");
-	scols_table_set_name(tb, name);
-	scols_table_enable_json(tb, out->json);
-	scols_table_enable_raw(tb, out->raw);
-	scols_table_enable_export(tb, out->pairs);
-	scols_table_enable_noheadings(tb, out->noheadings);
-	scols_table_enable_colors(tb, iot_output_colors(out));
-	for (size_t i = 0; i < cols->n; i++) {
-		const struct iot_colinfo *ci = &cols->infos[cols->ids[i]];
-		int flags = ci->flags;
-		struct libscols_column *cl;
-
-		if (!out->tree)
-			flags &= ~SCOLS_FL_TREE;
-		/* array cells hold one element per line; libsmartcols splits them */
-		if (out->json && ci->json_type == SCOLS_JSON_ARRAY_STRING)
-			flags |= SCOLS_FL_WRAP;
-		cl = scols_table_new_column(tb, ci->name, ci->whint, flags);
-		if (!cl)
-			iot_die("cannot allocate table");
-		if (out->json && ci->json_type == SCOLS_JSON_ARRAY_STRING)
-			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
-						  NULL);
-		if (out->json) {
-			char *key = json_key(ci->name);
-
-			/* JSON keys are the column names in lower case: "vendor_id" */
-			scols_column_set_json_type(cl, ci->json_type);
-			if (scols_cell_set_data(scols_column_get_header(cl), key))
-				iot_die("out of memory");
-			free(key);
-		}
-	}
-	return tb;
-}
-
-void iot_table_print(struct libscols_table *tb)
-{
-	if (scols_print_table(tb))
-		iot_die("write error");
-	scols_unref_table(tb);
-}
-
-void iot_cell_set(struct libscols_line *ln, size_t col, const char *data)
-{
-	if (!data || !*data)
-		return;
-	if (scols_line_set_data(ln, col, data))
-		iot_die("out of memory");
-}
-
-void iot_cell_printf(struct libscols_line *ln, size_t col, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		iot_die("out of memory");
-	if (scols_line_refer_data(ln, col, s))
-		iot_die("out of memory");
-}
-
-void iot_print_version(void)
-{
-	printf("%s from iommu-tools %s\n", iot_progname, IOT_VERSION_STRING);
-	exit(IOT_EXIT_OK);
-}
-
-void iot_close_stdout(void)
+void cmd_close_stdout(void)
 {
 	bool failed = ferror(stdout) != 0;
 
 	if (fflush(stdout) != 0)
 		failed = true;
 	if (failed && errno != EPIPE) {
-		fprintf(stderr, "%s: write error: %s\n", iot_progname, strerror(errno));
-		_exit(IOT_EXIT_FAILURE);
+		fprintf(stderr, "%s: write error: %s\n", cmd_progname, strerror(errno));
+		_exit(CMD_EXIT_FAILURE);
 	}
+}
+
+/* ---- options ---- */
+
+char *cmd_opt_arg;
+
+struct poptOption cmd_standard_options[] = {
+	{ "sysroot", 0, POPT_ARG_STRING, &cmd_opt_arg, CMD_OPT_SYSROOT,
+	  "read /sys, /proc and /dev below <dir>", "<dir>" },
+	{ "help", 'h', POPT_ARG_NONE, NULL, CMD_OPT_HELP, "display this help", NULL },
+	{ "version", 'V', POPT_ARG_NONE, NULL, CMD_OPT_VERSION, "display version", NULL },
+	POPT_TABLEEND
+};
+
+/* where option descriptions start, as in util-linux's help */
+#define HELP_COLUMN 24
+
+static void usage_option(FILE *out, const struct poptOption *o)
+{
+	char left[128];
+	const char *d = o->descrip ? o->descrip : "";
+	bool optional = o->argInfo & POPT_ARGFLAG_OPTIONAL;
+	int w;
+
+	if (o->shortName)
+		w = snprintf(left, sizeof(left), " -%c, --%s", o->shortName, o->longName);
+	else
+		w = snprintf(left, sizeof(left), "     --%s", o->longName);
+	if (o->argDescrip && w > 0 && (size_t)w < sizeof(left))
+		snprintf(left + w, sizeof(left) - (size_t)w, optional ? "[=%s]" : " %s",
+			 o->argDescrip);
+	w = fprintf(out, "%s", left);
+	/* descriptions line up; a long option line keeps two blanks before its text */
+	for (int pad = w < HELP_COLUMN - 1 ? HELP_COLUMN - w : 2; *d; pad = HELP_COLUMN) {
+		size_t len = strcspn(d, "\n");
+
+		fprintf(out, "%*s%.*s\n", pad, "", (int)len, d);
+		d += len;
+		if (*d == '\n')
+			d++;
+	}
+	if (!o->descrip)
+		fputc('\n', out);
+}
+
+void cmd_usage_options(FILE *out, const struct poptOption *table)
+{
+	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {
+		if ((o->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
+			if (o->descrip)
+				fprintf(out, "\n%s:\n", o->descrip);
+			cmd_usage_options(out, o->arg);
+		} else if (!(o->argInfo & POPT_ARGFLAG_DOC_HIDDEN)) {
+			usage_option(out, o);
+		}
+	}
+}
+
+void cmd_popt_fail(poptContext pc, int rc)
+{
+	cmd_usage_error("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS), poptStrerror(rc));
+}
+
+static const struct poptOption *option_by_val(const struct poptOption *table, int val)
+{
+	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {
+		if ((o->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
+			const struct poptOption *r = option_by_val(o->arg, val);
+
+			if (r)
+				return r;
+		} else if (o->val == val) {
+			return o;
+		}
+	}
+	return NULL;
+}
+
+const char *cmd_option_name(const struct poptOption *table, int val, char *buf, size_t len)
+{
+	const struct poptOption *o = option_by_val(table, val);
+
+	if (o && o->longName)
+		snprintf(buf, len, "--%s", o->longName);
+	else if (o && o->shortName)
+		snprintf(buf, len, "-%c", o->shortName);
+	else
+		snprintf(buf, len, "#%d", val);
+	return buf;
+}
+
+void cmd_exclusive_options(int val, const struct poptOption *table, const cmd_excl_t *excl,
+			   size_t n_excl, int *status)
+{
+	for (size_t e = 0; e < n_excl; e++) {
+		const int *row = excl[e];
+
+		for (size_t i = 0; i < CMD_EXCL_MAX && row[i] && row[i] <= val; i++) {
+			char a[64], b[64];
+
+			if (row[i] != val)
+				continue;
+			if (!status[e])
+				status[e] = val;
+			else if (status[e] != val)
+				cmd_usage_error("options %s and %s cannot be combined",
+						cmd_option_name(table, status[e], a, sizeof(a)),
+						cmd_option_name(table, val, b, sizeof(b)));
+			break;
+		}
+	}
+}
+
+/* ---- strict parsing ---- */
+
+int cmd_parse_u64(const char *s, int base, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	/* strtoull accepts blanks, a sign and "0x": none of them is a number here */
+	if (!s || !isxdigit((unsigned char)*s))
+		return -EINVAL;
+	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (end == s || *end)
+		return -EINVAL;
+	if (errno == ERANGE || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int cmd_parse_hex_n(const char *s, size_t len, size_t max_digits, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (len < 1 || len > max_digits || max_digits > 2 * sizeof(unsigned))
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (unsigned)(c - 'A' + 10);
+		else
+			return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+int cmd_parse_pci_addr(const char *s, struct cmd_pci_addr *addr)
+{
+	const char *c1 = strchr(s, ':'), *c2, *dot;
+	struct cmd_pci_addr a = { 0 };
+
+	if (!c1)
+		return -EINVAL;
+	c2 = strchr(c1 + 1, ':');
+	if (c2) {
+		/* domain: up to 4 digits, as sysfs names it (lspci allows more; Linux does not) */
+		if (cmd_parse_hex_n(s, (size_t)(c1 - s), 4, &a.domain))
+			return -EINVAL;
+		s = c1 + 1;
+		c1 = c2;
+	}
+	dot = strchr(c1, '.');
+	if (!dot || cmd_parse_hex_n(s, (size_t)(c1 - s), 2, &a.bus) ||
+	    cmd_parse_hex_n(c1 + 1, (size_t)(dot - c1 - 1), 2, &a.slot) ||
+	    cmd_parse_hex_n(dot + 1, strlen(dot + 1), 1, &a.func) || a.slot > 0x1f || a.func > 7)
+		return -EINVAL;
+	*addr = a;
+	return 0;
 }

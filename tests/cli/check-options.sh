@@ -8,6 +8,10 @@
 #    FILTERS sections) that --help lacks;
 #  - --help and --version exit 0; an unknown option exits 2 with one line and the
 #    "Try '<cmd> --help'" hint on stderr and nothing on stdout;
+#  - --help lists each option once; each short option of --help is paired with the same
+#    long option in the man page (".BR \-J ", " \-\-json") and offered by both completions;
+#    each zsh description is the start of --help's description of that option;
+#  - the exit statuses --help lists are those under EXIT STATUS in the man page;
 #  - every column that -H lists (also with --units, --units -v and --check when the
 #    command has them) is described under OUTPUT COLUMNS in the man page.
 # Run by CTest with IOT_BIN=<build>/cmd and IOT_SRC=<source>; prints each failure and
@@ -41,6 +45,47 @@ fail()
 help_options()
 {
 	sed -nE 's/^[[:space:]]+(-[[:alnum:]], )?--([[:alnum:]][[:alnum:]-]*).*/\2/p' "$1" | sort -u
+}
+
+# "x long" for each " -x, --long" line of --help
+help_short_options()
+{
+	sed -nE 's/^[[:space:]]+-([[:alnum:]]), --([[:alnum:]][[:alnum:]-]*).*/\1 \2/p' "$1"
+}
+
+# "long<TAB>description" for each option of --help, continuation lines joined
+help_descriptions()
+{
+	awk '
+		function flush() { if (opt != "") print opt "\t" desc; opt = "" }
+		/^[[:space:]]+(-[[:alnum:]], )?--[[:alnum:]]/ {
+			flush()
+			line = $0
+			sub(/^[[:space:]]+(-[[:alnum:]], )?--/, "", line)
+			opt = line
+			sub(/[^[:alnum:]-].*/, "", opt)
+			# the description starts after the first run of two blanks
+			if (match(line, /  +/))
+				desc = substr(line, RSTART + RLENGTH)
+			else
+				desc = ""
+			next
+		}
+		opt != "" && /^                        [^ ]/ {
+			line = $0
+			sub(/^ +/, "", line)
+			desc = desc " " line
+			next
+		}
+		{ flush() }
+		END { flush() }' "$1"
+}
+
+# Exit statuses a --help text lists: the numbers of its "Exit status:" paragraph
+help_statuses()
+{
+	awk '/^Exit status:/ { on = 1 } on && /^$/ { on = 0 } on' "$1" |
+		grep -oE '(^|[^[:alnum:]])[0-9]+' | grep -oE '[0-9]+' | sort -un
 }
 
 # The text of the man page sections named in $2 (a regex over .SH titles).
@@ -181,6 +226,65 @@ check_command()
 			ok
 		fi
 	done
+
+	# each option once in --help (the help is generated from the popt table)
+	sed -nE 's/^[[:space:]]+(-[[:alnum:]], )?--([[:alnum:]][[:alnum:]-]*).*/\2/p' "$help" |
+		sort | uniq -d >"$tmp/dups"
+	if [[ -s $tmp/dups ]]; then
+		fail "$cmd --help: options listed twice: $(tr '\n' ' ' <"$tmp/dups")"
+	else
+		ok
+	fi
+
+	# short options: paired in the man page, offered by the completions
+	help_short_options "$help" >"$tmp/shorts"
+	while read -r short long; do
+		mlong=${long//-/\\-}
+		if [[ -f $man ]] && grep -qF -- "\\-$short \", \" \\-\\-$mlong" "$man"; then
+			ok
+		else
+			fail "$cmd: -$short, --$long is not paired in ${man#"$IOT_SRC"/}"
+		fi
+		for f in "$bash" "$zsh"; do
+			[[ -f $f ]] || continue
+			if grep -qE -- "(^|[^[:alnum:]-])-${short}([^[:alnum:]-]|$)" "$f"; then
+				ok
+			else
+				fail "$cmd: -$short (--$long) is in --help but not in ${f#"$IOT_SRC"/}"
+			fi
+		done
+	done <"$tmp/shorts"
+
+	# zsh descriptions say what --help says
+	if [[ -f $zsh ]]; then
+		help_descriptions "$help" >"$tmp/descs"
+		while IFS=$'\t' read -r opt desc; do
+			zdesc=$(grep -oE -- "--${opt}(=-?)?['\"]?\\}?['\"]?\\[[^]]*\\]" "$zsh" | head -1 |
+				sed -E 's/^[^[]*\[//; s/\]$//')
+			if [[ -z $zdesc ]]; then
+				fail "$cmd: no description of --$opt in ${zsh#"$IOT_SRC"/}"
+			elif [[ $desc == "$zdesc"* ]]; then
+				ok
+			else
+				fail "$cmd: --$opt: ${zsh#"$IOT_SRC"/} says '$zdesc', --help '$desc'"
+			fi
+		done <"$tmp/descs"
+	fi
+
+	# exit statuses: --help and the man page list the same
+	if [[ -f $man ]]; then
+		help_statuses "$help" >"$tmp/help-st"
+		man_sections "$man" 'EXIT STATUS' | awk '/^\.TP/ { getline; if ($1 == ".B") print $2 }' |
+			sort -un >"$tmp/man-st"
+		if [[ ! -s $tmp/help-st ]]; then
+			fail "$cmd --help: no exit statuses"
+		elif diff -q "$tmp/help-st" "$tmp/man-st" >/dev/null; then
+			ok
+		else
+			fail "$cmd: exit statuses in --help ($(tr '\n' ' ' <"$tmp/help-st")) and" \
+				"EXIT STATUS ($(tr '\n' ' ' <"$tmp/man-st")) differ"
+		fi
+	fi
 
 	# every column of every view is described in the man page
 	grep -qxF list-columns "$tmp/help-opts" || return

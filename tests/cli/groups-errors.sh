@@ -38,8 +38,11 @@ expect 2 "unknown class: frobnicator" --sysroot "$desktop" --class frobnicator
 expect 2 "unknown column: NOPE" --sysroot "$desktop" -o NAME,NOPE
 expect 2 "empty column list" --sysroot "$desktop" -o +
 expect 2 "unsupported color mode: sometimes" --sysroot "$desktop" --color=sometimes
-expect 2 "cannot be combined" --sysroot "$desktop" --json --raw
-expect 2 "cannot be combined" --sysroot "$desktop" --list --units
+excl="^iommu-groups: options"
+expect 2 "$excl --json and --raw cannot be combined$" --sysroot "$desktop" --json --raw
+expect 2 "$excl --list and --units cannot be combined$" --sysroot "$desktop" --list --units
+expect 2 "$excl --units and --check cannot be combined$" --sysroot "$desktop" --units --check
+expect 2 "$excl --json and --pairs cannot be combined$" --sysroot "$desktop" -J -P
 expect 2 "filters do not apply to --units" --sysroot "$desktop" --units -g 1
 expect 2 "filters do not apply to --check" --sysroot "$desktop" --check --class gpu
 expect 2 "unexpected argument: stray" --sysroot "$desktop" stray
@@ -50,6 +53,29 @@ expect 1 "no such IOMMU group: 4242" --sysroot "$desktop" -g 4242
 expect 1 "no such device: 0000:7f:1f.7" --sysroot "$desktop" -d 0000:7f:1f.7
 expect 1 "no such device: not-a-device" --sysroot "$desktop" -d not-a-device
 IOMMU_TOOLS_SYSROOT=/nonexistent expect 1 "cannot open root /nonexistent" --list
+# --check: errors and usage keep 1 and 2, apart from its verdicts 3 (WARN) and 4 (FAIL)
+expect 1 "cannot open root /nonexistent" --check --sysroot /nonexistent
+expect 1 "not a system root" --check --sysroot "$IOT_TESTS/cli"
+expect 2 "unknown option" --check --sysroot "$desktop" --no-such-option
+expect 2 "unexpected argument: stray" --check --sysroot "$desktop" stray
+
+# expect_status CODE ARGS...: exit CODE (the golden cases hold the output)
+expect_status() {
+	local code=$1 rc
+	shift
+	"$cmd" "$@" >/dev/null 2>&1
+	rc=$?
+	if [ $rc -eq "$code" ]; then pass; else fail "$*: exit $rc, expected $code"; fi
+}
+expect_status 3 --sysroot "$desktop" --check
+expect_status 3 --sysroot "$desktop" --check -J
+expect_status 4 --sysroot "$FIXTURES/hostile-empty" --check
+# every check passing: the VM capture without its one group of several endpoints
+pass_root=$(mktemp -d)
+cp -a "$FIXTURES/vm-vtd-vfio" "$pass_root/root"
+rm -rf "$pass_root/root/sys/kernel/iommu_groups/5"
+expect_status 0 --sysroot "$pass_root/root" --check
+rm -rf "$pass_root"
 
 # the environment variable is honoured
 if IOMMU_TOOLS_SYSROOT=$desktop "$cmd" --list -n -o ADDRESS >/dev/null 2>&1; then pass; else
