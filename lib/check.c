@@ -91,15 +91,15 @@ static bool cmdline_has(const struct checks *c, const char *word)
 
 static void read_cmdline(struct iot_ctx *ctx, struct checks *c)
 {
-	FILE *f = iot_root_fopen(ctx, "proc/cmdline");
+	ssize_t n = iot_root_read_str(ctx, "proc/cmdline", c->cmdline, sizeof(c->cmdline));
 
-	c->cmdline[0] = '\0';
-	if (!f)
-		return;
-	if (!fgets(c->cmdline, sizeof(c->cmdline), f))
+	if (n < 0) {
 		c->cmdline[0] = '\0';
+		if (n != -ENOENT)
+			iot_root_bad_value(ctx, "proc/cmdline", (int)n, NULL);
+		return;
+	}
 	c->cmdline[strcspn(c->cmdline, "\n")] = '\0';
-	fclose(f);
 }
 
 static const char *cmdline_off_word(const struct checks *c)
@@ -221,23 +221,32 @@ static void check_domain_type(const struct iot_snapshot *snap, struct checks *c)
 	    snap->n_groups - translated, snap->n_groups);
 }
 
+struct irq_kinds {
+	bool ir, its, msi;
+};
+
+static int note_irq_line(char *line, size_t len, void *data)
+{
+	struct irq_kinds *k = data;
+
+	k->ir |= strstr(line, " IR-") != NULL;
+	k->its |= strstr(line, "ITS-") != NULL;
+	k->msi |= strstr(line, "MSI") != NULL;
+	return 0;
+}
+
 static void check_irq_remap(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 			    struct checks *c)
 {
+	/* a line per interrupt, a column per CPU: thousands of CPUs fit */
+	static const struct iot_lines lim = { .max_line = 65536 };
 	const char *title = "Interrupt remapping";
-	bool ir = false, its = false, msi = false;
-	char line[1024], unsafe[8] = "";
+	struct irq_kinds k = { 0 };
+	char unsafe[8] = "";
 	struct iot_dir dir = IOT_DIR_INIT;
-	FILE *f = iot_root_fopen(ctx, "proc/interrupts");
+	int ferr = iot_root_read_lines(ctx, "proc/interrupts", &lim, note_irq_line, &k);
+	bool ir = k.ir, its = k.its, msi = k.msi, f = ferr == 0;
 
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			ir |= strstr(line, " IR-") != NULL;
-			its |= strstr(line, "ITS-") != NULL;
-			msi |= strstr(line, "MSI") != NULL;
-		}
-		fclose(f);
-	}
 	if (!iot_dir_open(ctx, "sys/module/vfio_iommu_type1/parameters", &dir)) {
 		iot_dir_read_str(&dir, "allow_unsafe_interrupts", unsafe, sizeof(unsafe));
 		iot_dir_close(&dir);
@@ -317,27 +326,21 @@ static void check_vfio_cdev(struct iot_ctx *ctx, struct checks *c)
 	hint(c, "modprobe vfio-pci");
 }
 
+static int find_module_line(char *line, size_t len, void *data)
+{
+	return strstr(line, data) != NULL;
+}
+
 static bool modules_list_has(struct iot_ctx *ctx, const char *list, const char *module)
 {
-	char rel[256] = "", path[512], line[1024];
-	bool found = false;
-	FILE *f = iot_root_fopen(ctx, "proc/sys/kernel/osrelease");
+	static const struct iot_lines lim = { .max_line = 65536 };
+	char rel[256] = "", path[512];
+	ssize_t n = iot_root_read_str(ctx, "proc/sys/kernel/osrelease", rel, sizeof(rel));
 
-	if (!f)
-		return false;
-	if (fgets(rel, sizeof(rel), f))
-		rel[strcspn(rel, "\n")] = '\0';
-	fclose(f);
-	if (!*rel || strchr(rel, '/'))
+	if (n < 0 || !*rel || strchr(rel, '/'))
 		return false;
 	snprintf(path, sizeof(path), "lib/modules/%s/%s", rel, list);
-	f = iot_root_fopen(ctx, path);
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, module) != NULL;
-	fclose(f);
-	return found;
+	return iot_root_read_lines(ctx, path, &lim, find_module_line, (void *)module) > 0;
 }
 
 static void check_vfio_pci(struct iot_ctx *ctx, struct checks *c)

@@ -615,21 +615,18 @@ struct kernel_release {
 
 static enum iot_amd_order amd_order(struct iot_ctx *ctx, struct kernel_release *kr)
 {
-	char rel[64];
-	FILE *f;
+	char rel[256];
+	ssize_t n;
 
 	if (kr->read)
 		return kr->order;
 	kr->read = true;
 	kr->order = IOT_AMD_ORDER_GUESS;
-	f = iot_root_fopen(ctx, "proc/sys/kernel/osrelease");
-	if (f) {
-		if (fgets(rel, sizeof(rel), f)) {
-			rel[strcspn(rel, "\n")] = '\0';
-			kr->order = iot_amd_order_for_kernel(rel);
-		}
-		fclose(f);
-	}
+	n = iot_root_read_str(ctx, "proc/sys/kernel/osrelease", rel, sizeof(rel));
+	if (n >= 0)
+		kr->order = iot_amd_order_for_kernel(rel);
+	else if (n != -ENOENT)
+		iot_root_bad_value(ctx, "proc/sys/kernel/osrelease", (int)n, NULL);
 	return kr->order;
 }
 
@@ -790,11 +787,18 @@ struct iot_unit *iot_snapshot_find_unit(const struct iot_snapshot *snap, const c
 size_t iot_snapshot_node_owners(const struct iot_snapshot *snap, const char *node,
 				const struct iot_owner **out, size_t max)
 {
-	size_t n = 0;
+	size_t lo = 0, hi = snap->n_owners, n = 0;
 
-	for (size_t i = 0; i < snap->n_owners; i++) {
-		if (strcmp(snap->owners[i].node, node))
-			continue;
+	/* owners are sorted by node, then pid (host.c): the first holder by bisection */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(snap->owners[mid].node, node) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < snap->n_owners && !strcmp(snap->owners[i].node, node); i++) {
 		if (n < max)
 			out[n] = &snap->owners[i];
 		n++;
