@@ -751,14 +751,15 @@ static int note_net(struct iot_ctx *ctx, const struct path_index *ix, size_t d,
 	int err;
 
 	err = add_word(ix, d, name);
-	if (err || iot_dir_open(ctx, path, &dir))
+	/* one open for most interfaces: only one that is up needs its directory */
+	if (err || iot_root_read_attr(ctx, path, "operstate", state, sizeof(state)) < 0 ||
+	    strcmp(state, "up") || iot_dir_open(ctx, path, &dir))
 		return err;
-	iot_dir_read_str(&dir, "operstate", state, sizeof(state));
 	/* an enslaved port carries its master's address (bridge, bond) */
 	if (!iot_dir_link_base(&dir, "master", master, sizeof(master)))
 		carrier = master;
 	iot_dir_close(&dir);
-	if (strcmp(state, "up") || !strmap_find(addrs, carrier))
+	if (!strmap_find(addrs, carrier))
 		return 0;
 	if (carrier == name)
 		snprintf(what, sizeof(what), "%s up with address", name);

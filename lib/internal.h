@@ -27,6 +27,7 @@ struct iot_ctx {
 	char *pci_ids;
 	struct pci_access *pacc; /* lazily created by pci.c */
 	bool no_openat2; /* path.c: openat2 absent (old kernel) or forbidden (seccomp) */
+	char walk_known[4096]; /* path.c: a directory the last resolution found link-free */
 };
 
 /* ---- ctx.c: logging ---- */
