@@ -375,7 +375,7 @@ static int add_to_list(char **list, struct word_list *wl, const char *word, cons
 	uint64_t h = hash_bytes(word, l);
 	char *n;
 
-	for (unsigned i = 0; i < wl->n; i++)
+	for (unsigned i = 0; i < wl->n && *list; i++)
 		if (wl->hash[i] == h && wl->len[i] == l && !memcmp(*list + wl->off[i], word, l))
 			return 0;
 	if (wl->more)

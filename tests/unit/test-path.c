@@ -134,6 +134,7 @@ static int collect_line(char *line, size_t len, void *data)
 static char last_warning[512];
 static int n_warnings;
 
+__attribute__((format(printf, 3, 0)))
 static void log_to_buffer(void *data, int priority, const char *fmt, va_list ap)
 {
 	vsnprintf(last_warning, sizeof(last_warning), fmt, ap);
