@@ -215,23 +215,32 @@ static bool unit_has_ir(const struct iot_unit *u)
 	return u->ecap_known && d && !iot_field_decode(d, u->ecap, &f) && f.value;
 }
 
+struct irq_kinds {
+	bool ir, its, msi;
+};
+
+static int note_irq_line(char *line, size_t len, void *data)
+{
+	struct irq_kinds *k = data;
+
+	k->ir |= strstr(line, " IR-") != NULL;
+	k->its |= strstr(line, "ITS-") != NULL;
+	k->msi |= strstr(line, "MSI") != NULL;
+	return 0;
+}
+
 static void check_irq_remap(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 			    struct checks *c)
 {
+	/* a line per interrupt, a column per CPU: thousands of CPUs fit */
+	static const struct iot_lines lim = { .max_line = 65536 };
 	const char *title = "Interrupt remapping";
-	bool ir = false, its = false, msi = false;
-	char line[1024], unsafe[8] = "";
+	struct irq_kinds k = { 0 };
+	char unsafe[8] = "";
 	struct iot_dir dir = IOT_DIR_INIT;
-	FILE *f = iot_root_fopen(ctx, "proc/interrupts");
+	int ferr = iot_root_read_lines(ctx, "proc/interrupts", &lim, note_irq_line, &k);
+	bool ir = k.ir, its = k.its, msi = k.msi, f = ferr == 0;
 
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			ir |= strstr(line, " IR-") != NULL;
-			its |= strstr(line, "ITS-") != NULL;
-			msi |= strstr(line, "MSI") != NULL;
-		}
-		fclose(f);
-	}
 	if (!iot_dir_open(ctx, "sys/module/vfio_iommu_type1/parameters", &dir)) {
 		iot_dir_read_str(&dir, "allow_unsafe_interrupts", unsafe, sizeof(unsafe));
 		iot_dir_close(&dir);
@@ -312,23 +321,21 @@ static void check_vfio_cdev(struct iot_ctx *ctx, struct checks *c)
 	hint(c, "modprobe vfio-pci");
 }
 
+static int find_module_line(char *line, size_t len, void *data)
+{
+	return strstr(line, data) != NULL;
+}
+
 static bool modules_list_has(struct iot_ctx *ctx, const char *list, const char *module)
 {
+	static const struct iot_lines lim = { .max_line = 65536 };
 	const char *rel = iot_kernel_release(ctx);
-	char path[512], line[1024];
-	bool found = false;
-	FILE *f;
+	char path[512];
 
-	if (!rel)
+	if (!rel || !*rel || strchr(rel, '/'))
 		return false;
 	snprintf(path, sizeof(path), "lib/modules/%s/%s", rel, list);
-	f = iot_root_fopen(ctx, path);
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, module) != NULL;
-	fclose(f);
-	return found;
+	return iot_root_read_lines(ctx, path, &lim, find_module_line, (void *)module) > 0;
 }
 
 static void check_vfio_pci(struct iot_ctx *ctx, struct checks *c)

@@ -3,6 +3,7 @@
 #ifndef IOT_INTERNAL_H
 #define IOT_INTERNAL_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -34,6 +35,8 @@ struct iot_ctx {
 	struct pci_access *pacc; /* lazily created by pci.c, for names only */
 	bool pci_failed;	 /* libpci raised an error: pacc is not used again */
 	struct iot_kernel_info kernel;
+	bool no_openat2; /* path.c: openat2 absent (old kernel) or forbidden (seccomp) */
+	char walk_known[4096]; /* path.c: a directory the last resolution found link-free */
 };
 
 /* ---- ctx.c: logging ---- */
@@ -119,14 +122,46 @@ ssize_t iot_root_read_attr(struct iot_ctx *ctx, const char *dirpath, const char 
 int iot_root_stat(struct iot_ctx *ctx, const char *relpath, struct stat *st);
 /* Open a file below the root for reading (as inside a chroot). */
 int iot_root_open(struct iot_ctx *ctx, const char *relpath, int flags);
-/* Open a file below the root as a FILE* for reading line by line. */
-FILE *iot_root_fopen(struct iot_ctx *ctx, const char *relpath);
+/*
+ * Every data read below the root is of a regular file (sysfs and procfs
+ * attributes are), opened non-blocking and bounded in size. Anything else
+ * (FIFO, socket, device node, directory) is refused with one warning naming
+ * the file and this error, which iot_bad_value() then does not repeat.
+ */
+#define IOT_EREFUSED EMEDIUMTYPE
+
+/*
+ * As iot_dir_read_str for the file @relpath below the root (links in it
+ * resolved as inside a chroot): osrelease, cmdline and the like.
+ */
+ssize_t iot_root_read_str(struct iot_ctx *ctx, const char *relpath, char *buf, size_t len);
+
+/* The caps of a line-oriented file (mountinfo, net/route): none is unbounded. */
+#define IOT_LINES_MAX_BYTES (16u << 20) /* read at most the first 16 MiB */
+#define IOT_LINES_MAX_LINES 1000000     /* default line count cap */
+struct iot_lines {
+	size_t max_line;  /* longest line taken, in bytes; 0: 4096 */
+	size_t max_lines; /* lines handed over at most; 0: IOT_LINES_MAX_LINES */
+};
+/* One line, NUL-terminated without its newline, modifiable; 0 to go on. */
+typedef int (*iot_line_fn)(char *line, size_t len, void *data);
+/*
+ * Hand each line of @relpath to @cb. A line longer than @lim->max_line or
+ * holding a NUL byte is skipped whole, never split into records; what is
+ * past the caps is not read. Each of these gives, together, one warning
+ * naming the file. Returns 0, what @cb returned when not 0, -IOT_EREFUSED
+ * (warned), or an unreported negative errno from the open (-ENOENT...).
+ */
+int iot_root_read_lines(struct iot_ctx *ctx, const char *relpath, const struct iot_lines *lim,
+			iot_line_fn cb, void *data);
 
 /*
  * Record a value that is missing where it must not be, unreadable or
  * garbage: one warning naming the file and what was wrong.
  */
 void iot_bad_value(const struct iot_dir *dir, const char *name, int err, const char *value);
+/* As iot_bad_value for the file @path (root-relative). */
+void iot_root_bad_value(struct iot_ctx *ctx, const char *path, int err, const char *value);
 
 /* ---- names.c: the enum tables, read back ---- */
 

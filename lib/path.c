@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,29 +22,36 @@
 /* sysfs attributes we read are small; anything longer is garbage */
 #define ATTR_MAX 4096
 
-/* set once openat2 fails as absent (old kernel) or forbidden (seccomp) */
-static bool no_openat2;
-
-/* as the kernel's path walk: more links than this in one lookup is a loop */
+/* as the kernel's path walk (MAXSYMLINKS): 40 links resolve, the 41st is a loop */
 #define MAX_LINKS 40
 
+/* the read size of the line reader: one sysfs/procfs page run at a time */
+#define LINES_CHUNK 65536
+
 /*
- * RESOLVE_IN_ROOT by hand, for kernels without openat2 (before 5.6): walk
- * @relpath a component at a time below @rootfd. Every component is checked
- * with lstat before it is used, so the prefix opened is free of links; a
+ * RESOLVE_IN_ROOT by hand, for kernels without openat2 (before 5.6), and
+ * the resolver behind every canonical path we keep: walk @relpath a
+ * component at a time below @rootfd, starting in @base (a canonical,
+ * link-free path below the root, "" for the root). Every component is
+ * checked with lstat before it is used, so the prefix is free of links; a
  * link is read and its target spliced into the rest of the walk, an
  * absolute one restarting at the root, and ".." never climbs above the
- * root. A captured tree does not change under us, so the check-then-open
- * gap does not matter here.
+ * root. @links counts links already followed to get here. With @out, the
+ * canonical path is returned instead of an open fd. A captured tree does
+ * not change under us, so the check-then-open gap does not matter here.
  */
-static int walk_in_root(int rootfd, const char *relpath, int flags)
+static int walk_in_root(struct iot_ctx *ctx, const char *base, const char *relpath, int flags,
+			int links, char **out)
 {
-	char canon[PATH_MAX] = "", rest[2 * PATH_MAX], target[PATH_MAX];
-	size_t clen = 0, rlen = strlen(relpath);
-	int links = 0, fd;
+	char canon[PATH_MAX], rest[2 * PATH_MAX], target[PATH_MAX];
+	size_t clen = strlen(base), rlen = strlen(relpath);
+	const char *known = out ? ctx->walk_known : "";
+	int rootfd = ctx->rootfd, fd;
+	bool dir = true;
 
-	if (rlen >= sizeof(rest))
+	if (rlen >= sizeof(rest) || clen >= sizeof(canon))
 		return -ENAMETOOLONG;
+	memcpy(canon, base, clen + 1);
 	memcpy(rest, relpath, rlen + 1);
 	for (char *r = rest; *r;) {
 		char *comp = r, *end = strchr(r, '/');
@@ -72,9 +81,25 @@ static int walk_in_root(int rootfd, const char *relpath, int flags)
 			canon[clen++] = '/';
 		memcpy(canon + clen, comp, len + 1);
 		clen += len;
+		/*
+		 * Resolving only: a directory the last resolution checked is not
+		 * checked again, so the links of one class directory (30,000
+		 * interfaces into one card) cost a lookup each, not a walk each.
+		 */
+		if (*known && !strncmp(known, canon, clen) && (!known[clen] || known[clen] == '/')) {
+			dir = true;
+			continue;
+		}
 		if (fstatat(rootfd, canon, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return -errno;
-		if (!S_ISLNK(st.st_mode) || (last && (flags & O_NOFOLLOW)))
+		dir = S_ISDIR(st.st_mode);
+		if (!S_ISLNK(st.st_mode)) {
+			/* as the kernel: only the last component may be other than a directory */
+			if (!last && !S_ISDIR(st.st_mode))
+				return -ENOTDIR;
+			continue;
+		}
+		if (last && (flags & O_NOFOLLOW))
 			continue;
 		/* a link: read it, then walk its target followed by what was left */
 		n = readlinkat(rootfd, canon, target, sizeof(target) - 1);
@@ -91,6 +116,19 @@ static int walk_in_root(int rootfd, const char *relpath, int flags)
 		r = rest;
 		clen = target[0] == '/' ? 0 : before;
 		canon[clen] = '\0';
+	}
+	if (out) {
+		/* the canonical path only: every component was checked above */
+		*out = strdup(canon);
+		if (!*out)
+			return -ENOMEM;
+		if (!dir) /* remember the directory the file is in */
+			while (clen && canon[clen - 1] != '/')
+				canon[--clen] = '\0';
+		if (clen && canon[clen - 1] == '/')
+			canon[--clen] = '\0';
+		memcpy(ctx->walk_known, canon, clen + 1);
+		return 0;
 	}
 	fd = openat(rootfd, clen ? canon : ".", flags | O_NOFOLLOW | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
@@ -115,15 +153,15 @@ static int open_in_root(struct iot_ctx *ctx, const char *relpath, int flags)
 		fd = openat(ctx->rootfd, relpath, flags | O_CLOEXEC);
 		return fd < 0 ? -errno : fd;
 	}
-	if (!no_openat2) {
+	if (!ctx->no_openat2) {
 		fd = (int)syscall(SYS_openat2, ctx->rootfd, relpath, &how, sizeof(how));
 		if (fd >= 0)
 			return fd;
 		if (errno != ENOSYS && errno != EPERM)
 			return -errno;
-		no_openat2 = true;
+		ctx->no_openat2 = true;
 	}
-	return walk_in_root(ctx->rootfd, relpath, flags);
+	return walk_in_root(ctx, "", relpath, flags, 0, NULL);
 }
 
 int iot_root_open(struct iot_ctx *ctx, const char *relpath, int flags)
@@ -136,7 +174,7 @@ int iot_root_open(struct iot_ctx *ctx, const char *relpath, int flags)
  * relative path ("238/type"): one openat2 instead of opening each directory,
  * which matters when a listing reads thousands of groups.
  */
-static int open_beneath(int dirfd, const char *name, int flags)
+static int open_beneath(struct iot_ctx *ctx, int dirfd, const char *name, int flags)
 {
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
@@ -160,13 +198,13 @@ static int open_beneath(int dirfd, const char *name, int flags)
 		if (!len || (len == 1 && p[0] == '.') || (len == 2 && !strncmp(p, "..", 2)))
 			return -EINVAL;
 	}
-	if (!no_openat2) {
+	if (!ctx->no_openat2) {
 		fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
 		if (fd >= 0)
 			return fd;
 		if (errno != ENOSYS && errno != EPERM)
 			return -errno;
-		no_openat2 = true;
+		ctx->no_openat2 = true;
 	}
 	/* without openat2: one component at a time, none of them a link */
 	fd = dirfd;
@@ -223,21 +261,6 @@ int iot_root_stat(struct iot_ctx *ctx, const char *relpath, struct stat *st)
 	return 0;
 }
 
-FILE *iot_root_fopen(struct iot_ctx *ctx, const char *relpath)
-{
-	int fd = open_in_root(ctx, relpath, O_RDONLY);
-	FILE *f;
-
-	if (fd < 0) {
-		errno = -fd;
-		return NULL;
-	}
-	f = fdopen(fd, "r");
-	if (!f)
-		close(fd);
-	return f;
-}
-
 /* Append the components of @p to @out (length *len), resolving "." and "..". */
 static void push_components(char *out, size_t *len, const char *p)
 {
@@ -282,16 +305,27 @@ static char *join_canonical(const char *base, const char *rel)
 	return out;
 }
 
+/*
+ * Open @canon (root-relative, from join_canonical) as a directory. The
+ * path kept is the physical one, links resolved as inside a chroot, so that
+ * the links read below it resolve against where it really is.
+ */
 static int dir_open_path(struct iot_ctx *ctx, char *canon, struct iot_dir *out)
 {
-	int fd = open_in_root(ctx, canon, O_RDONLY | O_DIRECTORY);
+	char *real = NULL;
+	int fd, err;
 
+	err = walk_in_root(ctx, "", canon, 0, 0, &real);
+	free(canon);
+	if (err)
+		return err;
+	fd = open_in_root(ctx, real, O_RDONLY | O_DIRECTORY);
 	if (fd < 0) {
-		free(canon);
+		free(real);
 		return fd;
 	}
 	out->fd = fd;
-	out->path = canon;
+	out->path = real;
 	out->ctx = ctx;
 	return 0;
 }
@@ -313,7 +347,7 @@ int iot_dir_open_sub(const struct iot_dir *parent, const char *name, struct iot_
 	if (!strcmp(name, "..") || !strcmp(name, "."))
 		return -EINVAL;
 	/* plain components, no link followed: it cannot leave the parent */
-	fd = open_beneath(parent->fd, name, O_RDONLY | O_DIRECTORY);
+	fd = open_beneath(parent->ctx, parent->fd, name, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return fd == -ELOOP ? -ENOTDIR : fd;
 	canon = join_canonical(parent->path, name);
@@ -330,14 +364,33 @@ int iot_dir_open_sub(const struct iot_dir *parent, const char *name, struct iot_
 int iot_dir_link_target(const struct iot_dir *dir, const char *name, char **out)
 {
 	char target[PATH_MAX] = "";
+	const char *base;
 	ssize_t n;
+	int err;
 
+	if (!*name || strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, "."))
+		return -EINVAL;
 	n = readlinkat(dir->fd, name, target, sizeof(target) - 1);
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
-	*out = join_canonical(dir->path, target);
-	return *out ? 0 : -ENOMEM;
+	/*
+	 * Where the kernel's lookup would end: every link on the way followed
+	 * (the link itself is the first of MAX_LINKS), so a member link that
+	 * passes through another link still names the device's own directory.
+	 */
+	base = target[0] == '/' ? "" : dir->path;
+	err = walk_in_root(dir->ctx, base, target, 0, 1, out);
+	if (err && err != -ENOMEM && err != -ELOOP) {
+		/*
+		 * Dangling, or a file on the way: keep the lexical target, whose
+		 * open says what is wrong. A loop (or more than MAX_LINKS) stays an
+		 * error: the lexical path would need fewer links and resolve.
+		 */
+		*out = join_canonical(dir->path, target);
+		err = *out ? 0 : -ENOMEM;
+	}
+	return err;
 }
 
 int iot_dir_open_link(const struct iot_dir *dir, const char *name, struct iot_dir *out)
@@ -382,6 +435,78 @@ void iot_dir_close(struct iot_dir *dir)
 	dir->path = NULL;
 }
 
+/* What a file that is not a regular file is, for the warning. */
+static const char *file_kind(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFIFO:
+		return "fifo";
+	case S_IFSOCK:
+		return "socket";
+	case S_IFCHR:
+		return "character device";
+	case S_IFBLK:
+		return "block device";
+	case S_IFDIR:
+		return "directory";
+	case S_IFLNK:
+		return "symbolic link";
+	default:
+		return "unknown type";
+	}
+}
+
+void iot_root_bad_value(struct iot_ctx *ctx, const char *path, int err, const char *value)
+{
+	if (err == -IOT_EREFUSED) /* said already, by the reader that refused it */
+		return;
+	if (value)
+		iot_warn(ctx, "%s: unexpected value \"%.40s\", shown as unknown", path, value);
+	else if (err == -EINVAL)
+		iot_warn(ctx, "%s: malformed value, shown as unknown", path);
+	else
+		iot_warn(ctx, "%s: cannot read: %s", path, strerror(-err));
+}
+
+/*
+ * Open a file for a data read (@how says how, @dirfd/@name or @relpath
+ * what) and make sure it is a regular file, as every sysfs and procfs
+ * attribute is. The open is non-blocking, so a FIFO cannot stall it, and
+ * anything else (FIFO, socket, device node, directory) is refused with one
+ * warning naming the file: -IOT_EREFUSED, which iot_bad_value() does not
+ * repeat. Other failures are returned unreported.
+ */
+static int open_regular(struct iot_ctx *ctx, int dirfd, const char *dirpath, const char *name,
+			int more_flags, struct stat *st)
+{
+	const int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | more_flags;
+	int fd, err;
+
+	if (dirfd >= 0)
+		fd = open_beneath(ctx, dirfd, name, flags);
+	else
+		fd = open_in_root(ctx, name, flags);
+	if (fd == -ENXIO) {
+		/* a socket (or a device without a driver) cannot even be opened */
+		if (dirfd >= 0 ? fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW)
+			       : iot_root_stat(ctx, name, st))
+			return fd;
+	} else if (fd < 0) {
+		return fd;
+	} else if (fstat(fd, st) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (fd >= 0 && S_ISREG(st->st_mode))
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	iot_warn(ctx, "%s%s%s: not a regular file (%s), skipped", dirpath ? dirpath : "",
+		 dirpath && *dirpath ? "/" : "", name, file_kind(st->st_mode));
+	return -IOT_EREFUSED;
+}
+
 /* Read up to @len bytes from @fd and close it. */
 static ssize_t read_fd(int fd, void *buf, size_t len)
 {
@@ -412,7 +537,8 @@ static ssize_t read_fd(int fd, void *buf, size_t len)
 
 ssize_t iot_dir_read_bytes(const struct iot_dir *dir, const char *name, void *buf, size_t len)
 {
-	int fd = open_beneath(dir->fd, name, O_RDONLY | O_NONBLOCK);
+	struct stat st;
+	int fd = open_regular(dir->ctx, dir->fd, dir->path, name, 0, &st);
 
 	return fd < 0 ? fd : read_fd(fd, buf, len);
 }
@@ -443,13 +569,17 @@ static ssize_t read_fd_str(int fd, char *buf, size_t len)
 
 ssize_t iot_dir_read_str(const struct iot_dir *dir, const char *name, char *buf, size_t len)
 {
-	return read_fd_str(open_beneath(dir->fd, name, O_RDONLY | O_NONBLOCK), buf, len);
+	struct stat st;
+
+	return read_fd_str(open_regular(dir->ctx, dir->fd, dir->path, name, 0, &st), buf, len);
 }
 
 ssize_t iot_root_read_attr(struct iot_ctx *ctx, const char *dirpath, const char *name,
 			   char *buf, size_t len)
 {
+	struct stat st;
 	char *canon;
+	ssize_t n;
 	int fd;
 
 	if (!*name || strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, "."))
@@ -457,9 +587,139 @@ ssize_t iot_root_read_attr(struct iot_ctx *ctx, const char *dirpath, const char 
 	canon = join_canonical(dirpath, name);
 	if (!canon)
 		return -ENOMEM;
-	fd = open_in_root(ctx, canon, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+	/* the attribute itself is never a link: the path must name the file */
+	fd = open_regular(ctx, -1, NULL, canon, O_NOFOLLOW, &st);
+	n = read_fd_str(fd, buf, len);
 	free(canon);
-	return read_fd_str(fd, buf, len);
+	return n;
+}
+
+ssize_t iot_root_read_str(struct iot_ctx *ctx, const char *relpath, char *buf, size_t len)
+{
+	struct stat st;
+
+	return read_fd_str(open_regular(ctx, -1, NULL, relpath, 0, &st), buf, len);
+}
+
+/* Append "; " and a formatted problem to the one warning about a file. */
+__attribute__((format(printf, 3, 4)))
+static void problem(char *msg, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(msg);
+	va_list ap;
+
+	if (used && used + 2 < len) {
+		memcpy(msg + used, "; ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+int iot_root_read_lines(struct iot_ctx *ctx, const char *relpath, const struct iot_lines *lim,
+			iot_line_fn cb, void *data)
+{
+	size_t max_line = lim->max_line ? lim->max_line : ATTR_MAX;
+	size_t max_lines = lim->max_lines ? lim->max_lines : IOT_LINES_MAX_LINES;
+	size_t cap = max_line + 1 > LINES_CHUNK ? max_line + 1 : LINES_CHUNK;
+	size_t have = 0, total = 0, lines = 0, long_lines = 0, first_long = 0, nul_lines = 0;
+	bool skipping = false, too_big = false, too_many = false;
+	char *buf, msg[256] = "";
+	struct stat st;
+	int fd, err = 0;
+
+	fd = open_regular(ctx, -1, NULL, relpath, 0, &st);
+	if (fd < 0)
+		return fd;
+	buf = malloc(cap + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		size_t want = cap - have, start = 0;
+		ssize_t n;
+		bool eof;
+
+		if (total + want > IOT_LINES_MAX_BYTES)
+			want = IOT_LINES_MAX_BYTES - total;
+		n = want ? read(fd, buf + have, want) : 0;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			iot_warn(ctx, "%s: cannot read: %s", relpath, strerror(errno));
+			err = -IOT_EREFUSED; /* what was read is kept; said once */
+			break;
+		}
+		if (!want) {
+			/* at the cap: is there more? one byte says so */
+			char probe;
+
+			too_big = read(fd, &probe, 1) > 0;
+		}
+		total += (size_t)n;
+		have += (size_t)n;
+		eof = n == 0;
+		/* every whole line in the buffer */
+		for (;;) {
+			char *nl = memchr(buf + start, '\n', have - start);
+			size_t len;
+
+			if (!nl) {
+				if (!eof || too_big || start == have)
+					break;
+				/* the last line, without its newline: whole unless the cap cut it */
+				nl = buf + have;
+			}
+			len = (size_t)(nl - (buf + start));
+			*nl = '\0';
+			if (skipping) {
+				skipping = false; /* the tail of a line already rejected */
+			} else if (len > max_line) {
+				if (!long_lines++)
+					first_long = lines + long_lines + nul_lines;
+			} else if (memchr(buf + start, '\0', len)) {
+				nul_lines++;
+			} else if (lines == max_lines) {
+				too_many = true;
+			} else {
+				lines++;
+				err = cb(buf + start, len, data);
+			}
+			start = (size_t)(nl - buf) + (nl < buf + have ? 1 : 0);
+			if (err || too_many)
+				break;
+		}
+		if (err || too_many || eof)
+			break;
+		memmove(buf, buf + start, have - start);
+		have -= start;
+		if (have == cap) {
+			/* a line longer than any we take: drop it whole, up to its newline */
+			if (!skipping && !long_lines++)
+				first_long = lines + long_lines + nul_lines;
+			skipping = true;
+			have = 0;
+		}
+	}
+	close(fd);
+	free(buf);
+	if (too_big)
+		problem(msg, sizeof(msg), "larger than %u MiB, read the first %u MiB",
+			IOT_LINES_MAX_BYTES >> 20, IOT_LINES_MAX_BYTES >> 20);
+	if (too_many)
+		problem(msg, sizeof(msg), "more than %zu lines, read the first %zu", max_lines,
+			max_lines);
+	if (long_lines)
+		problem(msg, sizeof(msg), "%zu line%s longer than %zu bytes skipped (first: line %zu)",
+			long_lines, long_lines == 1 ? "" : "s", max_line, first_long);
+	if (nul_lines)
+		problem(msg, sizeof(msg), "%zu line%s with a NUL byte skipped", nul_lines,
+			nul_lines == 1 ? "" : "s");
+	if (*msg)
+		iot_warn(ctx, "%s: %s", relpath, msg);
+	return err;
 }
 
 int iot_dir_read_strdup(const struct iot_dir *dir, const char *name, char **out)
@@ -496,7 +756,7 @@ int iot_dir_read_int(const struct iot_dir *dir, const char *name, int base, int 
 int iot_dir_write_str(const struct iot_dir *dir, const char *name, const char *val)
 {
 	/* O_TRUNC as a shell's "echo >" does: sysfs ignores it, a captured copy needs it */
-	int fd = open_beneath(dir->fd, name, O_WRONLY | O_TRUNC | O_NONBLOCK);
+	int fd = open_beneath(dir->ctx, dir->fd, name, O_WRONLY | O_TRUNC | O_NONBLOCK);
 	size_t len = strlen(val);
 	struct stat st;
 	ssize_t n;
@@ -599,13 +859,11 @@ ssize_t iot_dir_list(const struct iot_dir *dir, char ***out)
 
 void iot_bad_value(const struct iot_dir *dir, const char *name, int err, const char *value)
 {
-	struct iot_ctx *ctx = dir->ctx;
+	char *path;
 
-	if (value)
-		iot_warn(ctx, "%s/%s: unexpected value \"%.40s\", shown as unknown",
-			 dir->path, name, value);
-	else if (err == -EINVAL)
-		iot_warn(ctx, "%s/%s: malformed value, shown as unknown", dir->path, name);
-	else
-		iot_warn(ctx, "%s/%s: cannot read: %s", dir->path, name, strerror(-err));
+	if (err == -IOT_EREFUSED)
+		return;
+	path = iot_strdup_printf("%s/%s", dir->path, name);
+	iot_root_bad_value(dir->ctx, path ? path : name, err, value);
+	free(path);
 }

@@ -54,6 +54,20 @@ static void found_free(struct found_list *l)
 /* ---- groups --------------------------------------------------------------- */
 
 /*
+ * A number as the kernel writes it in a name: decimal, no sign, no leading
+ * zero. "007" is not group 7 (group 7 would then be read twice).
+ */
+static bool canonical_number(const char *s, int *out)
+{
+	char buf[16];
+
+	if (iot_parse_int(s, 10, out) || *out < 0)
+		return false;
+	snprintf(buf, sizeof(buf), "%d", *out);
+	return !strcmp(buf, s);
+}
+
+/*
  * A group's attributes are read as "<number>/<attr>" from the groups
  * directory: one open each, where opening the group's directory first would
  * double the system calls of a listing with thousands of groups.
@@ -212,8 +226,8 @@ static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct fo
 	for (ssize_t i = 0; i < n; i++) {
 		int num;
 
-		if (iot_parse_int(names[i], 10, &num) || num < 0)
-			iot_bad_value(&dir, names[i], -EINVAL, "not a group number");
+		if (!canonical_number(names[i], &num))
+			iot_warn(ctx, "%s/%s: not a group number, skipped", dir.path, names[i]);
 		else
 			snap->groups[snap->n_groups++]->number = num;
 	}
@@ -264,6 +278,7 @@ static int read_pci_bus(struct iot_ctx *ctx, struct found_list *found)
 	return err;
 }
 
+/* Returns -ENOENT when the file is absent (unwarned), else 0 (bad values warned). */
 static int read_hex_id(struct iot_dir *dir, const char *name, int *out)
 {
 	uint64_t v;
@@ -271,13 +286,15 @@ static int read_hex_id(struct iot_dir *dir, const char *name, int *out)
 
 	*out = -1;
 	if (err == -ENOENT)
-		return 0;
+		return err;
 	if (!err && v > 0xffffff)
 		err = -ERANGE;
 	if (err) {
 		char raw[64];
 
-		if (iot_dir_read_str(dir, name, raw, sizeof(raw)) >= 0)
+		/* the text only of a value that was read: a refused file is not opened twice */
+		if ((err == -EINVAL || err == -ERANGE) &&
+		    iot_dir_read_str(dir, name, raw, sizeof(raw)) >= 0)
 			iot_bad_value(dir, name, err, raw);
 		else
 			iot_bad_value(dir, name, err, NULL);
@@ -307,8 +324,8 @@ static void read_pci_identity(struct iot_dir *dir, struct iot_device *d, bool de
 		read_hex_id(dir, "subsystem_device", &d->subdevice);
 		read_hex_id(dir, "revision", &d->revision);
 	}
-	read_hex_id(dir, "class", &cls);
-	if (cls < 0 && iot_dir_has(dir, "vendor"))
+	/* a missing class is worth a warning; a malformed one had its own already */
+	if (read_hex_id(dir, "class", &cls) == -ENOENT && iot_dir_has(dir, "vendor"))
 		iot_bad_value(dir, "class", -ENOENT, NULL);
 	d->class_code = cls;
 	d->is_bridge = is_bridge_class(cls);
@@ -472,7 +489,7 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 	 * unreadable): the device's own link still names its group.
 	 */
 	if (*group < 0 && !iot_dir_link_base(&dir, "iommu_group", buf, sizeof(buf)) &&
-	    iot_parse_int(buf, 10, group))
+	    !canonical_number(buf, group))
 		*group = -1;
 	/* only VFIO drivers (vfio-pci and its variants) create the device cdev */
 	if (iot_driver_is_vfio(d->driver))
@@ -727,11 +744,18 @@ struct iot_unit *iot_snapshot_find_unit(const struct iot_snapshot *snap, const c
 size_t iot_snapshot_node_owners(const struct iot_snapshot *snap, const char *node,
 				const struct iot_owner **out, size_t max)
 {
-	size_t n = 0;
+	size_t lo = 0, hi = snap->n_owners, n = 0;
 
-	for (size_t i = 0; i < snap->n_owners; i++) {
-		if (strcmp(snap->owners[i]->node, node))
-			continue;
+	/* owners are sorted by node, then pid (host.c): the first holder by bisection */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(snap->owners[mid]->node, node) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < snap->n_owners && !strcmp(snap->owners[i]->node, node); i++) {
 		if (n < max)
 			out[n] = snap->owners[i];
 		n++;
@@ -783,7 +807,7 @@ static void find_group_nodes(struct iot_ctx *ctx, struct iot_snapshot *snap)
 		struct iot_group *g;
 		int num;
 
-		if (iot_parse_int(names[i], 10, &num) || num < 0)
+		if (!canonical_number(names[i], &num))
 			continue;
 		g = iot_snapshot_find_group(snap, num);
 		if (g && !g->vfio_node)
