@@ -859,9 +859,10 @@ int iot_agg_sparkline(const uint32_t *counts, size_t n, int utf8, char *buf, siz
 	}
 	for (size_t i = 0; i < n; i++) {
 		/* 1..8: the smallest non-zero count still shows */
-		unsigned int level = counts[i] ? (unsigned int)(((uint64_t)counts[i] * 8 + max - 1) /
-								max)
-					       : 0;
+		unsigned int level = 0;
+
+		if (counts[i])
+			level = (unsigned int)(((uint64_t)counts[i] * 8 + max - 1) / max);
 
 		if (!level) {
 			buf[o++] = ' ';

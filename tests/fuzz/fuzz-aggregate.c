@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* fuzz-aggregate.c - libFuzzer harness for the aggregator: a log through the parser into it, then every view checked. */
+/* fuzz-aggregate.c - libFuzzer harness: fault lines through parser and aggregator, views checked. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test-aggregate.c - the fault aggregator: hand-computed sequences, folding, views, and a replay of the real lines. */
+/* test-aggregate.c - the fault aggregator: hand-computed sequences, views, a replay of real lines. */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -317,8 +317,9 @@ static void test_memory_bound(void **state)
 	(void)state;
 	assert_int_equal(iot_agg_new(IOT_AGG_BY_PAGE, 64, &a), 0);
 	for (uint64_t i = 0; i < 200000; i++) {
-		add_addr(a, "0000:00:02.0", S(1000, 0) + i * 50, 0x100000000ull + i * 4096 + (i & 0xfff),
-			 "PTE Read access is not set");
+		uint64_t addr = 0x100000000ull + i * 4096 + (i & 0xfff);
+
+		add_addr(a, "0000:00:02.0", S(1000, 0) + i * 50, addr, "PTE Read access is not set");
 		if (i == 9999) {
 			v = view(a, IOT_AGG_SORT_TOTAL, 0, 0);
 			bytes_10k = v->bytes;
