@@ -2,7 +2,8 @@
 /*
  * iommu-tools-faults.h - the IOMMU fault engine's parser: kernel log lines in,
  * fault records out. Pure functions, no I/O: the caller reads the log (dmesg,
- * journal, syslog, /dev/kmsg, a paste) and feeds it one line at a time.
+ * journal, syslog, /dev/kmsg, a paste) and feeds it one line at a time. Its
+ * aggregator: those records in, counters by key and rates out.
  *
  * Conventions: functions that can fail return 0 (or a count) on success and a
  * negative errno on failure. Records handed to the callback belong to the
@@ -149,6 +150,177 @@ const char *iot_fault_access_name(enum iot_fault_access a);
 
 /* The kernel's text for a VT-d fault reason code ("PTE Write access is not set"), or NULL. */
 const char *iot_fault_vtd_reason(unsigned int code);
+
+/* ---- aggregation: fault records in, counters by key out ------------------ */
+
+/*
+ * An aggregator counts the records a parser delivers, grouped by one key, in
+ * bounded memory: at most max_keys rows, the records of any further key
+ * folded into one "(other)" row. Time is EVENT time, the record's kernel
+ * timestamp, so a replayed log gives the figures a live run gave; a record
+ * without one takes the clock value the caller passes with it, which must be
+ * on the same clock (kernel time since boot). Memory: no allocation per
+ * record once its key has a row; no I/O, no printing, no global state.
+ */
+
+/* What rows are keyed by. */
+enum iot_agg_by {
+	IOT_AGG_BY_DEVICE = 0, /* the faulting device (the default) */
+	IOT_AGG_BY_GROUP,      /* its IOMMU group */
+	IOT_AGG_BY_UNIT,       /* the IOMMU unit */
+	IOT_AGG_BY_REASON,     /* the decoded reason, else the kernel's event name */
+	IOT_AGG_BY_DRIVER,     /* the device's driver */
+	IOT_AGG_BY_PAGE,       /* the 4 KiB page of addr */
+};
+
+enum iot_agg_row_type {
+	IOT_AGG_ROW_KEY = 0, /* one key's records */
+	IOT_AGG_ROW_NONE,    /* faults that name no value for the key: "(none)" */
+	IOT_AGG_ROW_OTHER,   /* keys past max_keys, folded together: "(other)" */
+};
+
+/* Columns a view sorts by; ties are broken by the key, ascending. */
+enum iot_agg_sort {
+	IOT_AGG_SORT_TOTAL = 0,
+	IOT_AGG_SORT_RATE1,
+	IOT_AGG_SORT_RATE10,
+	IOT_AGG_SORT_RATE60,
+	IOT_AGG_SORT_LAST_SEEN,
+	IOT_AGG_SORT_FIRST_SEEN,
+	IOT_AGG_SORT_KEY,     /* numerically for group and page, naturally for text */
+};
+
+#define IOT_AGG_MAX_KEYS_DEFAULT 4096
+#define IOT_AGG_MAX_KEYS_LIMIT   (1u << 20) /* the most iot_agg_new accepts */
+#define IOT_AGG_SECONDS          60 /* the longest rate window and the sparkline's length */
+
+/*
+ * One row of a view: a copy, valid until iot_agg_view_free(). Allocated by the
+ * library and reached through view->rows[i]; fields are only ever appended.
+ * Rates are faults per second over the 1, 10 or 60 whole seconds of event
+ * time ending with the second that holds the view's now_us.
+ */
+struct iot_agg_row {
+	enum iot_agg_row_type type;
+	const char *key;      /* "0000:00:02.0", "14", "ivhd0", "i915", "0x9c000000" (page
+			       * address), a reason; "(none)" or "(other)" */
+	uint64_t total;       /* sum of the records' count */
+	double rate1, rate10, rate60;
+	uint64_t first_us, last_us; /* earliest and latest event time; after the clock went
+				     * back (a later boot in a replayed log) the records of
+				     * the new boot count as the latest */
+	unsigned int present; /* IOT_FAULT_HAS_ADDR: last_addr holds a value */
+	uint64_t last_addr;   /* of the latest record */
+	const char *last_reason; /* of the latest record: reason, else event name, else "" */
+	uint32_t spark[IOT_AGG_SECONDS]; /* faults per second; [IOT_AGG_SECONDS - 1] is
+					  * the second holding now_us */
+	unsigned int vendors; /* bit (1u << enum iot_fault_vendor) of every record counted */
+	unsigned int kinds;   /* bit (1u << enum iot_fault_kind) of every record counted */
+	const char *device;   /* the device all its records named; "" none, NULL several */
+	const char *unit;     /* the same for the IOMMU unit */
+	uint64_t folded_keys;    /* IOT_AGG_ROW_OTHER: distinct keys folded (a lower
+				  * bound once view->folded_keys_capped) */
+	uint64_t folded_records; /* IOT_AGG_ROW_OTHER: records folded */
+};
+
+/* Suppressed records ("dmar_fault: 893 callbacks suppressed") of one function. */
+struct iot_agg_source {
+	const char *name;     /* "dmar_fault"; "(other)" past the first 32 names */
+	uint64_t count;
+};
+
+/* A view: library-allocated, fields only appended, lists are arrays of pointers. */
+struct iot_agg_view {
+	enum iot_agg_by by;
+	uint64_t now_us;      /* the time the rates and sparklines are for */
+	uint64_t faults;      /* all faults (sum of count), filtered out or not */
+	double rate1, rate10, rate60;
+	uint32_t spark[IOT_AGG_SECONDS];
+	uint64_t first_us, last_us; /* of all faults; 0 when there were none */
+	uint64_t suppressed;  /* the counts of all suppressed records */
+	uint64_t interrupts;  /* fault interrupts the log announced (VT-d DRHD banners) */
+	uint64_t lost;        /* records the hardware or the log says were lost */
+	uint64_t keys;        /* distinct keys with a row of their own */
+	uint64_t folded_keys, folded_records; /* as the "(other)" row's */
+	int folded_keys_capped; /* folded_keys stopped counting (too many to remember) */
+	size_t bytes;         /* memory the aggregator holds */
+	struct iot_agg_row **rows; /* sorted and filtered; "(other)" always last */
+	size_t n_rows;
+	struct iot_agg_source **sources; /* in order of first appearance */
+	size_t n_sources;
+};
+
+/*
+ * What a view shows. Caller-allocated: pass sizeof(struct iot_agg_query) as
+ * the caller knows it; fields are only appended and a zeroed query asks for
+ * every row, by total, descending, at the latest event time.
+ */
+struct iot_agg_query {
+	enum iot_agg_sort sort;
+	int ascending;        /* 0: largest (latest, last key) first */
+	uint64_t now_us;      /* 0: the latest event time seen */
+	unsigned int vendors; /* rows with a record of one of these (1u << vendor); 0 any */
+	unsigned int kinds;   /* rows with a record of one of these (1u << kind); 0 any */
+	const char *device;   /* rows whose records all named this device; "03:00.0"
+			       * means "0000:03:00.0"; NULL any */
+	const char *unit;     /* rows whose records all named this unit; NULL any */
+};
+#define IOT_AGG_QUERY_SIZE_VER0 (offsetof(struct iot_agg_query, unit) + sizeof(const char *))
+
+struct iot_agg;
+
+/*
+ * iot_agg_new - an empty aggregator.
+ * @by: the key; @max_keys: rows before folding, 0 for IOT_AGG_MAX_KEYS_DEFAULT.
+ * Returns: 0, -EINVAL (@by unknown, @max_keys above IOT_AGG_MAX_KEYS_LIMIT) or -ENOMEM.
+ */
+int iot_agg_new(enum iot_agg_by by, unsigned int max_keys, struct iot_agg **out);
+void iot_agg_free(struct iot_agg *a);
+
+/*
+ * iot_agg_add - count one record of any kind (fault, suppressed, interrupt, lost).
+ * @now_us: the event time of a record without a timestamp.
+ * Event time only moves forward: a record older than the latest is counted in
+ * its own second while that is within IOT_AGG_SECONDS of the latest, else in
+ * the totals only; a record more than IOT_AGG_SECONDS older than the latest
+ * starts a new timeline (the clock went back: a reboot in a replayed log),
+ * where rates restart from zero. O(1) amortised.
+ * Returns: 0, or -EINVAL for an unknown record type.
+ */
+int iot_agg_add(struct iot_agg *a, const struct iot_fault *rec, uint64_t now_us);
+
+/* The clock value iot_agg_feed gives records without a timestamp (default 0). */
+void iot_agg_set_clock(struct iot_agg *a, uint64_t now_us);
+/* iot_agg_add() as an iot_fault_fn: iot_fault_parser_feed(p, line, len, iot_agg_feed, a). */
+int iot_agg_feed(void *agg, const struct iot_fault *rec);
+
+/* Forget every row and counter (the monitor's 'c' key); max_keys and the key stay. */
+void iot_agg_clear(struct iot_agg *a);
+
+/*
+ * iot_agg_view_new - a sorted, filtered copy of the rows and the counters.
+ * @q, @qsize: the query and sizeof(*q) as the caller knows it; @q NULL for
+ *             the defaults.
+ * Returns: 0, -EINVAL (an unknown sort, @qsize below IOT_AGG_QUERY_SIZE_VER0),
+ * -E2BIG (@qsize larger than this library's query with non-zero bytes past
+ * it) or -ENOMEM.
+ */
+int iot_agg_view_new(const struct iot_agg *a, const struct iot_agg_query *q, size_t qsize,
+		     struct iot_agg_view **out);
+void iot_agg_view_free(struct iot_agg_view *v);
+
+/* Short names ("device", "rate10", "last-seen"), NULL if out of range. */
+const char *iot_agg_by_name(enum iot_agg_by by);
+const char *iot_agg_sort_name(enum iot_agg_sort sort);
+
+/*
+ * iot_agg_sparkline - @n counts as @n block characters scaled to their largest
+ * (U+2581..U+2588, three bytes each), or with @utf8 0 as the ASCII "_.-:=+*#";
+ * a zero count is a space. At most 3 * @n + 1 bytes.
+ * Returns: the bytes written before the terminating NUL, or -ENOSPC when
+ * @buf cannot hold them all (then @buf holds nothing).
+ */
+int iot_agg_sparkline(const uint32_t *counts, size_t n, int utf8, char *buf, size_t len);
 
 #ifdef __cplusplus
 }
