@@ -79,31 +79,7 @@ struct iot_agg {
 	size_t n_sources;
 };
 
-/* ---- names ---- */
-
-static const char *const by_names[] = {
-	[IOT_AGG_BY_DEVICE] = "device", [IOT_AGG_BY_GROUP] = "group",
-	[IOT_AGG_BY_UNIT] = "unit",     [IOT_AGG_BY_REASON] = "reason",
-	[IOT_AGG_BY_DRIVER] = "driver", [IOT_AGG_BY_PAGE] = "page",
-};
-
-static const char *const sort_names[] = {
-	[IOT_AGG_SORT_TOTAL] = "total",         [IOT_AGG_SORT_RATE1] = "rate1",
-	[IOT_AGG_SORT_RATE10] = "rate10",       [IOT_AGG_SORT_RATE60] = "rate60",
-	[IOT_AGG_SORT_LAST_SEEN] = "last-seen", [IOT_AGG_SORT_FIRST_SEEN] = "first-seen",
-	[IOT_AGG_SORT_KEY] = "key",
-};
-
-const char *iot_agg_by_name(enum iot_agg_by by)
-{
-	return (unsigned int)by < sizeof(by_names) / sizeof(by_names[0]) ? by_names[by] : NULL;
-}
-
-const char *iot_agg_sort_name(enum iot_agg_sort sort)
-{
-	return (unsigned int)sort < sizeof(sort_names) / sizeof(sort_names[0]) ? sort_names[sort]
-										 : NULL;
-}
+/* iot_agg_by_name() and iot_agg_sort_name() live in names.c */
 
 /* ---- keys ---- */
 

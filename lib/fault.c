@@ -62,24 +62,7 @@ struct iot_fault_parser {
 	uint64_t lines, matched;
 };
 
-/* ---- names (the lead moves these tables to names.c at merge) ---- */
-
-static const char *const record_names[] = { "fault", "suppressed", "interrupt", "lost" };
-static const char *const vendor_names[] = {
-	"unknown", "intel", "amd", "arm-smmu", "arm-smmu-v3", "rockchip", "mediatek",
-	"tegra", "apple-dart", "renesas-ipmmu", "qualcomm",
-};
-static const char *const kind_names[] = {
-	"unknown", "dma", "intr-remap", "event", "context", "global", "page-request",
-};
-static const char *const access_names[] = { "unknown", "read", "write", "exec" };
-
-#define NAME_OF(table, v) ((unsigned int)(v) < IOT_ARRAY_SIZE(table) ? (table)[v] : NULL)
-
-const char *iot_fault_record_name(enum iot_fault_record r) { return NAME_OF(record_names, r); }
-const char *iot_fault_vendor_name(enum iot_fault_vendor v) { return NAME_OF(vendor_names, v); }
-const char *iot_fault_kind_name(enum iot_fault_kind k) { return NAME_OF(kind_names, k); }
-const char *iot_fault_access_name(enum iot_fault_access a) { return NAME_OF(access_names, a); }
+/* the names of the enums above live in names.c, with every other table */
 
 /* drivers/iommu/intel/dmar.c: dma_remap_fault_reasons, dma_remap_sm_fault_reasons,
  * irq_remap_fault_reasons (the texts every release since 5.x prints). */

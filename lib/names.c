@@ -2,6 +2,7 @@
 /* names.c - every enum-to-text table of the library, and the parsers that read them back. */
 #include <string.h>
 
+#include "iommu-tools-faults.h"
 #include "internal.h"
 
 /* A table indexed by the enum; a value past its end or without an entry reads as @fallback. */
@@ -100,4 +101,87 @@ const char *iot_check_status_name(enum iot_check_status s)
 {
 	/* a status this table does not know yet is not a pass */
 	return NAME(check_status_names, s, "FAIL");
+}
+
+/* ---- faults (fault.c) and their aggregation (aggregate.c); NULL past the end ---- */
+
+static const char *const fault_record_names[] = {
+	[IOT_FAULT_REC_FAULT] = "fault",
+	[IOT_FAULT_REC_SUPPRESSED] = "suppressed",
+	[IOT_FAULT_REC_INTERRUPT] = "interrupt",
+	[IOT_FAULT_REC_LOST] = "lost",
+};
+
+const char *iot_fault_record_name(enum iot_fault_record r)
+{
+	return NAME(fault_record_names, r, NULL);
+}
+
+static const char *const fault_vendor_names[] = {
+	[IOT_FAULT_VENDOR_UNKNOWN] = "unknown",
+	[IOT_FAULT_VENDOR_INTEL] = "intel",
+	[IOT_FAULT_VENDOR_AMD] = "amd",
+	[IOT_FAULT_VENDOR_ARM_SMMU] = "arm-smmu",
+	[IOT_FAULT_VENDOR_ARM_SMMU_V3] = "arm-smmu-v3",
+	[IOT_FAULT_VENDOR_ROCKCHIP] = "rockchip",
+	[IOT_FAULT_VENDOR_MEDIATEK] = "mediatek",
+	[IOT_FAULT_VENDOR_TEGRA] = "tegra",
+	[IOT_FAULT_VENDOR_APPLE_DART] = "apple-dart",
+	[IOT_FAULT_VENDOR_RENESAS] = "renesas-ipmmu",
+	[IOT_FAULT_VENDOR_QUALCOMM] = "qualcomm",
+};
+
+const char *iot_fault_vendor_name(enum iot_fault_vendor v)
+{
+	return NAME(fault_vendor_names, v, NULL);
+}
+
+static const char *const fault_kind_names[] = {
+	[IOT_FAULT_KIND_UNKNOWN] = "unknown",
+	[IOT_FAULT_KIND_DMA] = "dma",
+	[IOT_FAULT_KIND_INTR_REMAP] = "intr-remap",
+	[IOT_FAULT_KIND_EVENT] = "event",
+	[IOT_FAULT_KIND_CONTEXT] = "context",
+	[IOT_FAULT_KIND_GLOBAL] = "global",
+	[IOT_FAULT_KIND_PAGE_REQUEST] = "page-request",
+};
+
+const char *iot_fault_kind_name(enum iot_fault_kind k)
+{
+	return NAME(fault_kind_names, k, NULL);
+}
+
+static const char *const fault_access_names[] = {
+	[IOT_FAULT_ACCESS_UNKNOWN] = "unknown",
+	[IOT_FAULT_ACCESS_READ] = "read",
+	[IOT_FAULT_ACCESS_WRITE] = "write",
+	[IOT_FAULT_ACCESS_EXEC] = "exec",
+};
+
+const char *iot_fault_access_name(enum iot_fault_access a)
+{
+	return NAME(fault_access_names, a, NULL);
+}
+
+static const char *const agg_by_names[] = {
+	[IOT_AGG_BY_DEVICE] = "device", [IOT_AGG_BY_GROUP] = "group",
+	[IOT_AGG_BY_UNIT] = "unit",     [IOT_AGG_BY_REASON] = "reason",
+	[IOT_AGG_BY_DRIVER] = "driver", [IOT_AGG_BY_PAGE] = "page",
+};
+
+const char *iot_agg_by_name(enum iot_agg_by by)
+{
+	return NAME(agg_by_names, by, NULL);
+}
+
+static const char *const agg_sort_names[] = {
+	[IOT_AGG_SORT_TOTAL] = "total",         [IOT_AGG_SORT_RATE1] = "rate1",
+	[IOT_AGG_SORT_RATE10] = "rate10",       [IOT_AGG_SORT_RATE60] = "rate60",
+	[IOT_AGG_SORT_LAST_SEEN] = "last-seen", [IOT_AGG_SORT_FIRST_SEEN] = "first-seen",
+	[IOT_AGG_SORT_KEY] = "key",
+};
+
+const char *iot_agg_sort_name(enum iot_agg_sort sort)
+{
+	return NAME(agg_sort_names, sort, NULL);
 }
