@@ -9,7 +9,7 @@ enum { CCOL_ID, CCOL_CHECK, CCOL_RESULT, CCOL_DETAIL, CCOL_HINT };
 const struct cmd_colinfo groups_check_infos[] = {
 	[CCOL_ID] = { "ID", 10, 0, SCOLS_JSON_STRING, "stable check name" },
 	[CCOL_CHECK] = { "CHECK", 0.3, 0, SCOLS_JSON_STRING, "what is checked" },
-	[CCOL_RESULT] = { "RESULT", 4, 0, SCOLS_JSON_STRING, "PASS, WARN or FAIL" },
+	[CCOL_RESULT] = { "RESULT", 4, 0, SCOLS_JSON_STRING, "PASS, WARN, FAIL or SKIP" },
 	[CCOL_DETAIL] = { "DETAIL", 0.3, 0, SCOLS_JSON_STRING, "what was found" },
 	[CCOL_HINT] = { "HINT", 0.3, 0, SCOLS_JSON_STRING, "what to do about it" },
 };

@@ -30,18 +30,18 @@ const struct cmd_colinfo groups_dev_infos[] = {
 	[COL_UNIT] = { "UNIT", 6, 0, SCOLS_JSON_STRING, "IOMMU unit serving the device" },
 	[COL_VFIO] = { "VFIO", 10, 0, SCOLS_JSON_STRING, "VFIO device cdev node" },
 	[COL_GROUPNODE] = { "GROUPNODE", 10, 0, SCOLS_JSON_STRING, "VFIO group node" },
-	[COL_OWNER] = { "OWNER", 10, 0, SCOLS_JSON_STRING,
+	[COL_OWNER] = { "OWNER", 10, 0, SCOLS_JSON_ARRAY_STRING,
 			"processes holding the VFIO nodes open (pid:command)" },
 	[COL_VIABLE] = { "VIABLE", 3, 0, SCOLS_JSON_STRING,
-			 "group can go to a VFIO user as it is: yes, no, unknown" },
+			 "group can go to a VFIO user: yes, no, nothing (to assign), unknown" },
 	[COL_VERDICT] = { "VERDICT", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			  "why the group is viable or not; host-critical members" },
 	[COL_CRITICAL] = { "CRITICAL", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			   "why the host needs the device (mount, network, console)" },
-	[COL_IFACES] = { "IFACES", 6, 0, SCOLS_JSON_STRING,
+	[COL_IFACES] = { "IFACES", 6, 0, SCOLS_JSON_ARRAY_STRING,
 			 "interfaces, disks and cards the device provides" },
 	[COL_PHYSFN] = { "PHYSFN", 12, 0, SCOLS_JSON_STRING, "SR-IOV physical function of a VF" },
-	[COL_RESV] = { "RESV", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+	[COL_RESV] = { "RESV", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING,
 		       "group reserved regions: start-end type" },
 };
 
@@ -51,12 +51,18 @@ const size_t groups_n_dev_infos = CMD_ARRAY_SIZE(groups_dev_infos);
 
 void groups_owners_text(const struct groups_ctl *ctl, const char *node, char *buf, size_t len)
 {
+	groups_owners_text_sep(ctl, node, " ", buf, len);
+}
+
+void groups_owners_text_sep(const struct groups_ctl *ctl, const char *node, const char *sep,
+			    char *buf, size_t len)
+{
 	const struct iot_owner *o[8];
 	size_t n = iot_snapshot_node_owners(ctl->snap, node, o, CMD_ARRAY_SIZE(o)), used = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && i < CMD_ARRAY_SIZE(o); i++) {
-		int w = snprintf(buf + used, len - used, "%s%d:%s", used ? " " : "", o[i]->pid,
+		int w = snprintf(buf + used, len - used, "%s%d:%s", used ? sep : "", o[i]->pid,
 				 o[i]->comm);
 
 		if (w < 0 || (size_t)w >= len - used)
@@ -67,36 +73,57 @@ void groups_owners_text(const struct groups_ctl *ctl, const char *node, char *bu
 		snprintf(buf, len, "need root");
 }
 
+/* lists are JSON arrays (libsmartcols splits the cell at newlines), text for people */
+static const char *list_sep(const struct groups_ctl *ctl, const char *text_sep)
+{
+	return ctl->out.json ? "\n" : text_sep;
+}
+
+/* "need root" is no owner: an unknown list (null) in JSON */
+static void set_owners(const struct groups_ctl *ctl, struct libscols_line *ln, size_t col,
+		       const char *text)
+{
+	if (!strcmp(text, "need root") && ctl->out.json)
+		cmd_cell_set_null_list(ln, col);
+	else
+		cmd_cell_set(ln, col, text);
+}
+
 static void device_owner(const struct groups_ctl *ctl, const struct iot_device *d, char *buf,
 			 size_t len)
 {
 	char node[64], a[256] = "", b[256] = "";
 
+	const char *sep = list_sep(ctl, " ");
+
 	if (d->vfio_cdev) {
 		snprintf(node, sizeof(node), "/dev/vfio/devices/%s", d->vfio_cdev);
-		groups_owners_text(ctl, node, a, sizeof(a));
+		groups_owners_text_sep(ctl, node, sep, a, sizeof(a));
 	}
 	if (d->group && d->group->vfio_node)
-		groups_owners_text(ctl, d->group->vfio_node, b, sizeof(b));
+		groups_owners_text_sep(ctl, d->group->vfio_node, sep, b, sizeof(b));
 	if (!strcmp(a, "need root") || !*b)
 		snprintf(buf, len, "%s", *a ? a : b);
 	else if (!*a || !strcmp(b, "need root"))
 		snprintf(buf, len, "%s", *b && strcmp(b, "need root") ? b : a);
 	else
-		snprintf(buf, len, "%s %s", a, b);
+		snprintf(buf, len, "%s%s%s", a, sep, b);
 	/* the "need root" note only matters where there is a node to hold */
 	if (!d->vfio_cdev && !(d->group && d->group->vfio_node))
 		buf[0] = '\0';
 }
 
-static void regions_text(const struct iot_group *g, char *buf, size_t len)
+static void regions_text(const struct groups_ctl *ctl, const struct iot_group *g, char *buf,
+			 size_t len)
 {
+	const char *sep = list_sep(ctl, ", ");
+
 	size_t used = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; g && i < g->n_regions; i++) {
 		const struct iot_resv_region *r = &g->regions[i];
-		int w = snprintf(buf + used, len - used, "%s0x%llx-0x%llx %s", used ? ", " : "",
+		int w = snprintf(buf + used, len - used, "%s0x%llx-0x%llx %s", used ? sep : "",
 				 (unsigned long long)r->start, (unsigned long long)r->end,
 				 iot_resv_type_name(r->type));
 
@@ -219,7 +246,7 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 		break;
 	case COL_OWNER:
 		device_owner(ctl, d, buf, sizeof(buf));
-		cmd_cell_set(ln, col, buf);
+		set_owners(ctl, ln, col, buf);
 		break;
 	case COL_VIABLE:
 		if (g)
@@ -233,14 +260,19 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 		cmd_cell_set(ln, col, d->critical_what);
 		break;
 	case COL_IFACES:
-		cmd_cell_set(ln, col, d->interfaces);
+		/* space-separated in the model; one element each in JSON */
+		snprintf(buf, sizeof(buf), "%s", d->interfaces ? d->interfaces : "");
+		for (char *p = buf; ctl->out.json && *p; p++)
+			if (*p == ' ')
+				*p = '\n';
+		cmd_cell_set(ln, col, buf);
 		break;
 	case COL_PHYSFN:
 		cmd_cell_set(ln, col, d->physfn);
 		break;
 	case COL_RESV:
 		if (g && !ctl->out.tree) {
-			regions_text(g, buf, sizeof(buf));
+			regions_text(ctl, g, buf, sizeof(buf));
 			cmd_cell_set(ln, col, buf);
 		}
 		break;
@@ -269,8 +301,9 @@ void groups_fill_group_cell(const struct groups_ctl *ctl, struct libscols_line *
 		break;
 	case COL_OWNER:
 		if (g->vfio_node) {
-			groups_owners_text(ctl, g->vfio_node, buf, sizeof(buf));
-			cmd_cell_set(ln, col, buf);
+			groups_owners_text_sep(ctl, g->vfio_node, list_sep(ctl, " "), buf,
+					       sizeof(buf));
+			set_owners(ctl, ln, col, buf);
 		}
 		break;
 	case COL_VIABLE:
@@ -280,7 +313,7 @@ void groups_fill_group_cell(const struct groups_ctl *ctl, struct libscols_line *
 		cmd_cell_set(ln, col, g->verdict);
 		break;
 	case COL_RESV:
-		regions_text(g, buf, sizeof(buf));
+		regions_text(ctl, g, buf, sizeof(buf));
 		cmd_cell_set(ln, col, buf);
 		break;
 	default:
@@ -300,6 +333,14 @@ void groups_add_device_line(const struct groups_ctl *ctl, const struct cmd_colum
 
 static const int tree_defaults[] = { COL_NAME,   COL_TYPE, COL_CLASS,  COL_DESCRIPTION,
 				     COL_DRIVER, COL_VFIO, COL_VERDICT };
+/* JSON keeps the tree's keys and adds the group number and viability, as data */
+static const int tree_json_defaults[] = { COL_NAME,   COL_GROUP, COL_TYPE,   COL_CLASS,
+					  COL_DESCRIPTION, COL_DRIVER, COL_VFIO, COL_VIABLE,
+					  COL_VERDICT };
+/* -r and -P: one row per device with its group's values, as findmnt -r flattens */
+static const int flat_defaults[] = { COL_GROUP,  COL_ADDRESS, COL_TYPE,   COL_CLASS,
+				     COL_DESCRIPTION, COL_DRIVER, COL_VFIO, COL_VIABLE,
+				     COL_VERDICT };
 static const int list_defaults[] = { COL_GROUP,  COL_ADDRESS, COL_CLASS, COL_DESCRIPTION,
 				     COL_DRIVER, COL_VFIO,    COL_VIABLE };
 static const int device_all[] = { COL_GROUP,     COL_ADDRESS,  COL_CLASS,    COL_CLASS_ID,
@@ -309,28 +350,45 @@ static const int device_all[] = { COL_GROUP,     COL_ADDRESS,  COL_CLASS,    COL
 				  COL_OWNER,     COL_VIABLE,   COL_VERDICT,  COL_CRITICAL,
 				  COL_IFACES,    COL_PHYSFN,   COL_RESV };
 
+static void columns_prepend(struct cmd_columns *cols, int id)
+{
+	if (cmd_columns_has(cols, id))
+		return;
+	if (cols->n >= CMD_MAX_COLUMNS)
+		cmd_usage_error("too many columns");
+	memmove(cols->ids + 1, cols->ids, cols->n * sizeof(int));
+	cols->ids[0] = id;
+	cols->n++;
+}
+
 /* The device columns a view shows, known before the scan so it reads only those. */
 void groups_device_columns(struct groups_ctl *ctl)
 {
 	struct cmd_columns *cols = &ctl->cols;
+	bool flat = ctl->view == VIEW_TREE && (ctl->out.raw || ctl->out.pairs);
 
-	if (ctl->view == VIEW_TREE)
+	if (flat) {
+		/* machine rows carry no tree glyphs and no "group N" names */
+		ctl->out.tree = false;
+		cmd_columns_init(cols, groups_dev_infos, groups_n_dev_infos, flat_defaults,
+				 CMD_ARRAY_SIZE(flat_defaults), ctl->columns);
+		columns_prepend(cols, COL_GROUP);
+	} else if (ctl->view == VIEW_TREE && ctl->out.json) {
+		cmd_columns_init(cols, groups_dev_infos, groups_n_dev_infos, tree_json_defaults,
+				 CMD_ARRAY_SIZE(tree_json_defaults), ctl->columns);
+	} else if (ctl->view == VIEW_TREE) {
 		cmd_columns_init(cols, groups_dev_infos, groups_n_dev_infos, tree_defaults,
 				 CMD_ARRAY_SIZE(tree_defaults), ctl->columns);
-	else if (ctl->view == VIEW_LIST)
+	} else if (ctl->view == VIEW_LIST) {
 		cmd_columns_init(cols, groups_dev_infos, groups_n_dev_infos, list_defaults,
 				 CMD_ARRAY_SIZE(list_defaults), ctl->columns);
-	else if (ctl->view == VIEW_DEVICE)
+	} else if (ctl->view == VIEW_DEVICE) {
 		cmd_columns_init(cols, groups_dev_infos, groups_n_dev_infos, device_all,
 				 CMD_ARRAY_SIZE(device_all), ctl->columns);
-	/* a tree needs a column to draw in */
-	if (ctl->view == VIEW_TREE && !cmd_columns_has(cols, COL_NAME)) {
-		if (cols->n >= CMD_MAX_COLUMNS)
-			cmd_usage_error("too many columns");
-		memmove(cols->ids + 1, cols->ids, cols->n * sizeof(int));
-		cols->ids[0] = COL_NAME;
-		cols->n++;
 	}
+	/* a tree needs a column to draw in */
+	if (ctl->view == VIEW_TREE && !flat)
+		columns_prepend(cols, COL_NAME);
 }
 
 unsigned groups_scan_flags(const struct groups_ctl *ctl)
@@ -348,6 +406,9 @@ unsigned groups_scan_flags(const struct groups_ctl *ctl)
 		flags |= IOT_SCAN_UNITS_ONLY;
 	if (ctl->view != VIEW_TREE && ctl->view != VIEW_LIST)
 		return flags;
+	/* the readable tree shows the verdict */
+	if (ctl->view == VIEW_TREE && !ctl->columns)
+		flags |= IOT_SCAN_CRITICAL;
 	if (cmd_columns_has(c, COL_SUBSYSTEM) || cmd_columns_has(c, COL_REV) ||
 	    cmd_columns_has(c, COL_OVERRIDE) || cmd_columns_has(c, COL_PHYSFN) ||
 	    cmd_columns_has(c, COL_UNIT) || cmd_columns_has(c, COL_RESV))

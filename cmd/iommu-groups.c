@@ -85,11 +85,31 @@ static void parse_groups(struct groups_ctl *ctl, const char *arg)
 		cmd_usage_error("invalid group list: %s", arg);
 }
 
+/* [dddd:]bb:ss: a whole slot, as lspci -s 03:00 takes it */
+static bool parse_slot(const char *s)
+{
+	char buf[32];
+
+	/* a slot is an address without the function: add one and let the parser judge */
+	if (strchr(s, '.') || snprintf(buf, sizeof(buf), "%s.0", s) >= (int)sizeof(buf))
+		return false;
+	return cmd_parse_pci_addr(buf, &(struct cmd_pci_addr){ 0 }) == 0;
+}
+
+/*
+ * -d: PCI addresses (03:00.0, 0000:03:00.0), slots (03:00) or platform device names (no
+ * colon). Something that looks like a PCI address and is not one is a usage error.
+ */
 static void parse_devices(struct groups_ctl *ctl, const char *arg)
 {
 	char *copy = arg_dup(arg), *tok, *save = NULL;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct cmd_pci_addr a;
+
+		if (strchr(tok, ':') && cmd_parse_pci_addr(tok, &a) && !parse_slot(tok))
+			cmd_usage_error("invalid device address: %s (use 03:00.0, 0000:03:00.0, "
+					"or 03:00 for a slot)", tok);
 		ctl->devices = realloc(ctl->devices, (ctl->n_devices + 1) * sizeof(char *));
 		if (!ctl->devices)
 			cmd_die("out of memory");
@@ -102,19 +122,29 @@ static void parse_devices(struct groups_ctl *ctl, const char *arg)
 		cmd_usage_error("invalid device list: %s", arg);
 }
 
+/* --vendor: vvvv, vvvv:dddd or vvvv: (any device), comma-separated as vfio-pci.ids= */
 static void parse_vendor(struct groups_ctl *ctl, const char *arg)
 {
-	const char *colon;
-	unsigned v, d = 0;
+	char *copy = arg_dup(arg), *tok, *save = NULL;
 
-	if (!arg)
-		cmd_usage_error("missing argument");
-	colon = strchr(arg, ':');
-	if (cmd_parse_hex_n(arg, colon ? (size_t)(colon - arg) : strlen(arg), 4, &v) ||
-	    (colon && cmd_parse_hex_n(colon + 1, strlen(colon + 1), 4, &d)))
-		cmd_usage_error("invalid vendor ID: %s (use vvvv or vvvv:dddd, hex)", arg);
-	ctl->vendor = (int)v;
-	ctl->device = colon ? (int)d : -1;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const char *colon = strchr(tok, ':');
+		unsigned v, d = 0;
+		bool any = !colon || !colon[1];
+
+		if (cmd_parse_hex_n(tok, colon ? (size_t)(colon - tok) : strlen(tok), 4, &v) ||
+		    (!any && cmd_parse_hex_n(colon + 1, strlen(colon + 1), 4, &d)))
+			cmd_usage_error("invalid vendor ID: %s (use vvvv, vvvv: or vvvv:dddd, hex, "
+					"comma-separated)", tok);
+		ctl->ids = realloc(ctl->ids, (ctl->n_ids + 1) * sizeof(*ctl->ids));
+		if (!ctl->ids)
+			cmd_die("out of memory");
+		ctl->ids[ctl->n_ids].vendor = (int)v;
+		ctl->ids[ctl->n_ids++].device = any ? -1 : (int)d;
+	}
+	free(copy);
+	if (!ctl->n_ids)
+		cmd_usage_error("invalid vendor ID list: %s", arg);
 }
 
 static void parse_class(struct groups_ctl *ctl, const char *arg)
@@ -139,15 +169,60 @@ static void parse_class(struct groups_ctl *ctl, const char *arg)
 	ctl->class_shift = len == 2 ? 16 : 8;
 }
 
-/* Every named group and device must exist: a typo is an error, not an empty list. */
-static void check_named(const struct groups_ctl *ctl)
+/* the functions of slot @slot ("[dddd:]bb:ss"), as addresses; 0 when none */
+static size_t expand_slot(struct groups_ctl *ctl, const char *slot, char ***out, size_t *n)
 {
+	struct cmd_pci_addr a;
+	char buf[32];
+	size_t found = 0;
+
+	snprintf(buf, sizeof(buf), "%s.0", slot);
+	if (cmd_parse_pci_addr(buf, &a))
+		return 0;
+	for (size_t i = 0; i < ctl->snap->n_devices; i++) {
+		const struct iot_device *d = ctl->snap->devices[i];
+
+		if (d->bus != IOT_BUS_PCI || d->domain != (int)a.domain || d->busnr != (int)a.bus ||
+		    d->slot != (int)a.slot)
+			continue;
+		*out = realloc(*out, (*n + 1) * sizeof(char *));
+		if (!*out || !((*out)[*n] = strdup(d->name)))
+			cmd_die("out of memory");
+		(*n)++;
+		found++;
+	}
+	return found;
+}
+
+/*
+ * Every named group and device must exist: a typo is an error, not an empty list.
+ * Slots become the addresses of their functions.
+ */
+static void check_named(struct groups_ctl *ctl)
+{
+	char **devices = NULL;
+	size_t n = 0;
+
 	for (size_t i = 0; i < ctl->n_groups; i++)
 		if (!iot_snapshot_find_group(ctl->snap, ctl->groups[i]))
 			cmd_die("no such IOMMU group: %d", ctl->groups[i]);
-	for (size_t i = 0; i < ctl->n_devices; i++)
+	for (size_t i = 0; i < ctl->n_devices; i++) {
+		if (parse_slot(ctl->devices[i])) {
+			if (!expand_slot(ctl, ctl->devices[i], &devices, &n))
+				cmd_die("no such slot: %s", ctl->devices[i]);
+			free(ctl->devices[i]);
+			continue;
+		}
 		if (!iot_snapshot_find_device(ctl->snap, ctl->devices[i]))
 			cmd_die("no such device: %s", ctl->devices[i]);
+		devices = realloc(devices, (n + 1) * sizeof(char *));
+		if (!devices)
+			cmd_die("out of memory");
+		devices[n++] = ctl->devices[i];
+	}
+	free(ctl->devices);
+	ctl->devices = devices;
+	ctl->n_devices = n;
 }
 
 /* ---- main ---- */
@@ -173,6 +248,8 @@ enum {
 	OPT_COLOR,
 	OPT_VERBOSE,
 	OPT_PCIIDS,
+	OPT_WIDTH,
+	OPT_SORT,
 };
 
 /* An option given twice: the last one counts, the earlier copy is freed. */
@@ -191,7 +268,7 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 		{ OPT_JSON, OPT_RAW, OPT_PAIRS },
 	};
 	int excl_status[CMD_ARRAY_SIZE(excl)] = { 0 };
-	bool list = false, view_given = false;
+	bool list = false, view_given = false, slot = false;
 	int rc;
 	struct poptOption views[] = {
 		{ "tree", 0, POPT_ARG_NONE, NULL, OPT_TREE, "groups with their devices (default)",
@@ -208,19 +285,23 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 	struct poptOption filters[] = {
 		{ "group", 'g', POPT_ARG_STRING, &arg, OPT_GROUP, "only these groups", "<n>[,<n>]" },
 		{ "device", 'd', POPT_ARG_STRING, &arg, OPT_DEVICE,
-		  "everything about one device; with several,\n"
-		  "or with --list or --tree: only these devices\n"
+		  "everything about one device; with several, a slot\n"
+		  "(03:00), or with --list or --tree: only these devices\n"
 		  "(03:00.0 or 0000:03:00.0); the tree shows every group\n"
 		  "that has a match, whole",
 		  "<addr>[,<addr>]" },
-		{ "vendor", 0, POPT_ARG_STRING, &arg, OPT_VENDOR, "only this vendor (and device) ID",
-		  "<vvvv>[:<dddd>]" },
+		{ "vendor", 0, POPT_ARG_STRING, &arg, OPT_VENDOR,
+		  "only these vendor (and device) IDs, as vfio-pci.ids=\n"
+		  "takes them: 1002:73ff,1002:ab28 or 8086:",
+		  "<vvvv>[:<dddd>][,...]" },
 		{ "class", 0, POPT_ARG_STRING, &arg, OPT_CLASS,
 		  "only this class: gpu, net, nvme, usb, audio, storage, ...\n"
 		  "or a hex class code (03, 0300)",
 		  "<name>" },
 		{ "driver", 0, POPT_ARG_STRING, &arg, OPT_DRIVER,
-		  "only devices bound to this driver (none: unbound)", "<name>" },
+		  "only devices bound to this driver (none: unbound);\n"
+		  "vfio_pci, the module name, matches vfio-pci",
+		  "<name>" },
 		POPT_TABLEEND
 	};
 	struct poptOption output[] = {
@@ -231,6 +312,10 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 		{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "use JSON output", NULL },
 		{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "use raw output", NULL },
 		{ "pairs", 'P', POPT_ARG_NONE, NULL, OPT_PAIRS, "use key=\"value\" output", NULL },
+		{ "width", 'w', POPT_ARG_STRING, &arg, OPT_WIDTH,
+		  "fit the output to this many columns", "<n>" },
+		{ "sort", 0, POPT_ARG_STRING, &arg, OPT_SORT, "sort the rows by this column",
+		  "<column>" },
 		{ "noheadings", 'n', POPT_ARG_NONE, NULL, OPT_NOHEAD, "don't print headings", NULL },
 		{ "numeric", 'N', POPT_ARG_NONE, NULL, OPT_NUMERIC, "show numeric IDs only, no names",
 		  NULL },
@@ -277,6 +362,14 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 			break;
 		case OPT_DEVICE:
 			parse_devices(ctl, arg);
+			slot |= parse_slot(ctl->devices[ctl->n_devices - 1]);
+			break;
+		case OPT_WIDTH:
+			cmd_output_parse_width(&ctl->out, arg);
+			break;
+		case OPT_SORT:
+			set_str(&ctl->sort, arg);
+			ctl->out.sort = ctl->sort;
 			break;
 		case OPT_VENDOR:
 			parse_vendor(ctl, arg);
@@ -342,11 +435,13 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 
 	if (list)
 		ctl->view = VIEW_LIST;
-	if (!view_given && ctl->n_devices == 1)
+	/* one device: everything about it; a slot is several functions, as lspci -s 03:00 */
+	if (!view_given && ctl->n_devices == 1 && !slot)
 		ctl->view = VIEW_DEVICE;
+	ctl->view_given = view_given;
 	ctl->out.tree = ctl->view == VIEW_TREE;
 	if ((ctl->view == VIEW_UNITS || ctl->view == VIEW_CHECK) &&
-	    (ctl->n_groups || ctl->n_devices || ctl->vendor >= 0 || ctl->class_shift ||
+	    (ctl->n_groups || ctl->n_devices || ctl->n_ids || ctl->class_shift ||
 	     ctl->driver))
 		cmd_usage_error("filters do not apply to --%s",
 				ctl->view == VIEW_UNITS ? "units" : "check");
@@ -364,6 +459,8 @@ static void ctl_free(struct groups_ctl *ctl)
 	free(ctl->pci_ids);
 	free(ctl->columns);
 	free(ctl->driver);
+	free(ctl->ids);
+	free(ctl->sort);
 }
 
 static const char *demo_dir(void)
@@ -426,7 +523,7 @@ static void no_groups(struct groups_ctl *ctl, unsigned flags)
 
 int main(int argc, const char **argv)
 {
-	struct groups_ctl ctl = { .vendor = -1, .device = -1 };
+	struct groups_ctl ctl = { 0 };
 	unsigned flags;
 	int err, rc;
 

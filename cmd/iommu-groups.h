@@ -14,7 +14,7 @@ struct groups_ctl {
 	struct iot_snapshot *snap;
 	enum view view;
 	bool verbose, numeric, demo, list_columns;
-	char *sysroot, *pci_ids, *columns; /* owned copies of the options */
+	char *sysroot, *pci_ids, *columns, *sort; /* owned copies of the options */
 	struct cmd_output out;
 
 	/* filters */
@@ -22,9 +22,13 @@ struct groups_ctl {
 	size_t n_groups;
 	char **devices;
 	size_t n_devices;
-	int vendor, device;   /* --vendor VVVV[:DDDD], -1 any */
+	struct groups_id {
+		int vendor, device; /* -1: any */
+	} *ids;               /* --vendor VVVV[:DDDD][,...] */
+	size_t n_ids;
 	int class_value, class_shift; /* --class: class_code >> shift == value */
 	char *driver;
+	bool view_given; /* --tree, --list, --units or --check given */
 
 	struct cmd_columns cols; /* device columns of the tree, list and device views */
 };
@@ -71,10 +75,14 @@ void groups_fill_group_cell(const struct groups_ctl *ctl, struct libscols_line *
 			    int id, const struct iot_group *g);
 /* "pid:comm ..." of the holders of @node, "need root" when /proc hides them */
 void groups_owners_text(const struct groups_ctl *ctl, const char *node, char *buf, size_t len);
+/* the same, the holders separated by @sep ("\n" for a JSON array) */
+void groups_owners_text_sep(const struct groups_ctl *ctl, const char *node, const char *sep,
+			    char *buf, size_t len);
 /* a value that could not be read: "unknown" to people, null to scripts */
 void groups_set_unknown(const struct groups_ctl *ctl, struct libscols_line *ln, size_t col);
 
 /* groups-tree.c: the tree (default) and --list, with the filters */
+bool groups_filtered(const struct groups_ctl *ctl);
 int groups_view_tree(struct groups_ctl *ctl);
 int groups_view_list(struct groups_ctl *ctl);
 

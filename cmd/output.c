@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cmd-common.h"
@@ -17,6 +18,8 @@
  * are set while a JSON table is being built.
  */
 static bool json_cells;
+/* a table for people: its lines lose the padding of empty cells at their end */
+static bool text_table;
 
 void cmd_output_parse_color(struct cmd_output *out, const char *when)
 {
@@ -28,6 +31,30 @@ void cmd_output_parse_color(struct cmd_output *out, const char *when)
 		out->color = CMD_COLOR_NEVER;
 	else
 		cmd_usage_error("unsupported color mode: %s (use auto, always or never)", when);
+}
+
+void cmd_output_parse_width(struct cmd_output *out, const char *arg)
+{
+	uint64_t v;
+
+	if (!arg || cmd_parse_u64(arg, 10, 100000, &v) || !v)
+		cmd_usage_error("invalid width: %s (a number of columns)", arg ? arg : "");
+	out->width = (unsigned)v;
+}
+
+unsigned cmd_output_width(const struct cmd_output *out)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	uint64_t v;
+
+	if (out->width)
+		return out->width;
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	if (env && !cmd_parse_u64(env, 10, 100000, &v) && v)
+		return (unsigned)v;
+	return 80;
 }
 
 bool cmd_output_machine(const struct cmd_output *out)
@@ -67,12 +94,17 @@ struct libscols_table *cmd_table_new(const struct cmd_output *out, const char *n
 	if (!tb)
 		cmd_die("cannot allocate table");
 	json_cells = out->json;
+	text_table = !cmd_output_machine(out);
 	scols_table_set_name(tb, name);
 	scols_table_enable_json(tb, out->json);
 	scols_table_enable_raw(tb, out->raw);
 	scols_table_enable_export(tb, out->pairs);
 	scols_table_enable_noheadings(tb, out->noheadings);
 	scols_table_enable_colors(tb, cmd_output_colors(out));
+	if (out->width) {
+		scols_table_set_termwidth(tb, out->width);
+		scols_table_set_termforce(tb, SCOLS_TERMFORCE_ALWAYS);
+	}
 	for (size_t i = 0; i < cols->n; i++) {
 		const struct cmd_colinfo *ci = &cols->infos[cols->ids[i]];
 		int flags = ci->flags;
@@ -111,9 +143,118 @@ struct libscols_line *cmd_line_new(struct libscols_table *tb, struct libscols_li
 	return ln;
 }
 
+/* natural order of two cells, empty ones first */
+static int cmp_cells(struct libscols_cell *a, struct libscols_cell *b,
+		     void *data __attribute__((unused)))
+{
+	const char *x = scols_cell_get_data(a), *y = scols_cell_get_data(b);
+
+	return strverscmp(x ? x : "", y ? y : "");
+}
+
+void cmd_table_sort(struct libscols_table *tb, const struct cmd_output *out,
+		    const struct cmd_columns *cols)
+{
+	int id;
+	struct libscols_column *cl;
+
+	if (!out->sort)
+		return;
+	id = cmd_column_by_name(cols, out->sort, strlen(out->sort));
+	if (id < 0)
+		cmd_usage_error("unknown column for --sort: %s", out->sort);
+	for (size_t i = 0; i < cols->n; i++) {
+		if (cols->ids[i] != id)
+			continue;
+		cl = scols_table_get_column(tb, i);
+		if (!cl || scols_column_set_cmpfunc(cl, cmp_cells, NULL) || scols_sort_table(tb, cl))
+			cmd_die("cannot sort the table");
+		return;
+	}
+	cmd_usage_error("--sort %s: not an output column (add it with -o +%s)", out->sort,
+			out->sort);
+}
+
+/* an unknown list's one element, as libsmartcols escapes it in JSON */
+#define NULL_LIST "\x1f"
+#define NULL_LIST_JSON "\"\\u001f\""
+
+/*
+ * "[", blanks, @elem, blanks, "]" at @p: libsmartcols' form of an array of that one
+ * element; its length, or 0.
+ */
+static size_t one_element_array_at(const char *p, const char *elem)
+{
+	const char *q = p + 1;
+	size_t n = strlen(elem);
+
+	if (*p != '[')
+		return 0;
+	q += strspn(q, " \n");
+	if (strncmp(q, elem, n))
+		return 0;
+	q += n;
+	q += strspn(q, " \n");
+	return *q == ']' ? (size_t)(q + 1 - p) : 0;
+}
+
+void cmd_cell_set_null_list(struct libscols_line *ln, size_t col)
+{
+	if (json_cells && scols_line_set_data(ln, col, NULL_LIST))
+		cmd_die("out of memory");
+}
+
+/*
+ * libsmartcols 2.38 writes an empty array cell as [ null ]: a list with one unknown
+ * element. Scripts need [] (empty) and null (unknown, cmd_cell_set_null_list()), so
+ * JSON goes through a buffer that says so. A string "null" is quoted, so only the
+ * empty arrays match. Tables for people go through it too, to drop the padding at the
+ * end of lines (raw output keeps its separators: a script counts on them).
+ */
+static int print_buffered(struct libscols_table *tb)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int rc;
+
+	if (!mem)
+		cmd_die("out of memory");
+	scols_table_set_stream(tb, mem);
+	rc = scols_print_table(tb);
+	if (fclose(mem) || !buf)
+		cmd_die("out of memory");
+	for (const char *p = buf; !rc && *p; p++) {
+		size_t n = 0, u = 0;
+
+		if (text_table) {
+			/* blanks that end a line are padding: drop them */
+			size_t b = strspn(p, " ");
+
+			if (b && (p[b] == '\n' || !p[b]))
+				p += b;
+			if (*p)
+				putchar(*p);
+			else
+				p--;
+			continue;
+		}
+		n = one_element_array_at(p, "null");
+		u = one_element_array_at(p, NULL_LIST_JSON);
+		if (n || u) {
+			fputs(n ? "[]" : "null", stdout);
+			p += (n ? n : u) - 1;
+		} else {
+			putchar(*p);
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 void cmd_table_print(struct libscols_table *tb)
 {
-	if (scols_print_table(tb))
+	if (json_cells || text_table ? print_buffered(tb) : scols_print_table(tb))
 		cmd_die("write error");
 	scols_unref_table(tb);
 }

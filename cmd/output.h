@@ -13,7 +13,14 @@ enum cmd_color_mode { CMD_COLOR_AUTO, CMD_COLOR_ALWAYS, CMD_COLOR_NEVER };
 struct cmd_output {
 	bool json, raw, pairs, noheadings, tree;
 	enum cmd_color_mode color;
+	unsigned width;   /* --width N: 0 = the terminal's (as lsblk --width) */
+	const char *sort; /* --sort COLUMN: NULL = the view's own order */
 };
+
+/* --width N: a positive number of columns; exits with usage on a bad value */
+void cmd_output_parse_width(struct cmd_output *out, const char *arg);
+/* The width to fit text to: --width, else the terminal's, else $COLUMNS, else 80. */
+unsigned cmd_output_width(const struct cmd_output *out);
 
 /* --color=WHEN (NULL: auto); exits with usage on a bad value */
 void cmd_output_parse_color(struct cmd_output *out, const char *when);
@@ -34,10 +41,19 @@ struct libscols_table *cmd_table_new(const struct cmd_output *out, const char *n
 				     const struct cmd_columns *cols);
 /* A new line (a child of @parent in a tree); exits on ENOMEM. */
 struct libscols_line *cmd_line_new(struct libscols_table *tb, struct libscols_line *parent);
+/*
+ * --sort: order the rows (a tree's children within their parent) by @out->sort, one of
+ * the selected @cols, in natural order ("2" before "10"); exits with usage when the
+ * column is unknown or not shown. Nothing when out->sort is NULL.
+ */
+void cmd_table_sort(struct libscols_table *tb, const struct cmd_output *out,
+		    const struct cmd_columns *cols);
 /* Print and free; exits on a write error. */
 void cmd_table_print(struct libscols_table *tb);
 /* Set a cell; NULL or "" leaves it empty (null in JSON). Exits on ENOMEM. */
 void cmd_cell_set(struct libscols_line *ln, size_t col, const char *data);
+/* An array cell (SCOLS_JSON_ARRAY_*) that is unknown: null in JSON, not []; empty in text. */
+void cmd_cell_set_null_list(struct libscols_line *ln, size_t col);
 __attribute__((format(printf, 3, 4)))
 void cmd_cell_printf(struct libscols_line *ln, size_t col, const char *fmt, ...);
 

@@ -108,7 +108,7 @@ static void check_firmware(struct iot_ctx *ctx, struct checks *c)
 			    "device-tree host: no ACPI tables to check");
 		else
 			add(c, "firmware-table", title, IOT_CHECK_WARN,
-			    "cannot read sys/firmware/acpi/tables");
+			    "cannot read /sys/firmware/acpi/tables");
 		return;
 	}
 	for (size_t i = 0; i < IOT_ARRAY_SIZE(tables); i++)
@@ -143,7 +143,7 @@ static void check_units(struct iot_ctx *ctx, const struct iot_snapshot *snap, st
 		add(c, "units", title, IOT_CHECK_PASS, "%zu: %s%s", n, names, n > 6 ? ", ..." : "");
 		return;
 	}
-	add(c, "units", title, IOT_CHECK_FAIL, "none in sys/class/iommu");
+	add(c, "units", title, IOT_CHECK_FAIL, "none in /sys/class/iommu");
 	if (cmdline_off_word(ctx, off, sizeof(off)))
 		hint(c, "the kernel command line has %s: remove it", off);
 	else if (c->n && c->v[0].status == IOT_CHECK_PASS)
@@ -165,7 +165,7 @@ static void check_groups(const struct iot_snapshot *snap, struct checks *c)
 		    members);
 		return;
 	}
-	add(c, "groups", title, IOT_CHECK_FAIL, "sys/kernel/iommu_groups is empty");
+	add(c, "groups", title, IOT_CHECK_FAIL, "/sys/kernel/iommu_groups is empty");
 	hint(c, "no device is behind an active IOMMU; see the checks above");
 }
 
@@ -176,7 +176,7 @@ static void check_domain_type(struct iot_ctx *ctx, const struct iot_snapshot *sn
 	size_t count[IOT_GROUP_TYPE_NONE + 1] = { 0 }, translated;
 
 	if (!snap->n_groups) {
-		add(c, "default-domain", title, IOT_CHECK_WARN, "no groups to judge");
+		add(c, "default-domain", title, IOT_CHECK_SKIP, "no groups to judge");
 		return;
 	}
 	for (size_t i = 0; i < snap->n_groups; i++)
@@ -359,22 +359,37 @@ static void check_shared_groups(const struct iot_snapshot *snap, struct checks *
 {
 	const char *title = "Groups with several endpoints";
 	char list[256] = "";
-	size_t shared = 0;
+	size_t shared = 0, together = 0;
 
+	if (!snap->n_groups) {
+		add(c, "shared-groups", title, IOT_CHECK_SKIP, "no groups to judge");
+		return;
+	}
 	for (size_t i = 0; i < snap->n_groups; i++) {
 		const struct iot_group *g = snap->groups[i];
-		size_t endpoints = 0;
+		size_t endpoints = 0, fns = 0;
 
 		for (size_t j = 0; j < g->n_devices; j++)
 			endpoints += !g->devices[j]->is_bridge;
-		if (endpoints < 2)
+		/* host bridges and dummies only: nobody assigns those (the verdict says so) */
+		if (endpoints < 2 || g->viability == IOT_VIABILITY_NOTHING)
 			continue;
+		/* a GPU with its HDMI audio, two ports of one NIC: assigned together anyway */
+		if (iot_group_one_device(g, &fns)) {
+			together += fns > 1;
+			continue;
+		}
 		if (shared++ < 4)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list),
 				 "%sgroup %d (%zu)", *list ? ", " : "", g->number, endpoints);
 	}
 	if (!shared) {
-		add(c, "shared-groups", title, IOT_CHECK_PASS, "every group has one endpoint");
+		if (together)
+			add(c, "shared-groups", title, IOT_CHECK_PASS,
+			    "every group holds one device (%zu with several functions of one device)",
+			    together);
+		else
+			add(c, "shared-groups", title, IOT_CHECK_PASS, "every group has one endpoint");
 		return;
 	}
 	add(c, "shared-groups", title, IOT_CHECK_WARN, "%zu: %s%s", shared, list,

@@ -218,6 +218,12 @@ int iot_host_scan_critical(struct iot_ctx *ctx, struct iot_snapshot *snap);
 
 /* ---- verdict.c ---- */
 int iot_verdict_compute(struct iot_snapshot *snap);
+/*
+ * The group's assignable endpoints are the functions of one PCI device that users assign
+ * together: one function, ports of one class (a dual-port NIC), or a GPU with its audio,
+ * USB and UCSI functions. How many such endpoints into *n (may be NULL).
+ */
+bool iot_group_one_device(const struct iot_group *g, size_t *n);
 
 /* ---- pci.c, pcicfg.c ---- */
 void iot_pci_release(struct iot_ctx *ctx);

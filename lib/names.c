@@ -84,6 +84,7 @@ static const char *const viability_names[] = {
 	[IOT_VIABILITY_UNKNOWN] = "unknown",
 	[IOT_VIABLE] = "yes",
 	[IOT_NOT_VIABLE] = "no",
+	[IOT_VIABILITY_NOTHING] = "nothing",
 };
 
 const char *iot_viability_name(enum iot_viability v)
@@ -95,6 +96,7 @@ static const char *const check_status_names[] = {
 	[IOT_CHECK_PASS] = "PASS",
 	[IOT_CHECK_WARN] = "WARN",
 	[IOT_CHECK_FAIL] = "FAIL",
+	[IOT_CHECK_SKIP] = "SKIP",
 };
 
 const char *iot_check_status_name(enum iot_check_status s)

@@ -66,9 +66,111 @@ static void text_add(struct text *t, const char *fmt, ...)
 		t->len = sizeof(t->buf) - 1;
 }
 
+/*
+ * What a VFIO user could want from a group: not bridges (they forward DMA), not host
+ * bridges or other bridge-class functions, not "non-essential instrumentation" dummies
+ * (class 13, the AMD dummy functions). An unknown class counts: we cannot tell.
+ */
+static bool assignable(const struct iot_device *d)
+{
+	int base = d->class_code >= 0 ? (int)(d->class_code >> 16) : -1;
+
+	return !d->is_bridge && base != 0x06 && base != 0x13;
+}
+
+/* functions of one PCI device (one slot): routinely assigned together, GPU and its audio */
+static bool same_slot(const struct iot_device *a, const struct iot_device *b)
+{
+	return a->bus == IOT_BUS_PCI && b->bus == IOT_BUS_PCI && a->domain >= 0 &&
+	       a->domain == b->domain && a->busnr == b->busnr && a->slot == b->slot;
+}
+
+static bool held_by_host(const struct iot_device *d)
+{
+	return !d->unreadable && !d->is_bridge && !driver_leaves_dma(d->driver);
+}
+
+/* the functions a GPU carries besides its display: HDMI audio, USB-C, UCSI */
+static bool gpu_companion(int32_t cls)
+{
+	int sub = (int)(cls >> 8);
+
+	return sub == 0x0403 || sub == 0x0c03 || sub == 0x0c80;
+}
+
+bool iot_group_one_device(const struct iot_group *g, size_t *n)
+{
+	const struct iot_device *first = NULL;
+	bool one_slot = true, same_class = true, display = false, companions = true;
+	size_t count = 0;
+
+	for (size_t i = 0; i < g->n_devices; i++) {
+		const struct iot_device *d = g->devices[i];
+
+		/* the endpoints a user would assign, and host-held functions in their way */
+		if (!assignable(d) && !held_by_host(d))
+			continue;
+		count++;
+		if (!first)
+			first = d;
+		else if (!same_slot(first, d))
+			one_slot = false;
+		else if (d->class_code < 0 || first->class_code < 0 ||
+			 (d->class_code >> 16) != (first->class_code >> 16))
+			same_class = false;
+		if (d->class_code >= 0 && (d->class_code >> 16) == 0x03)
+			display = true;
+		else if (d->class_code < 0 || !gpu_companion(d->class_code))
+			companions = false;
+	}
+	if (n)
+		*n = count;
+	return count && one_slot && (count == 1 || same_class || (display && companions));
+}
+
+/* "nothing to assign: bridges and host bridges only" */
+static void nothing_text(const struct iot_group *g, struct text *t)
+{
+	bool bridges = false, hosts = false, dummies = false;
+
+	for (size_t i = 0; i < g->n_devices; i++) {
+		const struct iot_device *d = g->devices[i];
+		int base = d->class_code >= 0 ? (int)(d->class_code >> 16) : -1;
+
+		if (d->class_code >= 0 && (d->class_code >> 8) == 0x0600)
+			hosts = true;
+		else if (base == 0x13)
+			dummies = true;
+		else
+			bridges = true;
+	}
+	text_add(t, "nothing to assign: %s%s%s%s%s only", bridges ? "bridges" : "",
+		 bridges && (hosts || dummies) ? (hosts && dummies ? ", " : " and ") : "",
+		 hosts ? "host bridges" : "", hosts && dummies ? " and " : "",
+		 dummies ? "dummy functions" : "");
+}
+
+/* the endpoints held by host drivers: "0000:03:00.0 uses amdgpu, ..., +N more" */
+static void held_text(const struct iot_group *g, struct text *t)
+{
+	size_t named = 0;
+
+	for (size_t i = 0; i < g->n_devices; i++) {
+		const struct iot_device *d = g->devices[i];
+
+		if (!held_by_host(d))
+			continue;
+		if (named++ < VERDICT_NAMES)
+			text_add(t, "%s%s uses %s", named > 1 ? ", " : "", d->name, d->driver);
+	}
+	if (named > VERDICT_NAMES)
+		text_add(t, ", +%zu more", named - VERDICT_NAMES);
+}
+
 static int group_verdict(struct iot_group *g)
 {
-	size_t held = 0, named = 0, crit = 0, crit_named = 0, endpoints = 0, unknown = 0;
+	size_t held = 0, crit = 0, crit_named = 0, endpoints = 0, unknown = 0, fns = 0;
+	bool one_device = iot_group_one_device(g, &fns);
 	struct text t = { .len = 0 };
 
 	for (size_t i = 0; i < g->n_devices; i++) {
@@ -77,38 +179,40 @@ static int group_verdict(struct iot_group *g)
 		g->critical |= d->critical;
 		if (d->critical)
 			crit++;
-		endpoints += !d->is_bridge;
 		if (d->unreadable)
 			unknown++;
-		else if (!d->is_bridge && !driver_leaves_dma(d->driver))
+		else if (held_by_host(d))
 			held++;
+		endpoints += assignable(d);
 	}
 	g->viability = held ? IOT_NOT_VIABLE : unknown ? IOT_VIABILITY_UNKNOWN : IOT_VIABLE;
 	if (!g->n_devices) {
 		g->viability = IOT_VIABILITY_UNKNOWN;
 		text_add(&t, "unknown: no readable members");
+	} else if (!endpoints && !unknown) {
+		g->viability = IOT_VIABILITY_NOTHING;
+		nothing_text(g, &t);
 	} else if (unknown && !held) {
 		text_add(&t, "unknown: cannot read");
 		for (size_t i = 0, k = 0; i < g->n_devices; i++)
 			if (g->devices[i]->unreadable && k++ < VERDICT_NAMES)
 				text_add(&t, "%s %s", k > 1 ? "," : "", g->devices[i]->name);
-	} else if (!endpoints) {
-		text_add(&t, "viable: bridges only, nothing to assign");
 	} else if (!held) {
 		text_add(&t, "viable");
-	} else {
-		text_add(&t, "not viable:");
-		for (size_t i = 0; i < g->n_devices; i++) {
-			const struct iot_device *d = g->devices[i];
+	} else if (one_device) {
+		/* nothing else in the way: the user only has to rebind this device */
+		const struct iot_device *d = g->devices[0];
 
-			if (d->unreadable || d->is_bridge || driver_leaves_dma(d->driver))
-				continue;
-			if (named++ < VERDICT_NAMES)
-				text_add(&t, "%s %s uses %s", named > 1 ? "," : "", d->name,
-					 d->driver);
-		}
-		if (named > VERDICT_NAMES)
-			text_add(&t, ", +%zu more", named - VERDICT_NAMES);
+		for (size_t i = 0; i < g->n_devices && !held_by_host(d); i++)
+			d = g->devices[i];
+		text_add(&t, "not viable: isolated; bind %s to %s to assign (",
+			 fns > 1 ? "its functions" : "it",
+			 d->bus == IOT_BUS_PLATFORM ? "vfio-platform" : "vfio-pci");
+		held_text(g, &t);
+		text_add(&t, ")");
+	} else {
+		text_add(&t, "not viable: ");
+		held_text(g, &t);
 	}
 	if (crit) {
 		text_add(&t, "; host-critical:");

@@ -141,6 +141,7 @@ enum iot_viability {
 	IOT_VIABILITY_UNKNOWN = 0, /* a member's driver could not be read */
 	IOT_VIABLE,                /* every endpoint is on a VFIO driver or has none */
 	IOT_NOT_VIABLE,            /* some endpoint is held by a host driver */
+	IOT_VIABILITY_NOTHING,     /* no assignable endpoint: bridges, host bridges, dummies */
 };
 
 struct iot_device {
@@ -286,7 +287,8 @@ size_t iot_snapshot_node_owners(const struct iot_snapshot *snap, const char *nod
 
 /* ---- host readiness ------------------------------------------------------ */
 
-enum iot_check_status { IOT_CHECK_PASS = 0, IOT_CHECK_WARN, IOT_CHECK_FAIL };
+/* appended only (ABI): SKIP is a check that could not be judged here, never a pass */
+enum iot_check_status { IOT_CHECK_PASS = 0, IOT_CHECK_WARN, IOT_CHECK_FAIL, IOT_CHECK_SKIP };
 
 struct iot_check {
 	const char *id;    /* stable key: "firmware-table", "interrupt-remapping", ... */

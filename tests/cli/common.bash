@@ -5,6 +5,8 @@ set -u
 : "${IOT_BIN:?run through ctest, or set IOT_BIN to the cmd directory of a build}"
 : "${IOT_TESTS:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 export LC_ALL=C
+# the readable views wrap to $COLUMNS when piped: cases pin it with --width instead
+unset COLUMNS
 FIXTURES=$IOT_TESTS/fixtures
 PCI_IDS=$FIXTURES/pci.ids
 passed=0

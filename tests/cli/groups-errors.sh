@@ -33,7 +33,7 @@ expect 2 "invalid group number: x" --sysroot "$desktop" -g x
 expect 2 "invalid group number: -1" --sysroot "$desktop" -g -1
 expect 2 "invalid group number: 99999999999" --sysroot "$desktop" -g 99999999999
 expect 2 "invalid vendor ID: 80866" --sysroot "$desktop" --vendor 80866
-expect 2 "invalid vendor ID: 8086:" --sysroot "$desktop" --vendor 8086:
+expect 2 "invalid vendor ID: 8086:zz" --sysroot "$desktop" --vendor 8086:zz
 expect 2 "unknown class: frobnicator" --sysroot "$desktop" --class frobnicator
 expect 2 "unknown column: NOPE" --sysroot "$desktop" -o NAME,NOPE
 expect 2 "empty column list" --sysroot "$desktop" -o +

@@ -20,6 +20,8 @@ static void test_names(void **state)
 	assert_string_equal(iot_unit_kind_name(IOT_UNIT_SELFTEST), "iommufd-selftest");
 	assert_string_equal(iot_viability_name(IOT_VIABLE), "yes");
 	assert_string_equal(iot_viability_name(IOT_NOT_VIABLE), "no");
+	assert_string_equal(iot_viability_name(IOT_VIABILITY_NOTHING), "nothing");
+	assert_string_equal(iot_check_status_name(IOT_CHECK_SKIP), "SKIP");
 	assert_string_equal(iot_check_status_name(IOT_CHECK_WARN), "WARN");
 }
 

@@ -98,7 +98,8 @@ static void test_driver_is_vfio(void **state)
 	clear(&f);
 	make_group(&f, near, 1);
 	assert_int_equal(f.group.viability, IOT_NOT_VIABLE);
-	assert_string_equal(f.group.verdict, "not viable: 0000:00:00.0 uses not_a_vfio_driver");
+	assert_string_equal(f.group.verdict, "not viable: isolated; bind it to vfio-pci to assign "
+					     "(0000:00:00.0 uses not_a_vfio_driver)");
 	clear(&f);
 }
 
@@ -138,7 +139,8 @@ static void test_critical_is_named(void **state)
 	assert_int_equal(iot_verdict_compute(&f.snap), 0);
 	assert_true(f.group.critical & IOT_CRIT_MOUNT);
 	assert_string_equal(f.group.verdict,
-			    "not viable: 0000:00:00.0 uses nvme; host-critical: 0000:00:00.0 (mounted /)");
+			    "not viable: isolated; bind it to vfio-pci to assign (0000:00:00.0 uses nvme); "
+			    "host-critical: 0000:00:00.0 (mounted /)");
 	clear(&f);
 }
 
@@ -158,6 +160,45 @@ static void test_unreadable_member_is_unknown(void **state)
 	clear(&f);
 }
 
+/* a GPU and its HDMI audio are one device; two slots are companions in the way */
+static void test_one_device_and_nothing(void **state)
+{
+	static const char *const d[] = { "amdgpu", "snd_hda_intel", "bridge:pcieport" };
+	static const char *const host[] = { "", "k10temp" };
+	struct fake f;
+
+	make_group(&f, d, 3);
+	free(f.group.verdict);
+	for (size_t i = 0; i < 3; i++)
+		f.dev[i].bus = IOT_BUS_PCI;
+	f.dev[0].class_code = 0x030000;
+	f.dev[1].class_code = 0x040300;
+	f.dev[2].class_code = 0x060400;
+	f.dev[2].slot = 1; /* the bridge is elsewhere */
+	assert_int_equal(iot_verdict_compute(&f.snap), 0);
+	assert_int_equal(f.group.viability, IOT_NOT_VIABLE);
+	assert_string_equal(f.group.verdict, "not viable: isolated; bind its functions to vfio-pci "
+					     "to assign (0000:00:00.0 uses amdgpu, 0000:00:00.1 "
+					     "uses snd_hda_intel)");
+	assert_true(iot_group_one_device(&f.group, NULL));
+	free(f.group.verdict);
+	f.dev[1].slot = 2;
+	assert_int_equal(iot_verdict_compute(&f.snap), 0);
+	assert_string_equal(f.group.verdict,
+			    "not viable: 0000:00:00.0 uses amdgpu, 0000:00:00.1 uses snd_hda_intel");
+	assert_false(iot_group_one_device(&f.group, NULL));
+	clear(&f);
+
+	/* host bridges, one with a driver: nothing a user would assign */
+	make_group(&f, host, 2);
+	free(f.group.verdict);
+	f.dev[0].class_code = f.dev[1].class_code = 0x060000;
+	assert_int_equal(iot_verdict_compute(&f.snap), 0);
+	assert_int_equal(f.group.viability, IOT_VIABILITY_NOTHING);
+	assert_string_equal(f.group.verdict, "nothing to assign: host bridges only");
+	clear(&f);
+}
+
 static void test_empty_group_is_unknown(void **state)
 {
 	struct fake f;
@@ -171,6 +212,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_vfio_is_viable),
+		cmocka_unit_test(test_one_device_and_nothing),
 		cmocka_unit_test(test_unbound_and_stub_are_viable),
 		cmocka_unit_test(test_driver_is_vfio),
 		cmocka_unit_test(test_host_driver_blocks),
