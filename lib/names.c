@@ -101,3 +101,18 @@ const char *iot_check_status_name(enum iot_check_status s)
 	/* a status this table does not know yet is not a pass */
 	return NAME(check_status_names, s, "FAIL");
 }
+
+static const char *const share_kind_names[] = {
+	[IOT_SHARE_UNKNOWN] = "unknown",
+	[IOT_SHARE_NO_ACS] = "no-acs",
+	[IOT_SHARE_ACS_DISABLED] = "acs-disabled",
+	[IOT_SHARE_MULTIFUNCTION] = "multifunction",
+	[IOT_SHARE_PCI_BRIDGE] = "pci-bridge",
+	[IOT_SHARE_DMA_ALIAS] = "dma-alias",
+	[IOT_SHARE_UNEXPLAINED] = "unexplained",
+};
+
+const char *iot_share_kind_name(enum iot_share_kind kind)
+{
+	return NAME(share_kind_names, kind, "unknown");
+}
