@@ -362,6 +362,44 @@ void iot_share_causes_free(struct iot_share_cause **causes, size_t n);
 /* "no-acs", "acs-disabled", "multifunction", "pci-bridge", "dma-alias", "unknown", ... */
 const char *iot_share_kind_name(enum iot_share_kind kind);
 
+
+/* ---- what a unit can do --------------------------------------------------- */
+
+enum iot_answer {
+	IOT_ANSWER_UNKNOWN = 0,     /* the register was not readable */
+	IOT_ANSWER_NO,
+	IOT_ANSWER_YES,
+	IOT_ANSWER_NOT_EXPOSED,     /* the kernel exports no registers of this kind of unit */
+	IOT_ANSWER_NOT_APPLICABLE,  /* the question has no meaning there (AMD scalable mode) */
+};
+
+/* The questions people ask of a unit; iot_unit_question_key() is NULL past the last. */
+enum iot_unit_question {
+	IOT_Q_INTR_REMAP = 0, /* "interrupt_remapping" */
+	IOT_Q_X2APIC,         /* "x2apic" */
+	IOT_Q_PASS_THROUGH,   /* "pass_through" */
+	IOT_Q_NESTED,         /* "nested_translation" */
+	IOT_Q_DIRTY_TRACKING, /* "dirty_tracking" */
+	IOT_Q_PASID,          /* "pasid"; number: PASID width in bits */
+	IOT_Q_PAGE_REQUESTS,  /* "page_requests" (PRI/PPR, for SVA) */
+	IOT_Q_POSTED_INTR,    /* "posted_interrupts" */
+	IOT_Q_5LEVEL,         /* "five_level_tables" */
+	IOT_Q_SCALABLE_MODE,  /* "scalable_mode" (VT-d) */
+};
+
+/*
+ * iot_unit_answer - answer @q for @u from its decoded registers (VT-d cap and
+ * ecap, AMD-Vi EFR). @number (may be NULL) receives a number where the answer
+ * has one (PASID width in bits), else -1.
+ */
+enum iot_answer iot_unit_answer(const struct iot_unit *u, enum iot_unit_question q,
+				long *number);
+/* JSON key and words of a question ("dirty_tracking", "dirty tracking"); NULL past the last. */
+const char *iot_unit_question_key(enum iot_unit_question q);
+const char *iot_unit_question_title(enum iot_unit_question q);
+/* "yes", "no", "unknown", "not exposed by this kernel", "n/a" */
+const char *iot_answer_name(enum iot_answer a);
+
 #ifdef __cplusplus
 }
 #endif
