@@ -505,7 +505,8 @@ int groups_view_units(struct groups_ctl *ctl)
 	cmd_columns_init(&cols, groups_unit_infos, CMD_ARRAY_SIZE(groups_unit_infos), defaults,
 			 CMD_ARRAY_SIZE(defaults), ctl->columns);
 	tb = cmd_table_new(&ctl->out, "units", &cols);
-	for (size_t c = 0; c < cols.n && !machine; c++)
+	/* on a terminal, FEATURES wraps between words; piped, lines are not wrapped */
+	for (size_t c = 0; c < cols.n && !machine && isatty(STDOUT_FILENO); c++)
 		if (cols.ids[c] == UCOL_FEATURES)
 			scols_column_set_wrapfunc(scols_table_get_column(tb, c), words_chunksize,
 						  words_nextchunk, NULL);
