@@ -470,7 +470,8 @@ static int build_remedy(struct iso *s, struct iot_share_cause *c, const bool *ov
 		}
 		if (!c->remedy)
 			err = -ENOMEM;
-		qsort(c->isolates, c->n_isolates, sizeof(char *), cmp_str);
+		if (c->isolates)
+			qsort(c->isolates, c->n_isolates, sizeof(char *), cmp_str);
 	}
 out:
 	free(text);
@@ -577,7 +578,8 @@ static int causes_from_edges(struct iso *s, const int *key, struct iot_share_cau
 			    s->nodes[s->edges[f].dev].member)
 				err = strv_add(&c->affected, &c->n_affected,
 					       s->nodes[s->edges[f].dev].dev->name);
-		qsort(c->affected, c->n_affected, sizeof(char *), cmp_str);
+		if (c->affected)
+			qsort(c->affected, c->n_affected, sizeof(char *), cmp_str);
 		/* what would split it: a replay with ACS assumed there; nothing splits aliases */
 		if (!err && (ed->kind == IOT_SHARE_NO_ACS || ed->kind == IOT_SHARE_ACS_DISABLED))
 			err = acs_remedy(s, c, ed->resp, key);
@@ -629,11 +631,13 @@ int iot_group_share_causes(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 					   &v, &n);
 			goto out;
 		}
-		err = add_node(&s, g->devices[i]);
-		if (err < 0)
+		int idx = add_node(&s, g->devices[i]);
+
+		if (idx < 0) {
+			err = idx;
 			goto out;
-		s.nodes[err].member = true;
-		err = 0;
+		}
+		s.nodes[idx].member = true;
 	}
 	if (s.err_node >= 0 || s.missing) {
 		const struct node *bad = s.err_node >= 0 ? &s.nodes[s.err_node] : NULL;
