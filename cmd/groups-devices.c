@@ -43,6 +43,12 @@ const struct cmd_colinfo groups_dev_infos[] = {
 	[COL_PHYSFN] = { "PHYSFN", 12, 0, SCOLS_JSON_STRING, "SR-IOV physical function of a VF" },
 	[COL_RESV] = { "RESV", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING,
 		       "group reserved regions: start-end type" },
+	[COL_WHY] = { "WHY", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING,
+		      "why the device shares its group, and what would split it" },
+	[COL_CAPABILITIES] = { "CAPABILITIES", 0.3, SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING,
+			       "PCI capabilities: PCIe, MSI, ATS, PRI, PASID, SR-IOV, ACS" },
+	[COL_VFIO_IDS] = { "VFIO_IDS", 9, 0, SCOLS_JSON_STRING,
+			   "vendor:device IDs of the group's endpoints, for vfio-pci.ids=" },
 };
 
 const size_t groups_n_dev_infos = CMD_ARRAY_SIZE(groups_dev_infos);
@@ -277,6 +283,7 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 		}
 		break;
 	default:
+		groups_fill_device_answer(ctl, ln, col, id, d);
 		break;
 	}
 }
@@ -348,7 +355,8 @@ static const int device_all[] = { COL_GROUP,     COL_ADDRESS,  COL_CLASS,    COL
 				  COL_SUBSYSTEM, COL_REV,      COL_BUS,      COL_DRIVER,
 				  COL_OVERRIDE,  COL_UNIT,     COL_VFIO,     COL_GROUPNODE,
 				  COL_OWNER,     COL_VIABLE,   COL_VERDICT,  COL_CRITICAL,
-				  COL_IFACES,    COL_PHYSFN,   COL_RESV };
+				  COL_IFACES,    COL_PHYSFN,   COL_RESV,     COL_WHY,
+				  COL_CAPABILITIES, COL_VFIO_IDS };
 
 static void columns_prepend(struct cmd_columns *cols, int id)
 {
@@ -415,6 +423,8 @@ unsigned groups_scan_flags(const struct groups_ctl *ctl)
 		flags |= IOT_SCAN_DETAILS;
 	if (cmd_columns_has(c, COL_OWNER))
 		flags |= IOT_SCAN_OWNERS;
+	if (cmd_columns_has(c, COL_WHY)) /* the bridges above the groups */
+		flags |= IOT_SCAN_ALL_PCI;
 	if (cmd_columns_has(c, COL_VERDICT) || cmd_columns_has(c, COL_CRITICAL) ||
 	    cmd_columns_has(c, COL_IFACES))
 		flags |= IOT_SCAN_CRITICAL;

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* groups-units.c - iommu-groups --units: IOMMU units, their features and decoded registers. */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "encode.h"
 #include "iommu-groups.h"
 #include "iommu-tools-features.h"
 
@@ -221,25 +225,311 @@ static int view_units_verbose(struct groups_ctl *ctl)
 	return CMD_EXIT_OK;
 }
 
+/* ---- --units -J: the table's cells, the answers and every decoded field ---- */
+
+static void json_str(const char *str)
+{
+	char *clean = NULL;
+
+	if (cmd_utf8_sanitize(str, &clean))
+		cmd_die("out of memory");
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)(clean ? clean : str); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+	free(clean);
+}
+
+static void json_key(int indent, const char *key)
+{
+	printf("%*s", indent, "");
+	json_str(key);
+	fputs(": ", stdout);
+}
+
+/* a cell as libsmartcols would give it: null, a number, a string or an array */
+static void json_cell(const char *data, int type)
+{
+	if (type == SCOLS_JSON_ARRAY_STRING) {
+		char *copy = strdup(data ? data : ""), *save = NULL;
+		bool first = true;
+
+		if (!copy)
+			cmd_die("out of memory");
+		putchar('[');
+		for (char *w = strtok_r(copy, "\n", &save); w; w = strtok_r(NULL, "\n", &save)) {
+			fputs(first ? "" : ", ", stdout);
+			json_str(w);
+			first = false;
+		}
+		putchar(']');
+		free(copy);
+	} else if (!data || !*data) {
+		fputs("null", stdout);
+	} else if (type == SCOLS_JSON_NUMBER) {
+		fputs(data, stdout);
+	} else {
+		json_str(data);
+	}
+}
+
+static void json_answers(const struct iot_unit *u)
+{
+	json_key(9, "answers");
+	puts("{");
+	for (int q = 0; iot_unit_question_key((enum iot_unit_question)q); q++) {
+		long num;
+		enum iot_answer a = iot_unit_answer(u, (enum iot_unit_question)q, &num);
+
+		json_key(12, iot_unit_question_key((enum iot_unit_question)q));
+		fputs(a == IOT_ANSWER_YES ? "true" : a == IOT_ANSWER_NO ? "false" : "null", stdout);
+		if (num >= 0) {
+			printf(",\n");
+			json_key(12, "pasid_bits");
+			printf("%ld", num);
+		}
+		puts(iot_unit_question_key((enum iot_unit_question)(q + 1)) ? "," : "");
+	}
+	printf("%9s},\n", "");
+	json_key(9, "answers_exposed");
+	printf("%s,\n", iot_unit_answer(u, IOT_Q_INTR_REMAP, NULL) == IOT_ANSWER_NOT_EXPOSED
+				? "false" : "true");
+}
+
+static void json_register(enum iot_reg reg, uint64_t value, bool *first)
+{
+	struct iot_field f[64];
+	int n = iot_reg_decode(reg, value, f, CMD_ARRAY_SIZE(f));
+
+	if (n < 0)
+		return;
+	printf("%s", *first ? "\n" : ",\n");
+	*first = false;
+	json_key(12, iot_reg_name(reg));
+	printf("{\n");
+	json_key(15, "raw");
+	printf("\"0x%llx\"", (unsigned long long)value);
+	for (int i = 0; i < n; i++) {
+		const struct iot_field_desc *d = f[i].desc;
+
+		printf(",\n");
+		json_key(15, d->key);
+		switch (d->kind) {
+		case IOT_FIELD_BOOL:
+			fputs(f[i].value ? "true" : "false", stdout);
+			break;
+		case IOT_FIELD_FLAGS: {
+			char *save = NULL;
+			bool none = true;
+
+			putchar('[');
+			for (char *w = strtok_r(f[i].text, " ", &save); w;
+			     w = strtok_r(NULL, " ", &save)) {
+				if (!strcmp(w, "none"))
+					continue;
+				fputs(none ? "" : ", ", stdout);
+				json_str(w);
+				none = false;
+			}
+			putchar(']');
+			break;
+		}
+		case IOT_FIELD_ENUM:
+			/* a number when the values are numbers (OAS bits), else the name */
+			if (d->values && d->values[f[i].raw])
+				printf("%llu", (unsigned long long)f[i].value);
+			else if (d->names && f[i].raw < d->n_names && d->names[f[i].raw])
+				json_str(d->names[f[i].raw]);
+			else
+				fputs("null", stdout);
+			break;
+		default:
+			printf("%llu", (unsigned long long)f[i].value);
+			break;
+		}
+	}
+	printf("\n%12s}", "");
+}
+
+static void json_registers(const struct iot_unit *u)
+{
+	bool first = true;
+
+	json_key(9, "registers");
+	putchar('{');
+	if (u->cap_known)
+		json_register(IOT_REG_VTD_CAP, u->cap, &first);
+	if (u->ecap_known)
+		json_register(IOT_REG_VTD_ECAP, u->ecap, &first);
+	if (u->kind == IOT_UNIT_AMD_VI && u->amd_cap)
+		json_register(IOT_REG_AMD_CAP, u->amd_cap, &first);
+	if (u->has_amd) {
+		json_register(IOT_REG_AMD_EFR, u->efr, &first);
+		if (u->has_efr2)
+			json_register(IOT_REG_AMD_EFR2, u->efr2, &first);
+	}
+	if (first)
+		puts("}");
+	else
+		printf("\n%9s}\n", "");
+}
+
+static void print_units_json(const struct groups_ctl *ctl, struct libscols_table *tb,
+			     const struct cmd_columns *cols)
+{
+	puts("{");
+	json_key(3, "units");
+	printf("[%s", ctl->snap->n_units ? "\n" : "");
+	for (size_t i = 0; i < ctl->snap->n_units; i++) {
+		struct libscols_line *ln = scols_table_get_line(tb, i);
+
+		printf("%6s{\n", "");
+		for (size_t c = 0; c < cols->n; c++) {
+			const struct cmd_colinfo *ci = &cols->infos[cols->ids[c]];
+			struct libscols_cell *ce = ln ? scols_line_get_cell(ln, c) : NULL;
+			char key[32];
+			size_t k;
+
+			for (k = 0; ci->name[k] && k + 1 < sizeof(key); k++)
+				key[k] = (char)tolower((unsigned char)ci->name[k]);
+			key[k] = '\0';
+			json_key(9, key);
+			json_cell(ce ? scols_cell_get_data(ce) : NULL, ci->json_type);
+			puts(",");
+		}
+		json_answers(ctl->snap->units[i]);
+		json_registers(ctl->snap->units[i]);
+		printf("%6s}%s\n", "", i + 1 < ctl->snap->n_units ? "," : "");
+	}
+	printf("%s]\n}\n", ctl->snap->n_units ? "   " : "");
+	if (fflush(stdout) || ferror(stdout))
+		cmd_die("write error");
+}
+
+/* ---- the human view: FEATURES wrapped between words, and the answers ---- */
+
+static size_t words_chunksize(const struct libscols_column *cl, const char *data, void *u)
+{
+	size_t longest = 0, cur = 0;
+
+	(void)cl;
+	(void)u;
+	for (const char *p = data; p && *p; p++) {
+		cur = *p == ' ' ? 0 : cur + 1;
+		if (cur > longest)
+			longest = cur;
+	}
+	return longest;
+}
+
+/* the words of @data that fit the column; returns where the next line starts */
+static char *words_nextchunk(const struct libscols_column *cl, char *data, void *u)
+{
+	size_t width = scols_column_get_width(cl);
+	char *cut = NULL;
+
+	(void)u;
+	if (!data || strlen(data) <= width)
+		return NULL;
+	for (char *p = data; *p && (size_t)(p - data) <= width; p++)
+		if (*p == ' ')
+			cut = p;
+	if (!cut)
+		cut = strchr(data, ' ');
+	if (!cut)
+		return NULL;
+	*cut = '\0';
+	return cut + 1;
+}
+
+/* One line per unit, "name: question answer, ...", wrapped between items at @width. */
+static void print_answers(const struct groups_ctl *ctl, size_t width)
+{
+	for (size_t i = 0; i < ctl->snap->n_units; i++) {
+		const struct iot_unit *u = ctl->snap->units[i];
+		size_t indent = strlen(u->name) + 2, col = indent;
+
+		cmd_printf_safe("%s: ", u->name);
+		if (iot_unit_answer(u, IOT_Q_INTR_REMAP, NULL) == IOT_ANSWER_NOT_EXPOSED) {
+			puts("registers not exposed by this kernel");
+			continue;
+		}
+		for (int q = 0; iot_unit_question_key((enum iot_unit_question)q); q++) {
+			long num;
+			enum iot_answer a = iot_unit_answer(u, (enum iot_unit_question)q, &num);
+			const char *title = iot_unit_question_title((enum iot_unit_question)q);
+			char item[96];
+			size_t len;
+
+			if (a == IOT_ANSWER_NOT_APPLICABLE)
+				continue;
+			if (num >= 0)
+				snprintf(item, sizeof(item), "%s %ld bits", title, num);
+			else
+				snprintf(item, sizeof(item), "%s %s", title, iot_answer_name(a));
+			len = strlen(item);
+			if (col > indent && col + len + 2 > width) {
+				printf(",\n%*s", (int)indent, "");
+				col = indent;
+			} else if (col > indent) {
+				fputs(", ", stdout);
+				col += 2;
+			}
+			fputs(item, stdout);
+			col += len;
+		}
+		putchar('\n');
+	}
+}
+
 int groups_view_units(struct groups_ctl *ctl)
 {
 	static const int defaults[] = { UCOL_NAME,    UCOL_KIND,      UCOL_DEVICES,
 					UCOL_VERSION, UCOL_ADDRWIDTH, UCOL_FEATURES };
 	struct cmd_columns cols;
 	struct libscols_table *tb;
+	bool machine = cmd_output_machine(&ctl->out);
+	size_t width;
 
+	if (!ctl->snap->n_units)
+		cmd_warnx("no IOMMU units under %s: the IOMMU is off or absent (see --check)",
+			  iot_ctx_get_sysroot(ctl->ctx));
 	if (ctl->verbose)
 		return view_units_verbose(ctl);
 	cmd_columns_init(&cols, groups_unit_infos, CMD_ARRAY_SIZE(groups_unit_infos), defaults,
 			 CMD_ARRAY_SIZE(defaults), ctl->columns);
 	tb = cmd_table_new(&ctl->out, "units", &cols);
+	/* on a terminal, FEATURES wraps between words; piped, lines are not wrapped */
+	for (size_t c = 0; c < cols.n && !machine && isatty(STDOUT_FILENO); c++)
+		if (cols.ids[c] == UCOL_FEATURES)
+			scols_column_set_wrapfunc(scols_table_get_column(tb, c), words_chunksize,
+						  words_nextchunk, NULL);
 	for (size_t i = 0; i < ctl->snap->n_units; i++) {
 		struct libscols_line *ln = cmd_line_new(tb, NULL);
 
 		for (size_t c = 0; c < cols.n; c++)
 			fill_unit_cell(ctl, ln, c, cols.ids[c], ctl->snap->units[i]);
 	}
-	cmd_table_print(tb);
+	if (ctl->out.json) {
+		print_units_json(ctl, tb, &cols);
+		scols_unref_table(tb);
+		return CMD_EXIT_OK;
+	}
+	/* the questions people ask, answered (not when columns were chosen) */
+	width = isatty(STDOUT_FILENO) ? scols_table_get_termwidth(tb) : 0;
+	if (ctl->snap->n_units)
+		cmd_table_print(tb);
+	else
+		scols_unref_table(tb);
+	if (!machine && !ctl->columns && ctl->snap->n_units) {
+		putchar('\n');
+		print_answers(ctl, width ? width : 100);
+	}
 	return CMD_EXIT_OK;
 }
-

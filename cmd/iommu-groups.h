@@ -61,6 +61,9 @@ enum {
 	COL_IFACES,
 	COL_PHYSFN,
 	COL_RESV,
+	COL_WHY,          /* groups-device.c fills these three */
+	COL_CAPABILITIES,
+	COL_VFIO_IDS,
 };
 
 /* groups-devices.c: the device columns, their cells, and what a scan must read for them */
@@ -95,6 +98,9 @@ int groups_view_units(struct groups_ctl *ctl);
 
 /* groups-device.c: -d ADDR, everything about one device */
 int groups_view_device(struct groups_ctl *ctl);
+/* the cells of COL_WHY, COL_CAPABILITIES and COL_VFIO_IDS */
+void groups_fill_device_answer(const struct groups_ctl *ctl, struct libscols_line *ln, size_t col,
+			       int id, const struct iot_device *d);
 
 /* groups-check.c: --check */
 extern const struct cmd_colinfo groups_check_infos[];

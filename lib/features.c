@@ -785,3 +785,136 @@ int iot_unit_features(struct iot_ctx *ctx, const struct iot_unit *u, unsigned fl
 	}
 	return (int)t.used;
 }
+
+/* ---- answers to the questions people ask of a unit ---- */
+
+/* One field of a register by its key, through the table; false when it is not there. */
+static bool field_value(enum iot_reg reg, uint64_t regval, const char *key, uint64_t *value)
+{
+	const struct iot_field_desc *d = iot_reg_find(reg, key);
+	struct iot_field f;
+
+	if (!d || iot_field_decode(d, regval, &f))
+		return false;
+	*value = f.value;
+	return true;
+}
+
+static enum iot_answer yes_no(bool known, enum iot_reg reg, uint64_t regval, const char *key)
+{
+	uint64_t v;
+
+	if (!known || !field_value(reg, regval, key, &v))
+		return IOT_ANSWER_UNKNOWN;
+	return v ? IOT_ANSWER_YES : IOT_ANSWER_NO;
+}
+
+static enum iot_answer both(enum iot_answer a, enum iot_answer b)
+{
+	if (a == IOT_ANSWER_NO || b == IOT_ANSWER_NO)
+		return IOT_ANSWER_NO;
+	if (a == IOT_ANSWER_UNKNOWN || b == IOT_ANSWER_UNKNOWN)
+		return IOT_ANSWER_UNKNOWN;
+	return IOT_ANSWER_YES;
+}
+
+static enum iot_answer vtd_answer(const struct iot_unit *u, enum iot_unit_question q,
+				  long *number)
+{
+	const enum iot_reg C = IOT_REG_VTD_CAP, E = IOT_REG_VTD_ECAP;
+	bool c = u->cap_known, e = u->ecap_known;
+	enum iot_answer a;
+	uint64_t v;
+
+	switch (q) {
+	case IOT_Q_INTR_REMAP:
+		return yes_no(e, E, u->ecap, "ir_support");
+	case IOT_Q_X2APIC:
+		return yes_no(e, E, u->ecap, "eim_support");
+	case IOT_Q_PASS_THROUGH:
+		return yes_no(e, E, u->ecap, "pass_through");
+	case IOT_Q_NESTED:
+		return yes_no(e, E, u->ecap, "nest");
+	case IOT_Q_DIRTY_TRACKING:
+		/* second-stage A/D bits, in scalable mode (the kernel's ssads_supported) */
+		return both(yes_no(e, E, u->ecap, "slads"), yes_no(e, E, u->ecap, "smts"));
+	case IOT_Q_PASID:
+		a = yes_no(e, E, u->ecap, "pasid");
+		if (a == IOT_ANSWER_YES && field_value(E, u->ecap, "pss", &v))
+			*number = (long)v;
+		return a;
+	case IOT_Q_PAGE_REQUESTS:
+		return yes_no(e, E, u->ecap, "prs");
+	case IOT_Q_POSTED_INTR:
+		return yes_no(c, C, u->cap, "pi_support");
+	case IOT_Q_5LEVEL:
+		/* SAGAW bit 3: 57-bit, 5-level second-stage tables; or 5-level first stage */
+		if (!c || !field_value(C, u->cap, "sagaw", &v))
+			return IOT_ANSWER_UNKNOWN;
+		if (v & 8)
+			return IOT_ANSWER_YES;
+		return yes_no(c, C, u->cap, "fl5lp_support");
+	case IOT_Q_SCALABLE_MODE:
+		return yes_no(e, E, u->ecap, "smts");
+	default:
+		return IOT_ANSWER_UNKNOWN;
+	}
+}
+
+static enum iot_answer amd_answer(const struct iot_unit *u, enum iot_unit_question q,
+				  long *number)
+{
+	const enum iot_reg F = IOT_REG_AMD_EFR;
+	bool k = u->has_amd;
+	enum iot_answer a;
+	uint64_t v;
+
+	switch (q) {
+	case IOT_Q_INTR_REMAP:
+	case IOT_Q_PASS_THROUGH:
+		/* every AMD-Vi unit has them: the device table entry's remapping and mode 0 */
+		return k ? IOT_ANSWER_YES : IOT_ANSWER_UNKNOWN;
+	case IOT_Q_X2APIC:
+		return yes_no(k, F, u->efr, "x2apic");
+	case IOT_Q_NESTED:
+		/* guest (v2) page tables under host tables */
+		return yes_no(k, F, u->efr, "gt");
+	case IOT_Q_DIRTY_TRACKING:
+		return yes_no(k, F, u->efr, "hdsup");
+	case IOT_Q_PASID:
+		/* PASIDs come with guest translation; PASmax says how many */
+		a = yes_no(k, F, u->efr, "gt");
+		if (a == IOT_ANSWER_YES && field_value(F, u->efr, "pasmax", &v))
+			*number = (long)v;
+		return a;
+	case IOT_Q_PAGE_REQUESTS:
+		return yes_no(k, F, u->efr, "ppr");
+	case IOT_Q_POSTED_INTR:
+		return yes_no(k, F, u->efr, "ga");
+	case IOT_Q_5LEVEL:
+		if (!k || !field_value(F, u->efr, "hats", &v))
+			return IOT_ANSWER_UNKNOWN;
+		return v >= 5 ? IOT_ANSWER_YES : IOT_ANSWER_NO;
+	case IOT_Q_SCALABLE_MODE:
+		return IOT_ANSWER_NOT_APPLICABLE;
+	default:
+		return IOT_ANSWER_UNKNOWN;
+	}
+}
+
+enum iot_answer iot_unit_answer(const struct iot_unit *u, enum iot_unit_question q, long *number)
+{
+	long dummy;
+
+	if (!number)
+		number = &dummy;
+	*number = -1;
+	if (!u || !iot_unit_question_key(q))
+		return IOT_ANSWER_UNKNOWN;
+	if (u->has_vtd || u->kind == IOT_UNIT_INTEL_VTD)
+		return vtd_answer(u, q, number);
+	if (u->kind == IOT_UNIT_AMD_VI)
+		return amd_answer(u, q, number);
+	/* SMMUv3, virtio-iommu, ...: the kernel exports no registers in sysfs */
+	return IOT_ANSWER_NOT_EXPOSED;
+}

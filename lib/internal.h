@@ -34,6 +34,7 @@ struct iot_ctx {
 	char *pci_ids;
 	struct pci_access *pacc; /* lazily created by pci.c, for names only */
 	bool pci_failed;	 /* libpci raised an error: pacc is not used again */
+	struct pci_caps_memo *caps_memo; /* pci.c: config spaces read since the snapshot began */
 	struct iot_kernel_info kernel;
 	bool no_openat2; /* path.c: openat2 absent (old kernel) or forbidden (seccomp) */
 	char walk_known[4096]; /* path.c: a directory the last resolution found link-free */
@@ -227,6 +228,8 @@ bool iot_group_one_device(const struct iot_group *g, size_t *n);
 
 /* ---- pci.c, pcicfg.c ---- */
 void iot_pci_release(struct iot_ctx *ctx);
+/* Forget the config spaces read so far: a new snapshot reads them afresh. */
+void iot_pci_forget_caps(struct iot_ctx *ctx);
 
 /* the largest config space (PCIe extended); longer files are not config space */
 #define IOT_PCI_CFG_MAX 4096

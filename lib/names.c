@@ -187,3 +187,57 @@ const char *iot_agg_sort_name(enum iot_agg_sort sort)
 {
 	return NAME(agg_sort_names, sort, NULL);
 }
+
+static const char *const share_kind_names[] = {
+	[IOT_SHARE_UNKNOWN] = "unknown",
+	[IOT_SHARE_NO_ACS] = "no-acs",
+	[IOT_SHARE_ACS_DISABLED] = "acs-disabled",
+	[IOT_SHARE_MULTIFUNCTION] = "multifunction",
+	[IOT_SHARE_PCI_BRIDGE] = "pci-bridge",
+	[IOT_SHARE_DMA_ALIAS] = "dma-alias",
+	[IOT_SHARE_UNEXPLAINED] = "unexplained",
+};
+
+const char *iot_share_kind_name(enum iot_share_kind kind)
+{
+	return NAME(share_kind_names, kind, "unknown");
+}
+
+static const char *const answer_names[] = {
+	[IOT_ANSWER_UNKNOWN] = "unknown",
+	[IOT_ANSWER_NO] = "no",
+	[IOT_ANSWER_YES] = "yes",
+	[IOT_ANSWER_NOT_EXPOSED] = "not exposed by this kernel",
+	[IOT_ANSWER_NOT_APPLICABLE] = "n/a",
+};
+
+const char *iot_answer_name(enum iot_answer a)
+{
+	return NAME(answer_names, a, "unknown");
+}
+
+static const char *const question_keys[] = {
+	[IOT_Q_INTR_REMAP] = "interrupt_remapping", [IOT_Q_X2APIC] = "x2apic",
+	[IOT_Q_PASS_THROUGH] = "pass_through",      [IOT_Q_NESTED] = "nested_translation",
+	[IOT_Q_DIRTY_TRACKING] = "dirty_tracking",  [IOT_Q_PASID] = "pasid",
+	[IOT_Q_PAGE_REQUESTS] = "page_requests",    [IOT_Q_POSTED_INTR] = "posted_interrupts",
+	[IOT_Q_5LEVEL] = "five_level_tables",       [IOT_Q_SCALABLE_MODE] = "scalable_mode",
+};
+
+static const char *const question_titles[] = {
+	[IOT_Q_INTR_REMAP] = "interrupt remapping", [IOT_Q_X2APIC] = "x2APIC",
+	[IOT_Q_PASS_THROUGH] = "pass-through",      [IOT_Q_NESTED] = "nested translation",
+	[IOT_Q_DIRTY_TRACKING] = "dirty tracking",  [IOT_Q_PASID] = "PASID",
+	[IOT_Q_PAGE_REQUESTS] = "page requests",    [IOT_Q_POSTED_INTR] = "posted interrupts",
+	[IOT_Q_5LEVEL] = "5-level tables",          [IOT_Q_SCALABLE_MODE] = "scalable mode",
+};
+
+const char *iot_unit_question_key(enum iot_unit_question q)
+{
+	return NAME(question_keys, q, NULL);
+}
+
+const char *iot_unit_question_title(enum iot_unit_question q)
+{
+	return NAME(question_titles, q, NULL);
+}

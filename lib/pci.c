@@ -99,6 +99,66 @@ void iot_pci_release(struct iot_ctx *ctx)
 		pci_cleanup(ctx->pacc);
 	ctx->pacc = NULL;
 	ctx->pci_failed = false;
+	iot_pci_forget_caps(ctx);
+}
+
+/*
+ * What one device's config space gave, kept until the next snapshot: a view
+ * that asks twice (the -d text and the grouping analysis) reads the file
+ * once and warns about a bad one once, and a monitor still sees changes.
+ */
+#define CAPS_MEMO_MAX 64
+
+struct pci_caps_memo {
+	size_t n;
+	struct {
+		char *syspath;
+		int err;
+		struct iot_pci_caps caps;
+	} v[CAPS_MEMO_MAX];
+};
+
+void iot_pci_forget_caps(struct iot_ctx *ctx)
+{
+	struct pci_caps_memo *m = ctx->caps_memo;
+
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].syspath);
+	free(m);
+	ctx->caps_memo = NULL;
+}
+
+static const struct iot_pci_caps *memo_find(struct iot_ctx *ctx, const char *syspath, int *err)
+{
+	struct pci_caps_memo *m = ctx->caps_memo;
+
+	for (size_t i = 0; m && i < m->n; i++) {
+		if (!strcmp(m->v[i].syspath, syspath)) {
+			*err = m->v[i].err;
+			return &m->v[i].caps;
+		}
+	}
+	return NULL;
+}
+
+/* Best effort: without memory the next call reads (and warns) again. */
+static void memo_add(struct iot_ctx *ctx, const char *syspath, int err,
+		     const struct iot_pci_caps *caps)
+{
+	struct pci_caps_memo *m = ctx->caps_memo;
+
+	if (!m)
+		m = ctx->caps_memo = calloc(1, sizeof(*m));
+	if (!m || m->n == CAPS_MEMO_MAX)
+		return;
+	m->v[m->n].syspath = strdup(syspath);
+	if (!m->v[m->n].syspath)
+		return;
+	m->v[m->n].err = err;
+	m->v[m->n].caps = *caps;
+	m->n++;
 }
 
 static int lookup_flags(struct iot_ctx *ctx)
@@ -216,6 +276,7 @@ int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct 
 	/* one byte more than the largest config space, to tell a longer file */
 	uint8_t buf[IOT_PCI_CFG_MAX + 1];
 	struct iot_dir dir = IOT_DIR_INIT;
+	const struct iot_pci_caps *known;
 	struct iot_pci_caps caps;
 	unsigned int stop;
 	ssize_t n;
@@ -226,9 +287,20 @@ int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct 
 	memset(out, 0, size);
 	if (dev->bus != IOT_BUS_PCI || !dev->syspath)
 		return -EINVAL;
+	known = memo_find(ctx, dev->syspath, &err);
+	if (known) {
+		if (!err)
+			memcpy(out, known, size < sizeof(caps) ? size : sizeof(caps));
+		return err;
+	}
 	n = read_config(ctx, dev, buf, sizeof(buf), &dir);
 	if (n < 0) {
 		iot_dir_close(&dir);
+		/* ENOMEM is no finding about the device: don't remember it */
+		if (n != -ENOMEM) {
+			memset(&caps, 0, sizeof(caps));
+			memo_add(ctx, dev->syspath, -EIO, &caps);
+		}
 		return -EIO;
 	}
 	err = iot_pci_caps_parse(buf, (size_t)n, &caps, &stop);
@@ -264,6 +336,9 @@ int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct 
 			 dir.path, caps.broken ? "loops or leaves its area" : "runs past the end",
 			 stop);
 	iot_dir_close(&dir);
+	if (err)
+		memset(&caps, 0, sizeof(caps));
+	memo_add(ctx, dev->syspath, err, &caps);
 	if (err)
 		return err;
 	memcpy(out, &caps, size < sizeof(caps) ? size : sizeof(caps));

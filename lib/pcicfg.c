@@ -98,6 +98,8 @@ static bool walk_std(const uint8_t *cfg, size_t len, size_t at, struct iot_pci_c
 		id = get8(cfg, at);
 		if (id == 0xff) /* all ones: nothing answers there */
 			break;
+		if (id == CAP_EXP && !c->pcie && at + 4 <= len)
+			c->pcie_type = (uint8_t)((get16(cfg, at + 2) >> 4) & 0xf);
 		c->pcie |= id == CAP_EXP;
 		c->msi |= id == CAP_MSI;
 		c->msix |= id == CAP_MSIX;
@@ -193,6 +195,7 @@ int iot_pci_caps_parse(const void *config, size_t len, struct iot_pci_caps *out,
 	vendor = get16(cfg, 0);
 	if (vendor == 0xffff || vendor == 0)
 		return -ENODEV;
+	out->multifunction = get8(cfg, CFG_HEADER_TYPE) & 0x80;
 	if (get16(cfg, CFG_STATUS) & CFG_STATUS_CAP_LIST) {
 		bool cardbus = (get8(cfg, CFG_HEADER_TYPE) & 0x7f) == CFG_HEADER_CARDBUS;
 		size_t first = get8(cfg, cardbus ? CFG_CB_CAP_PTR : CFG_CAP_PTR) & ~3u;

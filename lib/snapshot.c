@@ -879,6 +879,7 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 		return -ENOMEM;
 	/* this snapshot counts what it reads, and only that */
 	outer = iot_ctx_count_warnings(ctx, &snap->warnings);
+	iot_pci_forget_caps(ctx);
 
 	if (!(flags & IOT_SCAN_UNITS_ONLY))
 		err = read_groups(ctx, snap, &found, flags & IOT_SCAN_DETAILS);

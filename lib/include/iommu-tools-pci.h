@@ -31,7 +31,21 @@ struct iot_pci_caps {
 	uint8_t pasid_width;            /* Max PASID Width: PASIDs are below 1 << width */
 	bool truncated; /* a list ran past the bytes read: what follows is unknown */
 	bool broken;    /* a list looped or pointed outside its area: the walk stopped */
+	/* ---- appended for the isolation answers (IOMMUTOOLS_0.2) ---- */
+	bool multifunction; /* header type bit 7: the slot has more than one function */
+	uint8_t pcie_type;  /* device/port type of the PCIe capability (IOT_PCI_EXP_TYPE_*) */
 };
+
+/* Device/port types of the PCI Express capability (pcie_type; PCI_EXP_TYPE_* in Linux). */
+#define IOT_PCI_EXP_TYPE_ENDPOINT 0x0   /* PCI Express endpoint */
+#define IOT_PCI_EXP_TYPE_LEG_END 0x1    /* legacy endpoint */
+#define IOT_PCI_EXP_TYPE_ROOT_PORT 0x4  /* root port */
+#define IOT_PCI_EXP_TYPE_UPSTREAM 0x5   /* switch upstream port */
+#define IOT_PCI_EXP_TYPE_DOWNSTREAM 0x6 /* switch downstream port */
+#define IOT_PCI_EXP_TYPE_PCI_BRIDGE 0x7 /* PCIe-to-PCI/PCI-X bridge */
+#define IOT_PCI_EXP_TYPE_PCIE_BRIDGE 0x8 /* PCI/PCI-X-to-PCIe bridge */
+#define IOT_PCI_EXP_TYPE_RC_END 0x9     /* root complex integrated endpoint */
+#define IOT_PCI_EXP_TYPE_RC_EC 0xa      /* root complex event collector */
 
 /* Bits of the ACS capability and control registers (acs_cap, acs_ctrl). */
 #define IOT_PCI_ACS_SV 0x0001 /* Source Validation */
@@ -57,7 +71,9 @@ struct iot_pci_caps {
  * file (never through a link), at most 4096 bytes; the lists are walked by
  * the library, bounded and loop-safe. A list that runs past the bytes read
  * sets ->truncated, one that loops or points outside its area sets ->broken;
- * both give one warning and keep what was found before.
+ * both give one warning and keep what was found before. What a device's
+ * config space gave is kept on the context until the next iot_snapshot_new(),
+ * so asking twice reads and warns once.
  *
  * Returns: 0; -EINVAL for a non-PCI device or @size below
  * IOT_PCI_CAPS_SIZE_VER0; -EACCES when config is the 64-byte view sysfs

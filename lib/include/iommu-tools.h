@@ -323,6 +323,85 @@ const char *iot_pci_subsys_name(struct iot_ctx *ctx, const struct iot_device *de
 const char *iot_pci_class_name(struct iot_ctx *ctx, const struct iot_device *dev,
 			       char *buf, size_t len);
 
+
+/* ---- why devices share a group ------------------------------------------- */
+
+/* What made the kernel put devices into one group. */
+enum iot_share_kind {
+	IOT_SHARE_UNKNOWN = 0,   /* config space could not be read: "unknown, need root" */
+	IOT_SHARE_NO_ACS,        /* a bridge or root port above them has no ACS */
+	IOT_SHARE_ACS_DISABLED,  /* it has ACS, but not SV, RR, CR and UF all enabled */
+	IOT_SHARE_MULTIFUNCTION, /* functions of one device without ACS */
+	IOT_SHARE_PCI_BRIDGE,    /* behind a PCIe-to-PCI(-X) bridge: one requester ID */
+	IOT_SHARE_DMA_ALIAS,     /* a kernel quirk: one function uses another's requester ID */
+	IOT_SHARE_UNEXPLAINED,   /* not visible here: pcie_acs_override, a platform rule, ... */
+};
+
+struct iot_share_cause {
+	enum iot_share_kind kind;
+	char *device;      /* the device responsible ("0000:00:01.0"); NULL when none is */
+	char **affected;   /* the group's members this cause ties together, sorted */
+	size_t n_affected;
+	char *text;        /* "root port 0000:00:01.0 has no ACS" */
+	char *remedy;      /* "ACS on 0000:00:01.0 would isolate 0000:03:00.0"; NULL: none */
+	char **isolates;   /* members the remedy would take out of the group */
+	size_t n_isolates;
+};
+
+/*
+ * iot_group_share_causes - why @g holds more than one device, as the kernel's
+ * grouping rules (drivers/iommu/iommu.c pci_device_group) decide it from the
+ * topology and config space: ACS on the bridges above, multifunction devices,
+ * PCIe-to-PCI bridges, DMA-alias and ACS quirks. The snapshot should hold the
+ * bridges above the group (IOT_SCAN_ALL_PCI). Config space is read through the
+ * root; when it cannot be read the one cause is IOT_SHARE_UNKNOWN.
+ * Returns: the number of causes (0 for a group of one device) in *out, an
+ * array of pointers (free with iot_share_causes_free()), or -errno.
+ */
+int iot_group_share_causes(struct iot_ctx *ctx, const struct iot_snapshot *snap,
+			   const struct iot_group *g, struct iot_share_cause ***out);
+void iot_share_causes_free(struct iot_share_cause **causes, size_t n);
+/* "no-acs", "acs-disabled", "multifunction", "pci-bridge", "dma-alias", "unknown", ... */
+const char *iot_share_kind_name(enum iot_share_kind kind);
+
+
+/* ---- what a unit can do --------------------------------------------------- */
+
+enum iot_answer {
+	IOT_ANSWER_UNKNOWN = 0,     /* the register was not readable */
+	IOT_ANSWER_NO,
+	IOT_ANSWER_YES,
+	IOT_ANSWER_NOT_EXPOSED,     /* the kernel exports no registers of this kind of unit */
+	IOT_ANSWER_NOT_APPLICABLE,  /* the question has no meaning there (AMD scalable mode) */
+};
+
+/* The questions people ask of a unit; iot_unit_question_key() is NULL past the last. */
+enum iot_unit_question {
+	IOT_Q_INTR_REMAP = 0, /* "interrupt_remapping" */
+	IOT_Q_X2APIC,         /* "x2apic" */
+	IOT_Q_PASS_THROUGH,   /* "pass_through" */
+	IOT_Q_NESTED,         /* "nested_translation" */
+	IOT_Q_DIRTY_TRACKING, /* "dirty_tracking" */
+	IOT_Q_PASID,          /* "pasid"; number: PASID width in bits */
+	IOT_Q_PAGE_REQUESTS,  /* "page_requests" (PRI/PPR, for SVA) */
+	IOT_Q_POSTED_INTR,    /* "posted_interrupts" */
+	IOT_Q_5LEVEL,         /* "five_level_tables" */
+	IOT_Q_SCALABLE_MODE,  /* "scalable_mode" (VT-d) */
+};
+
+/*
+ * iot_unit_answer - answer @q for @u from its decoded registers (VT-d cap and
+ * ecap, AMD-Vi EFR). @number (may be NULL) receives a number where the answer
+ * has one (PASID width in bits), else -1.
+ */
+enum iot_answer iot_unit_answer(const struct iot_unit *u, enum iot_unit_question q,
+				long *number);
+/* JSON key and words of a question ("dirty_tracking", "dirty tracking"); NULL past the last. */
+const char *iot_unit_question_key(enum iot_unit_question q);
+const char *iot_unit_question_title(enum iot_unit_question q);
+/* "yes", "no", "unknown", "not exposed by this kernel", "n/a" */
+const char *iot_answer_name(enum iot_answer a);
+
 #ifdef __cplusplus
 }
 #endif

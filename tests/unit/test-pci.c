@@ -414,6 +414,38 @@ static void test_walk_end_of_space(void **state)
 
 /* ---- iot_pci_read_caps on files ---- */
 
+/*
+ * The library keeps what a config space gave until the next snapshot; these
+ * tests rewrite the file between reads, so each read starts afresh.
+ */
+static int read_fresh(struct iot_ctx *ctx, const struct iot_device *dev, struct iot_pci_caps *c,
+		      size_t size)
+{
+	iot_pci_forget_caps(ctx);
+	return iot_pci_read_caps(ctx, dev, c, size);
+}
+
+static void test_read_once_per_snapshot(void **state)
+{
+	uint8_t cfg[256];
+	struct iot_pci_caps c;
+	struct iot_ctx *ctx = open_ctx(root);
+
+	(void)state;
+	cfg_header(cfg, sizeof(cfg));
+	put_config(cfg, 10);
+	/* asked twice (the -d text and the grouping analysis): one warning */
+	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), -EIO);
+	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), -EIO);
+	assert_int_equal(n_warnings, 1);
+	/* a new snapshot reads it again: a monitor sees the file change */
+	put_config(cfg, 256);
+	iot_pci_forget_caps(ctx);
+	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), 0);
+	iot_ctx_free(ctx);
+}
+
+
 static void test_read_short_files(void **state)
 {
 	char path[512];
@@ -426,13 +458,13 @@ static void test_read_short_files(void **state)
 	std_cap(cfg, 0x40, 0x05, 0);
 
 	put_config(cfg, 256);
-	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), 0);
+	assert_int_equal(read_fresh(ctx, &test_dev, &c, sizeof(c)), 0);
 	assert_true(c.valid && c.msi);
 	assert_int_equal(n_warnings, 0);
 
 	/* 63 bytes: malformed, never "need root" */
 	put_config(cfg, 63);
-	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), -EIO);
+	assert_int_equal(read_fresh(ctx, &test_dev, &c, sizeof(c)), -EIO);
 	assert_false(c.valid);
 	assert_int_equal(n_warnings, 1);
 	assert_non_null(strstr(last_warning, DEV "/config: 63 bytes"));
@@ -441,11 +473,11 @@ static void test_read_short_files(void **state)
 	n_warnings = 0;
 	put_config(cfg, 64);
 	if (geteuid() == 0) {
-		assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), -EIO);
+		assert_int_equal(read_fresh(ctx, &test_dev, &c, sizeof(c)), -EIO);
 		assert_int_equal(n_warnings, 1);
 		assert_non_null(strstr(last_warning, "truncated to 64 bytes"));
 	} else {
-		assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), -EACCES);
+		assert_int_equal(read_fresh(ctx, &test_dev, &c, sizeof(c)), -EACCES);
 		assert_int_equal(n_warnings, 0);
 	}
 
@@ -453,7 +485,7 @@ static void test_read_short_files(void **state)
 	n_warnings = 0;
 	memset(cfg, 0xff, sizeof(cfg));
 	put_config(cfg, 256);
-	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), -EIO);
+	assert_int_equal(read_fresh(ctx, &test_dev, &c, sizeof(c)), -EIO);
 	assert_int_equal(n_warnings, 1);
 	assert_non_null(strstr(last_warning, "vendor ID ffff"));
 
@@ -461,7 +493,7 @@ static void test_read_short_files(void **state)
 	n_warnings = 0;
 	config_path(path, sizeof(path));
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), -EIO);
+	assert_int_equal(read_fresh(ctx, &test_dev, &c, sizeof(c)), -EIO);
 	assert_int_equal(n_warnings, 0);
 	iot_ctx_free(ctx);
 }
@@ -476,7 +508,7 @@ static void test_read_long_and_end(void **state)
 	cfg_header(big, sizeof(big));
 	std_cap(big, 0x40, 0x10, 0);
 	put_config(big, sizeof(big));
-	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), -EIO);
+	assert_int_equal(read_fresh(ctx, &test_dev, &c, sizeof(c)), -EIO);
 	assert_int_equal(n_warnings, 1);
 	assert_non_null(strstr(last_warning, "longer than 4096"));
 
@@ -485,7 +517,7 @@ static void test_read_long_and_end(void **state)
 	ext_cap(big, 0x100, 0x0d, 0xffc);
 	ext_cap(big, 0xffc, 0x0d, 0);
 	put_config(big, IOT_PCI_CFG_MAX);
-	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), 0);
+	assert_int_equal(read_fresh(ctx, &test_dev, &c, sizeof(c)), 0);
 	assert_true(c.valid && c.acs && c.truncated);
 	assert_int_equal(n_warnings, 1);
 	assert_non_null(strstr(last_warning, "0xffc"));
@@ -504,7 +536,7 @@ static void test_read_fifo(void **state)
 	unlink(path);
 	assert_int_equal(mkfifo(path, 0644), 0);
 	alarm(10); /* a hang fails the test instead of stalling the suite */
-	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &c, sizeof(c)), -EIO);
+	assert_int_equal(read_fresh(ctx, &test_dev, &c, sizeof(c)), -EIO);
 	alarm(0);
 	assert_true(time(NULL) - t0 < 5);
 	assert_false(c.valid);
@@ -552,7 +584,7 @@ static void test_read_escaping_links(void **state)
 		n_warnings = 0;
 		watching = true;
 		n_outside = 0;
-		assert_int_equal(iot_pci_read_caps(ctx, &via_link, &c, sizeof(c)), -EIO);
+		assert_int_equal(read_fresh(ctx, &via_link, &c, sizeof(c)), -EIO);
 		watching = false;
 		assert_int_equal(n_outside, 0);
 		assert_false(c.valid || c.acs || c.ats || c.pasid || c.pcie);
@@ -568,7 +600,7 @@ static void test_read_escaping_links(void **state)
 	unlink(path);
 	put_config(own, sizeof(own));
 	n_warnings = 0;
-	assert_int_equal(iot_pci_read_caps(ctx, &via_link, &c, sizeof(c)), 0);
+	assert_int_equal(read_fresh(ctx, &via_link, &c, sizeof(c)), 0);
 	assert_true(c.valid && c.msix && !c.pcie && !c.acs);
 	assert_int_equal(n_warnings, 0);
 	iot_ctx_free(ctx);
@@ -596,7 +628,7 @@ static void test_libpci_opens_only_ids(void **state)
 	assert_string_equal(iot_pci_vendor_name(ctx, &d, buf, sizeof(buf)), "Intel Corporation");
 	iot_pci_device_name(ctx, &d, buf, sizeof(buf));
 	iot_pci_class_name(ctx, &d, buf, sizeof(buf));
-	assert_int_equal(iot_pci_read_caps(ctx, &d, &c, sizeof(c)), 0);
+	assert_int_equal(read_fresh(ctx, &d, &c, sizeof(c)), 0);
 	watching = false;
 	assert_true(c.pcie);
 	/* the hook saw libpci open pci.ids, so it would have seen anything else */
@@ -652,18 +684,18 @@ static void test_caps_size(void **state)
 	cfg[0x145] = 0x14;
 	put_config(cfg, sizeof(cfg));
 
-	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &u.caps, IOT_PCI_CAPS_SIZE_VER0 - 1),
+	assert_int_equal(read_fresh(ctx, &test_dev, &u.caps, IOT_PCI_CAPS_SIZE_VER0 - 1),
 			 -EINVAL);
 	/* an old caller: the first release's fields, and not a byte more */
 	memset(&u, 0xaa, sizeof(u));
-	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &u.caps, IOT_PCI_CAPS_SIZE_VER0), 0);
+	assert_int_equal(read_fresh(ctx, &test_dev, &u.caps, IOT_PCI_CAPS_SIZE_VER0), 0);
 	assert_true(u.caps.valid && u.caps.acs && u.caps.pasid);
 	assert_int_equal(u.caps.acs_ctrl, 0x1d);
 	for (size_t i = IOT_PCI_CAPS_SIZE_VER0; i < sizeof(u); i++)
 		assert_int_equal(u.bytes[i], 0xaa);
 	/* a newer caller: what this library does not know is zeroed */
 	memset(&u, 0xaa, sizeof(u));
-	assert_int_equal(iot_pci_read_caps(ctx, &test_dev, &u.caps, sizeof(u)), 0);
+	assert_int_equal(read_fresh(ctx, &test_dev, &u.caps, sizeof(u)), 0);
 	assert_int_equal(u.caps.pasid_width, 20);
 	for (size_t i = sizeof(struct iot_pci_caps); i < sizeof(u); i++)
 		assert_int_equal(u.bytes[i], 0);
@@ -672,7 +704,7 @@ static void test_caps_size(void **state)
 		struct iot_device plat = test_dev;
 
 		plat.bus = IOT_BUS_PLATFORM;
-		assert_int_equal(iot_pci_read_caps(ctx, &plat, &u.caps, sizeof(u.caps)), -EINVAL);
+		assert_int_equal(read_fresh(ctx, &plat, &u.caps, sizeof(u.caps)), -EINVAL);
 	}
 	iot_ctx_free(ctx);
 }
@@ -683,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_walk_fixtures),
 		cmocka_unit_test(test_walk_loops),
 		cmocka_unit_test(test_walk_end_of_space),
+		cmocka_unit_test(test_read_once_per_snapshot),
 		cmocka_unit_test(test_read_short_files),
 		cmocka_unit_test(test_read_long_and_end),
 		cmocka_unit_test(test_read_fifo),

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-isolation.c - why devices share a group, on the fixture trees: every cause
+ * of every crowded group exactly (kind, device, affected, text, remedy), and the
+ * feature answers of each unit.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+struct want {
+	const char *member; /* a device of the group */
+	enum iot_share_kind kind;
+	const char *device;
+	const char *affected; /* space-separated */
+	const char *text;
+	const char *remedy;
+};
+
+static void joined(const struct iot_share_cause *c, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < c->n_affected; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? " " : "",
+			 c->affected[i]);
+}
+
+static void check(const char *tree, const struct want *w, size_t n_want, size_t crowded)
+{
+	char root[512], aff[512];
+	struct iot_snapshot *snap;
+	struct iot_ctx *ctx;
+	size_t groups = 0;
+
+	snprintf(root, sizeof(root), "%s/%s", IOT_FIXTURES, tree);
+	assert_int_equal(iot_ctx_new(root, &ctx), 0);
+	assert_int_equal(iot_snapshot_new(ctx, IOT_SCAN_ALL_PCI, &snap), 0);
+	/* every group of more than one device has at least one cause; lone devices none */
+	for (size_t i = 0; i < snap->n_groups; i++) {
+		struct iot_share_cause **c;
+		int n = iot_group_share_causes(ctx, snap, snap->groups[i], &c);
+
+		if (snap->groups[i]->n_devices < 2) {
+			assert_int_equal(n, 0);
+			continue;
+		}
+		groups++;
+		assert_true(n >= 1);
+		iot_share_causes_free(c, (size_t)n);
+	}
+	assert_int_equal(groups, crowded);
+	for (size_t i = 0; i < n_want; i++) {
+		const struct iot_device *d = iot_snapshot_find_device(snap, w[i].member);
+		struct iot_share_cause **c;
+		int n;
+
+		assert_non_null(d);
+		n = iot_group_share_causes(ctx, snap, d->group, &c);
+		assert_int_equal(n, 1);
+		assert_int_equal(c[0]->kind, w[i].kind);
+		if (w[i].device)
+			assert_string_equal(c[0]->device, w[i].device);
+		else
+			assert_null(c[0]->device);
+		joined(c[0], aff, sizeof(aff));
+		assert_string_equal(aff, w[i].affected);
+		assert_string_equal(c[0]->text, w[i].text);
+		if (w[i].remedy)
+			assert_string_equal(c[0]->remedy, w[i].remedy);
+		else
+			assert_null(c[0]->remedy);
+		iot_share_causes_free(c, (size_t)n);
+	}
+	iot_snapshot_free(snap);
+	iot_ctx_free(ctx);
+}
+
+#define MF_TEXT(slot) "multifunction device " slot " has no ACS between its functions"
+
+static void test_desktop(void **state)
+{
+	static const struct want w[] = {
+		{ "0000:03:00.0", IOT_SHARE_NO_ACS, "0000:00:01.0",
+		  "0000:00:01.0 0000:01:00.0 0000:02:00.0 0000:03:00.0 0000:03:00.1",
+		  "root port 0000:00:01.0 has no ACS",
+		  "ACS on 0000:00:01.0 would isolate 0000:03:00.0 and 0000:03:00.1 together" },
+		{ "0000:04:00.0", IOT_SHARE_NO_ACS, "0000:00:06.0", "0000:00:06.0 0000:04:00.0",
+		  "root port 0000:00:06.0 has no ACS",
+		  "ACS on 0000:00:06.0 would isolate 0000:04:00.0" },
+		{ "0000:00:14.0", IOT_SHARE_MULTIFUNCTION, "0000:00:14.0",
+		  "0000:00:14.0 0000:00:14.2 0000:00:14.3", MF_TEXT("0000:00:14"),
+		  "ACS between the functions of 0000:00:14 would isolate each of 0000:00:14.0, "
+		  "0000:00:14.2, 0000:00:14.3" },
+		{ "0000:00:1f.4", IOT_SHARE_MULTIFUNCTION, "0000:00:1f.0",
+		  "0000:00:1f.0 0000:00:1f.3 0000:00:1f.4 0000:00:1f.5", MF_TEXT("0000:00:1f"),
+		  "ACS between the functions of 0000:00:1f would isolate each of 0000:00:1f.0, "
+		  "0000:00:1f.3, 0000:00:1f.4, 0000:00:1f.5" },
+	};
+
+	(void)state;
+	check("desktop", w, IOT_ARRAY_SIZE(w), 5);
+}
+
+static void test_epyc(void **state)
+{
+	static const struct want w[] = {
+		{ "0000:02:00.0", IOT_SHARE_PCI_BRIDGE, "0000:01:00.0", "0000:01:00.0 0000:02:00.0",
+		  "PCIe-to-PCI bridge 0000:01:00.0: the devices behind it share its requester ID",
+		  NULL },
+		{ "0000:03:00.1", IOT_SHARE_MULTIFUNCTION, "0000:03:00.0", "0000:03:00.0 0000:03:00.1",
+		  MF_TEXT("0000:03:00"),
+		  "ACS between the functions of 0000:03:00 would isolate each of 0000:03:00.0, "
+		  "0000:03:00.1" },
+		{ "0000:00:14.3", IOT_SHARE_MULTIFUNCTION, "0000:00:14.0", "0000:00:14.0 0000:00:14.3",
+		  MF_TEXT("0000:00:14"),
+		  "ACS between the functions of 0000:00:14 would isolate each of 0000:00:14.0, "
+		  "0000:00:14.3" },
+	};
+
+	(void)state;
+	check("epyc", w, IOT_ARRAY_SIZE(w), 4);
+}
+
+static void test_vm(void **state)
+{
+	static const struct want w[] = {
+		{ "0000:00:1f.2", IOT_SHARE_MULTIFUNCTION, "0000:00:1f.0",
+		  "0000:00:1f.0 0000:00:1f.2 0000:00:1f.3", MF_TEXT("0000:00:1f"),
+		  "ACS between the functions of 0000:00:1f would isolate each of 0000:00:1f.0, "
+		  "0000:00:1f.2, 0000:00:1f.3" },
+	};
+
+	(void)state;
+	check("vm-vtd-sm", w, IOT_ARRAY_SIZE(w), 1);
+	check("vm-vtd-legacy", w, IOT_ARRAY_SIZE(w), 1);
+}
+
+/* unreadable config space is "unknown", never a guess */
+static void test_unreadable(void **state)
+{
+	static const struct want w[] = {
+		{ "0000:00:15.1", IOT_SHARE_UNKNOWN, NULL, "0000:00:15.0 0000:00:15.1",
+		  "unknown: the config space of 0000:00:15.0 is not readable", NULL },
+	};
+
+	(void)state;
+	check("hostile-garbage", w, IOT_ARRAY_SIZE(w), 5);
+}
+
+static void test_answers(void **state)
+{
+	static const struct {
+		const char *tree, *unit;
+		enum iot_answer a[10];
+		long pasid;
+	} want[] = {
+		{ "desktop", "dmar1", { 2, 2, 2, 1, 1, 1, 1, 2, 1, 1 }, -1 },
+		{ "epyc", "ivhd0", { 2, 2, 2, 2, 1, 2, 2, 2, 2, 4 }, 16 },
+		{ "vm-vtd-sm", "dmar0", { 2, 1, 2, 1, 1, 1, 1, 1, 1, 2 }, -1 },
+		{ "arm-smmu", "smmu3.0x0000000140000000", { 3, 3, 3, 3, 3, 3, 3, 3, 3, 3 }, -1 },
+	};
+
+	(void)state;
+	for (size_t t = 0; t < IOT_ARRAY_SIZE(want); t++) {
+		char root[512];
+		struct iot_snapshot *snap;
+		struct iot_ctx *ctx;
+		const struct iot_unit *u;
+
+		snprintf(root, sizeof(root), "%s/%s", IOT_FIXTURES, want[t].tree);
+		assert_int_equal(iot_ctx_new(root, &ctx), 0);
+		assert_int_equal(iot_snapshot_new(ctx, IOT_SCAN_UNITS_ONLY, &snap), 0);
+		u = iot_snapshot_find_unit(snap, want[t].unit);
+		assert_non_null(u);
+		for (int q = 0; q < 10; q++) {
+			long num;
+
+			assert_int_equal(iot_unit_answer(u, (enum iot_unit_question)q, &num),
+					 want[t].a[q]);
+			if (q == IOT_Q_PASID)
+				assert_int_equal(num, want[t].pasid);
+		}
+		assert_null(iot_unit_question_key((enum iot_unit_question)10));
+		assert_int_equal(iot_unit_answer(u, (enum iot_unit_question)10, NULL),
+				 IOT_ANSWER_UNKNOWN);
+		iot_snapshot_free(snap);
+		iot_ctx_free(ctx);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_desktop),   cmocka_unit_test(test_epyc),
+		cmocka_unit_test(test_vm),        cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_answers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
