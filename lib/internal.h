@@ -180,6 +180,15 @@ int iot_journal_add(struct iot_ctx *ctx, const struct iot_binding *b, int pid);
 /* Remove @device's record made by @pid; 0 when there is none. */
 int iot_journal_remove(struct iot_ctx *ctx, const char *device, int pid);
 
+/* ---- explain.c ---- */
+struct iot_explain_row {
+	int step; /* enum iot_step */
+	int err;  /* positive errno */
+	const char *text;
+};
+/* The whole table, for the tests: every row must be reachable. */
+const struct iot_explain_row *iot_explain_rows(size_t *n);
+
 /* ---- verdict.c ---- */
 int iot_verdict_compute(struct iot_snapshot *snap);
 
