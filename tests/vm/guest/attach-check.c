@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "iommu-tools.h"
+#include "iommu-tools-attach.h"
 #include "iommu-tools-host.h"
 #include "iommu-tools-iommufd.h"
 
@@ -136,6 +138,141 @@ static int journal_recover(struct iot_ctx *ctx)
 	return failures ? 1 : 0;
 }
 
+/* ---- the kernel's errors, explained ------------------------------------------ */
+
+/* @err at @step must be one of @want (0-terminated) and have an explanation. */
+static void expect_err(enum iot_step step, int err, const char *what, const int *want)
+{
+	const char *why = iot_explain(step, err);
+	bool ok = false;
+
+	for (const int *w = want; *w; w++)
+		ok |= err == -*w;
+	if (ok && why)
+		pass("errors: %s: %s: %s (%s)", what, iot_step_name(step), why, strerror(-err));
+	else
+		fail("errors: %s: %s gave %d (%s), explained as %s", what, iot_step_name(step), err,
+		     strerror(-err < 0 ? 0 : -err), why ? why : "nothing");
+}
+
+/* A bound device on a fresh iommufd. */
+static int open_bound(struct iot_ctx *ctx, const char *addr, int *iommufd, int *devfd,
+		      uint32_t *dev_id)
+{
+	int err = iot_iommufd_open(ctx, iommufd);
+
+	if (err)
+		return err;
+	err = iot_vfio_cdev_open(ctx, addr, devfd);
+	if (!err)
+		err = iot_vfio_bind_iommufd(*devfd, *iommufd, dev_id);
+	return err;
+}
+
+static int errors(struct iot_ctx *ctx, const char *addr)
+{
+	static const int enoent[] = { ENOENT, 0 }, unsupported[] = { EOPNOTSUPP, EINVAL, 0 };
+	static const int held[] = { EBUSY, 0 }, bound[] = { EINVAL, EBUSY, 0 };
+	int iommufd = -1, devfd = -1, fd2 = -1, dev2 = -1, gfd, pipefd[2], err;
+	struct iot_binding *b = NULL;
+	uint32_t dev_id, ioas, hwpt, id2;
+	char cdev[32], link[256], gpath[300];
+	const char *group;
+	ssize_t n;
+	pid_t child;
+
+	err = iot_bind_driver(ctx, addr, "vfio-pci", &b);
+	if (!err)
+		err = iot_bind_wait_cdev(ctx, addr, 5000, cdev, sizeof(cdev));
+	if (!err)
+		err = open_bound(ctx, addr, &iommufd, &devfd, &dev_id);
+	if (!err)
+		err = iot_ioas_alloc(iommufd, &ioas);
+	if (err) {
+		fail("errors: setup: %s", strerror(-err));
+		goto out;
+	}
+
+	/* a bad IOAS id */
+	expect_err(IOT_STEP_ATTACH, iot_vfio_attach_pt(devfd, 0xfffffff0U, NULL),
+		   "attach to ioas 0xfffffff0", enoent);
+	/* a flag this IOMMU lacks: the emulated VT-d has no dirty tracking; an unknown flag */
+	expect_err(IOT_STEP_HWPT_ALLOC,
+		   iot_hwpt_alloc(iommufd, dev_id, ioas, IOT_HWPT_ALLOC_DIRTY_TRACKING, &hwpt),
+		   "hwpt alloc dirty-tracking", unsupported);
+	expect_err(IOT_STEP_HWPT_ALLOC, iot_hwpt_alloc(iommufd, dev_id, ioas, 1U << 30, &hwpt),
+		   "hwpt alloc flag 1<<30", unsupported);
+	/* a second bind of the device, from another iommufd */
+	err = iot_iommufd_open(ctx, &fd2);
+	if (!err)
+		err = iot_vfio_cdev_open(ctx, addr, &dev2);
+	if (!err)
+		expect_err(IOT_STEP_BIND, iot_vfio_bind_iommufd(dev2, fd2, &id2),
+			   "second bind while bound", bound);
+	if (dev2 >= 0)
+		close(dev2);
+	if (fd2 >= 0)
+		close(fd2);
+	close(devfd);
+	close(iommufd);
+	devfd = iommufd = -1;
+
+	/* held: another process has the group open through /dev/vfio/N */
+	n = readlink("/sys/bus/pci/devices/0000:00:03.0/iommu_group", link, sizeof(link) - 1);
+	if (n < 0 || pipe(pipefd) < 0) {
+		fail("errors: group: %s", strerror(errno));
+		goto out;
+	}
+	link[n] = '\0';
+	group = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+	snprintf(gpath, sizeof(gpath), "/dev/vfio/%s", group);
+	child = fork();
+	if (child == 0) {
+		char c = (gfd = open(gpath, O_RDWR)) >= 0 ? 'y' : 'n';
+
+		/* hold the group until killed */
+		if (write(pipefd[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(pipefd[1]);
+	{
+		char c = 0;
+
+		if (read(pipefd[0], &c, 1) != 1 || c != 'y') {
+			fail("errors: the child could not open %s", gpath);
+		} else {
+			note("errors: pid %d holds %s", (int)child, gpath);
+			err = iot_iommufd_open(ctx, &iommufd);
+			if (!err)
+				err = iot_vfio_cdev_open(ctx, addr, &devfd);
+			if (err)
+				expect_err(IOT_STEP_OPEN_CDEV, err, "open cdev while the group is held",
+					   held);
+			else
+				expect_err(IOT_STEP_BIND, iot_vfio_bind_iommufd(devfd, iommufd, &dev_id),
+					   "bind while the group is held", held);
+		}
+	}
+	close(pipefd[0]);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+out:
+	if (devfd >= 0)
+		close(devfd);
+	if (iommufd >= 0)
+		close(iommufd);
+	if (b) {
+		err = iot_binding_restore(b);
+		if (err)
+			fail("errors: restore: %s", strerror(-err));
+		iot_binding_free(b);
+	}
+	note("errors: %s", failures ? "FAIL" : "done");
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct iot_ctx *ctx;
@@ -143,7 +280,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: attach-check journal-bind ADDR | journal-list | "
-				"journal-recover\n");
+				"journal-recover | errors ADDR\n");
 		return 2;
 	}
 	err = iot_ctx_new("/", &ctx);
@@ -159,6 +296,8 @@ int main(int argc, char **argv)
 		rc = journal_list(ctx);
 	else if (!strcmp(argv[1], "journal-recover"))
 		rc = journal_recover(ctx);
+	else if (!strcmp(argv[1], "errors") && argc == 3)
+		rc = errors(ctx, argv[2]);
 	else
 		fprintf(stderr, "attach-check: unknown mode %s\n", argv[1]);
 	iot_ctx_free(ctx);
