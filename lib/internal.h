@@ -10,6 +10,7 @@
 
 #include "iommu-tools.h"
 #include "iommu-tools-host.h"
+#include "iommu-tools-session.h"
 
 #define IOT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -188,6 +189,25 @@ struct iot_explain_row {
 };
 /* The whole table, for the tests: every row must be reachable. */
 const struct iot_explain_row *iot_explain_rows(size_t *n);
+
+/* ---- session.c: the control socket's messages, parsed without I/O ---- */
+enum { IOT_SREQ_HELLO = 1, IOT_SREQ_INFO, IOT_SREQ_GETFDS, IOT_SREQ_SETIDS, IOT_SREQ_RELEASE };
+struct iot_session_request {
+	int cmd;           /* IOT_SREQ_* */
+	uint32_t version;  /* HELLO */
+	bool has_dev;      /* SETIDS dev= */
+	char dev[IOT_PCI_ADDR_LEN];
+	uint32_t ioas, hwpt; /* SETIDS; 0 not given */
+};
+/*
+ * One request of @len bytes (no terminator needed). 0, -EMSGSIZE over
+ * IOT_SESSION_MSG_MAX, -EOPNOTSUPP an unknown request word, -EINVAL anything
+ * else malformed.
+ */
+int iot_session_parse_request(const char *msg, size_t len, struct iot_session_request *req);
+struct iot_session_info;
+/* An INFO reply's text; -EPROTO when it is not one. */
+int iot_session_parse_info(const char *text, struct iot_session_info **out);
 
 /* ---- verdict.c ---- */
 int iot_verdict_compute(struct iot_snapshot *snap);
