@@ -449,6 +449,8 @@ int iot_journal_add(struct iot_ctx *ctx, const struct iot_binding *b, int pid)
 	if (err)
 		return err;
 	err = journal_read(ctx, &dir, &j);
+	if (!err && !j)
+		err = -ENOMEM;
 	for (size_t i = 0; !err && i < j->n; i++) {
 		if (strcmp(j->entries[i]->device, b->device))
 			continue;
@@ -499,6 +501,8 @@ int iot_journal_remove(struct iot_ctx *ctx, const char *device, int pid)
 	if (err)
 		return err;
 	err = journal_read(ctx, &dir, &j);
+	if (!err && !j)
+		err = -ENOMEM;
 	for (size_t i = 0; !err && i < j->n; i++) {
 		struct iot_journal_entry *e = j->entries[i];
 
@@ -529,8 +533,11 @@ int iot_journal_list(struct iot_ctx *ctx, struct iot_journal **out)
 	}
 	if (err)
 		return err;
+	*out = NULL;
 	err = journal_read(ctx, &dir, out);
 	journal_unlock(&dir);
+	if (!err && !*out)
+		err = -ENOMEM;
 	if (err)
 		return err;
 	for (size_t i = 0; i < (*out)->n; i++)

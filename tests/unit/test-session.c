@@ -58,7 +58,8 @@ struct logged {
 	int n;
 };
 
-static void log_fn(void *data, int priority, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void log_fn(void *data, int priority,
+							    const char *fmt, va_list ap)
 {
 	struct logged *l = data;
 

@@ -63,7 +63,8 @@ __attribute__((format(printf, 1, 2))) static void note(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void log_fn(void *data, int priority, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void log_fn(void *data, int priority,
+							    const char *fmt, va_list ap)
 {
 	(void)data;
 	fprintf(stderr, "attach-check: lib[%d]: ", priority);
@@ -173,7 +174,7 @@ static int errors(struct iot_ctx *ctx, const char *addr)
 {
 	static const int enoent[] = { ENOENT, 0 }, unsupported[] = { EOPNOTSUPP, EINVAL, 0 };
 	static const int held[] = { EBUSY, 0 }, bound[] = { EINVAL, EBUSY, 0 };
-	int iommufd = -1, devfd = -1, fd2 = -1, dev2 = -1, gfd, pipefd[2], err;
+	int iommufd = -1, devfd = -1, fd2 = -1, dev2 = -1, pipefd[2], err;
 	struct iot_binding *b = NULL;
 	uint32_t dev_id, ioas, hwpt, id2;
 	char cdev[32], link[256], gpath[300];
@@ -228,7 +229,8 @@ static int errors(struct iot_ctx *ctx, const char *addr)
 	snprintf(gpath, sizeof(gpath), "/dev/vfio/%s", group);
 	child = fork();
 	if (child == 0) {
-		char c = (gfd = open(gpath, O_RDWR)) >= 0 ? 'y' : 'n';
+		/* the group stays open (held) until the child is killed */
+		char c = open(gpath, O_RDWR) >= 0 ? 'y' : 'n';
 
 		/* hold the group until killed */
 		if (write(pipefd[1], &c, 1) != 1)
