@@ -10,6 +10,8 @@
 #ifndef IOMMU_TOOLS_ATTACH_H
 #define IOMMU_TOOLS_ATTACH_H
 
+#include <stdint.h>
+
 #include "iommu-tools.h"
 
 #ifdef __cplusplus
@@ -55,6 +57,38 @@ const char *iot_step_name(enum iot_step step);
  * strerror() says. The string is static.
  */
 const char *iot_explain(enum iot_step step, int err);
+
+/* ---- the legacy path: VFIO group + type1 container (vfio-legacy.c) ---------- */
+
+#define IOT_VFIO_TYPE1v2_IOMMU 3         /* VFIO_SET_IOMMU / VFIO_CHECK_EXTENSION */
+#define IOT_VFIO_DMA_MAP_READ (1U << 0)  /* the device may read */
+#define IOT_VFIO_DMA_MAP_WRITE (1U << 1) /* the device may write */
+#define IOT_VFIO_GROUP_VIABLE (1U << 0)  /* every device of the group is VFIO's or unbound */
+#define IOT_VFIO_GROUP_CONTAINER_SET (1U << 1)
+
+/*
+ * Open <root>/dev/vfio/vfio; -ENOENT on a kernel without VFIO containers,
+ * -EPROTO when its API version is not the one this library speaks.
+ */
+int iot_vfio_container_open(struct iot_ctx *ctx, int *fd);
+/* 1 when the container supports extension @ext (IOT_VFIO_TYPE1v2_IOMMU), 0 when not. */
+int iot_vfio_check_extension(int container, uint32_t ext);
+/* The IOMMU group number of PCI device @addr; -ENODEV when it has none. */
+int iot_vfio_pci_group(struct iot_ctx *ctx, const char *addr, int *group);
+/* Open <root>/dev/vfio/N; -EBUSY when another process has it open. */
+int iot_vfio_group_open(struct iot_ctx *ctx, int group, int *fd);
+/* IOT_VFIO_GROUP_* flags */
+int iot_vfio_group_status(int groupfd, uint32_t *flags);
+int iot_vfio_group_set_container(int groupfd, int container);
+int iot_vfio_group_unset_container(int groupfd);
+/* Once the first group is in the container: IOT_VFIO_TYPE1v2_IOMMU. */
+int iot_vfio_set_iommu(int container, uint32_t type);
+/* The device fd of @addr ("0000:00:03.0" or "00:03.0") in the group. */
+int iot_vfio_group_get_device_fd(int groupfd, const char *addr, int *devfd);
+/* Map @size bytes at @va to @iova for the container's devices (IOT_VFIO_DMA_MAP_*). */
+int iot_vfio_map_dma(int container, void *va, uint64_t iova, uint64_t size, uint32_t flags);
+/* Unmap [iova, iova+size); *unmapped (may be NULL) the bytes unmapped. */
+int iot_vfio_unmap_dma(int container, uint64_t iova, uint64_t size, uint64_t *unmapped);
 
 #ifdef __cplusplus
 }
