@@ -607,7 +607,7 @@ int main(int argc, char **argv)
 	const char *mode, *arg_addr;
 	struct iot_binding *binding = NULL;
 	struct iot_ctx *ctx = NULL;
-	uint32_t ioas, hwpt;
+	uint32_t ioas = 0, hwpt = 0;
 	bool bind = false, legacy = false;
 	int container = -1, groupfd = -1, group;
 	char addr[16];
