@@ -16,12 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "iommu-tools.h"
 #include "iommu-tools-attach.h"
 #include "iommu-tools-host.h"
+#include "iommu-tools-session.h"
 #include "iommu-tools-iommufd.h"
 
 static int failures;
@@ -275,6 +277,186 @@ out:
 	return failures ? 1 : 0;
 }
 
+/* ---- sessions ------------------------------------------------------------------ */
+
+#define SESSION_IOVA 0x100000ULL
+#define SESSION_MAP 4096
+
+/* The session's undo steps, on stdout where the test reads them. */
+__attribute__((format(printf, 3, 0))) static void undo_log_fn(void *data, int priority,
+							      const char *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)data;
+	(void)priority;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (strstr(line, ": undo: "))
+		note("%s", line);
+}
+
+/*
+ * Attach edu, hand everything to a session, serve until a peer says RELEASE
+ * (@serve), or free it at once to see it undo on the real kernel.
+ */
+static int session_hold(struct iot_ctx *ctx, const char *addr, const char *name, bool serve)
+{
+	struct iot_session *s = NULL;
+	struct iot_binding *b = NULL;
+	int iommufd = -1, devfd = -1, err;
+	uint32_t dev_id, ioas, hwpt;
+	uint64_t iova = SESSION_IOVA;
+	char cdev[32];
+	void *buf;
+
+	buf = mmap(NULL, SESSION_MAP, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	err = buf == MAP_FAILED ? -errno : 0;
+	if (!err)
+		err = iot_bind_driver_flags(ctx, addr, "vfio-pci", IOT_BIND_JOURNAL, &b);
+	if (!err)
+		err = iot_bind_wait_cdev(ctx, addr, 5000, cdev, sizeof(cdev));
+	if (!err)
+		err = iot_session_new(ctx, name, getuid(), &s);
+	/* each piece goes to the session as soon as it exists: its free undoes them */
+	if (!err)
+		err = iot_iommufd_open(ctx, &iommufd);
+	if (!err)
+		err = iot_session_set_iommufd(s, iommufd);
+	if (!err)
+		err = iot_vfio_cdev_open(ctx, addr, &devfd);
+	if (!err)
+		err = iot_vfio_bind_iommufd(devfd, iommufd, &dev_id);
+	if (!err)
+		err = iot_session_add_device(s, addr, devfd, dev_id);
+	if (!err)
+		err = iot_ioas_alloc(iommufd, &ioas);
+	if (!err)
+		err = iot_session_add_object(s, ioas);
+	if (!err)
+		err = iot_vfio_attach_pt(devfd, ioas, &hwpt);
+	if (!err)
+		err = iot_session_add_attach(s, addr, hwpt);
+	if (!err)
+		err = iot_ioas_map(iommufd, ioas, IOT_IOAS_MAP_FIXED_IOVA | IOT_IOAS_MAP_READABLE |
+						 IOT_IOAS_MAP_WRITEABLE, buf, SESSION_MAP, &iova);
+	if (!err)
+		err = iot_session_add_mapping(s, ioas, iova, SESSION_MAP);
+	if (!err)
+		err = iot_session_set_ids(s, ioas, hwpt);
+	if (!err && serve)
+		err = iot_session_listen(s);
+	if (err) {
+		fail("session-hold: %s", strerror(-err));
+	} else if (!serve) {
+		note("session-undo: %s holds %s as dev_id %u, ioas %u, hwpt %u", name, b->device,
+		     dev_id, ioas, hwpt);
+		iot_ctx_set_log_fn(ctx, undo_log_fn, NULL);
+	} else {
+		note("session-hold: %s holds %s as dev_id %u, ioas %u, hwpt %u", name, b->device,
+		     dev_id, ioas, hwpt);
+		while (!iot_session_released(s) && !err) {
+			int r = iot_session_serve(s, -1);
+
+			if (r < 0 && r != -EINTR)
+				err = r;
+		}
+		note("session-hold: released");
+	}
+	iot_session_free(s);
+	if (b) {
+		err = iot_binding_restore(b);
+		if (err)
+			fail("session-hold: restore: %s", strerror(-err));
+		else
+			pass("session-hold: undone, %s restored to %s", b->device,
+			     b->orig_driver ? b->orig_driver : "no driver");
+		iot_binding_free(b);
+	}
+	return failures ? 1 : 0;
+}
+
+/* Another process: the ids, the fds, and the fds work on the held context. */
+static int session_peer(struct iot_ctx *ctx, const char *name)
+{
+	struct iot_session_client *c = NULL;
+	struct iot_session_info *info = NULL;
+	struct iot_hw_info hw;
+	struct iot_iova_range *ranges = NULL;
+	size_t n = 0, nr = 0;
+	int iommufd = -1, *devfds = NULL, err;
+
+	err = iot_session_connect(ctx, name, &c);
+	if (!err)
+		err = iot_session_client_info(c, &info);
+	if (err || info->ndevices != 1) {
+		fail("session-peer: connect/info: %s", strerror(-err));
+		goto out;
+	}
+	note("session-peer: %s pid %d owner %u: ioas %u hwpt %u, %s dev_id %u hwpt %u",
+	     info->name, info->pid, (unsigned)info->owner, info->ioas, info->hwpt,
+	     info->devices[0]->addr, info->devices[0]->dev_id, info->devices[0]->hwpt);
+	err = iot_session_client_getfds(c, &iommufd, &devfds, &n);
+	if (err || n != 1) {
+		fail("session-peer: getfds: %s", strerror(-err));
+		goto out;
+	}
+	/* the fds are the holder's context: its device id and IOAS answer through them */
+	err = iot_get_hw_info(iommufd, info->devices[0]->dev_id, NULL, 0, &hw);
+	if (err)
+		fail("session-peer: GET_HW_INFO dev_id %u through the passed iommufd: %s",
+		     info->devices[0]->dev_id, strerror(-err));
+	else
+		pass("session-peer: GET_HW_INFO dev_id %u through the passed iommufd: type %u",
+		     info->devices[0]->dev_id, hw.type);
+	err = iot_ioas_iova_ranges(iommufd, info->ioas, &ranges, &nr, NULL);
+	if (err || !nr)
+		fail("session-peer: IOVA ranges of ioas %u: %s", info->ioas, strerror(-err));
+	else
+		pass("session-peer: ioas %u has %zu IOVA ranges", info->ioas, nr);
+	free(ranges);
+	/* a second IOAS and a replace through the passed device fd, told to the holder */
+	{
+		uint32_t ioas2, hwpt2;
+
+		err = iot_ioas_alloc(iommufd, &ioas2);
+		if (!err)
+			err = iot_vfio_attach_pt(devfds[0], ioas2, &hwpt2);
+		if (!err)
+			err = iot_session_client_setids(c, info->devices[0]->addr, 0, hwpt2);
+		if (err)
+			fail("session-peer: replace: %s", strerror(-err));
+		else
+			pass("session-peer: replaced to ioas %u hwpt %u, holder told", ioas2, hwpt2);
+		/* back, so that the holder's undo finds what it made */
+		if (!err)
+			err = iot_vfio_attach_pt(devfds[0], info->ioas, NULL);
+		if (!err)
+			err = iot_session_client_setids(c, info->devices[0]->addr, 0, info->hwpt);
+		if (err)
+			fail("session-peer: replace back: %s", strerror(-err));
+	}
+	iot_session_info_free(info);
+	info = NULL;
+	err = iot_session_client_info(c, &info);
+	if (!err)
+		note("session-peer: info after: %s hwpt %u", info->devices[0]->addr,
+		     info->devices[0]->hwpt);
+	err = iot_session_client_release(c);
+	if (err)
+		fail("session-peer: release: %s", strerror(-err));
+	else
+		pass("session-peer: released");
+out:
+	if (iommufd >= 0)
+		close(iommufd);
+	for (size_t i = 0; i < n; i++)
+		close(devfds[i]);
+	free(devfds);
+	iot_session_info_free(info);
+	iot_session_client_close(c);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct iot_ctx *ctx;
@@ -282,7 +464,8 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: attach-check journal-bind ADDR | journal-list | "
-				"journal-recover | errors ADDR\n");
+				"journal-recover | errors ADDR | session-hold ADDR NAME | "
+				"session-peer NAME | session-undo ADDR\n");
 		return 2;
 	}
 	err = iot_ctx_new("/", &ctx);
@@ -300,6 +483,12 @@ int main(int argc, char **argv)
 		rc = journal_recover(ctx);
 	else if (!strcmp(argv[1], "errors") && argc == 3)
 		rc = errors(ctx, argv[2]);
+	else if (!strcmp(argv[1], "session-hold") && argc == 4)
+		rc = session_hold(ctx, argv[2], argv[3], true);
+	else if (!strcmp(argv[1], "session-undo") && argc == 3)
+		rc = session_hold(ctx, argv[2], "held", false);
+	else if (!strcmp(argv[1], "session-peer") && argc == 3)
+		rc = session_peer(ctx, argv[2]);
 	else
 		fprintf(stderr, "attach-check: unknown mode %s\n", argv[1]);
 	iot_ctx_free(ctx);
