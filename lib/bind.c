@@ -13,14 +13,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "iommu-tools-host.h"
 #include "internal.h"
 
-#define ADDR_LEN 13 /* "0000:00:03.0" */
+#define ADDR_LEN IOT_PCI_ADDR_LEN
 #define DRIVER_MAX 64
 
-static int norm_addr(const char *addr, char buf[ADDR_LEN])
+int iot_norm_pci_addr(const char *addr, char buf[IOT_PCI_ADDR_LEN])
 {
 	int dom, bus, slot, func;
 
@@ -30,8 +31,7 @@ static int norm_addr(const char *addr, char buf[ADDR_LEN])
 	return 0;
 }
 
-/* A name sysfs could show as a driver directory. */
-static bool driver_name_ok(const char *d)
+bool iot_driver_name_ok(const char *d)
 {
 	size_t n = d ? strlen(d) : 0;
 
@@ -79,7 +79,7 @@ static int read_override(const struct iot_dir *dev, char **out)
 		*out = NULL;
 		return 0;
 	}
-	if (!driver_name_ok(buf))
+	if (!iot_driver_name_ok(buf))
 		return -EINVAL;
 	*out = strdup(buf);
 	return *out ? 0 : -ENOMEM;
@@ -145,9 +145,9 @@ int iot_binding_new(struct iot_ctx *ctx, const char *addr, const char *driver,
 	struct iot_binding *b;
 	bool fail = false;
 
-	if (norm_addr(addr, canon) || !driver_name_ok(driver) ||
-	    (orig_driver && !driver_name_ok(orig_driver)) ||
-	    (orig_override && !driver_name_ok(orig_override)))
+	if (iot_norm_pci_addr(addr, canon) || !iot_driver_name_ok(driver) ||
+	    (orig_driver && !iot_driver_name_ok(orig_driver)) ||
+	    (orig_override && !iot_driver_name_ok(orig_override)))
 		return -EINVAL;
 	b = calloc(1, sizeof(*b));
 	if (!b)
@@ -165,6 +165,32 @@ int iot_binding_new(struct iot_ctx *ctx, const char *addr, const char *driver,
 	}
 	*out = b;
 	return 0;
+}
+
+/* Drop the binding's journal record: the device is where its owner wants it. */
+static int forget(struct iot_binding *b)
+{
+	int err;
+
+	if (!b->journaled)
+		return 0;
+	err = iot_journal_remove(b->ctx, b->device, b->journal_pid);
+	/* restored all the same: a stale record restores to where it is, and goes */
+	if (err)
+		iot_warn(b->ctx, "%s: restored, but its journal record stays: %s", b->device,
+			 strerror(-err));
+	else
+		b->journaled = false;
+	return err;
+}
+
+int iot_binding_forget(struct iot_binding *b)
+{
+	int err = forget(b);
+
+	if (!err)
+		b->changed = false;
+	return err;
 }
 
 int iot_binding_restore(struct iot_binding *b)
@@ -198,11 +224,13 @@ int iot_binding_restore(struct iot_binding *b)
 	else
 		b->changed = false;
 	iot_dir_close(&dev);
+	if (!err)
+		forget(b);
 	return err;
 }
 
-int iot_bind_driver(struct iot_ctx *ctx, const char *addr, const char *driver,
-		    struct iot_binding **out)
+int iot_bind_driver_flags(struct iot_ctx *ctx, const char *addr, const char *driver,
+			  unsigned flags, struct iot_binding **out)
 {
 	struct iot_dir dev = IOT_DIR_INIT;
 	char canon[ADDR_LEN], cur[DRIVER_MAX];
@@ -211,7 +239,7 @@ int iot_bind_driver(struct iot_ctx *ctx, const char *addr, const char *driver,
 	const char *step;
 	int err, undo;
 
-	if (norm_addr(addr, canon) || !driver_name_ok(driver))
+	if (iot_norm_pci_addr(addr, canon) || !iot_driver_name_ok(driver))
 		return -EINVAL;
 	err = dev_open(ctx, canon, &dev);
 	if (err)
@@ -230,6 +258,15 @@ int iot_bind_driver(struct iot_ctx *ctx, const char *addr, const char *driver,
 	if (!strcmp(cur, driver)) {
 		b->changed = false;
 		goto out;
+	}
+	/* recorded before the first write, so that a kill at any point can be undone */
+	if (flags & IOT_BIND_JOURNAL) {
+		step = "record in the journal";
+		b->journal_pid = (int)getpid();
+		err = iot_journal_add(ctx, b, b->journal_pid);
+		if (err)
+			goto out;
+		b->journaled = true;
 	}
 	/* from the first write on, a failure undoes what was written */
 	step = "write driver_override";
@@ -262,6 +299,12 @@ out:
 	}
 	*out = b;
 	return 0;
+}
+
+int iot_bind_driver(struct iot_ctx *ctx, const char *addr, const char *driver,
+		    struct iot_binding **out)
+{
+	return iot_bind_driver_flags(ctx, addr, driver, 0, out);
 }
 
 /* ---- waiting for the VFIO cdev --------------------------------------------- */
@@ -330,7 +373,7 @@ int iot_bind_wait_cdev(struct iot_ctx *ctx, const char *addr, int timeout_ms, ch
 	char canon[ADDR_LEN];
 	int err;
 
-	if (norm_addr(addr, canon))
+	if (iot_norm_pci_addr(addr, canon))
 		return -EINVAL;
 	if (ctx->live) {
 		udevd = iot_root_stat(ctx, "run/udev/control", NULL) == 0;

@@ -10,6 +10,8 @@
 #include <syslog.h>
 
 #include "iommu-tools.h"
+#include "iommu-tools-host.h"
+#include "iommu-tools-session.h"
 
 #define IOT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -216,6 +218,59 @@ void iot_kernel_free(struct iot_ctx *ctx);
 /* ---- host.c: facts about the running host beyond sysfs ---- */
 int iot_host_scan_owners(struct iot_ctx *ctx, struct iot_snapshot *snap);
 int iot_host_scan_critical(struct iot_ctx *ctx, struct iot_snapshot *snap);
+
+/* ---- bind.c, journal.c ---- */
+#define IOT_PCI_ADDR_LEN 13 /* "0000:00:03.0" and its NUL */
+/* "[dddd:]bb:ss.f" in the canonical form "dddd:bb:ss.f"; -EINVAL if malformed. */
+int iot_norm_pci_addr(const char *addr, char buf[IOT_PCI_ADDR_LEN]);
+/* A name sysfs could show as a driver directory: no '/', no blank or control byte. */
+bool iot_driver_name_ok(const char *d);
+
+/* the private directory below run/ of the root: the journal, the sessions' sockets */
+#define IOT_RUNDIR_NAME "iommu-tools"
+/*
+ * Open <root>/run/iommu-tools, creating it (0700) with @create. -EPERM (one
+ * warning) when it is not a directory of the effective user closed to others.
+ */
+int iot_rundir_open(struct iot_ctx *ctx, bool create, struct iot_dir *out);
+/*
+ * The journal's text, parsed strictly (no I/O): -EINVAL when the header is
+ * not ours, -EPROTONOSUPPORT for another version, -EFBIG past the size
+ * bound; a malformed record is counted in ->bad_lines and left out.
+ */
+int iot_journal_parse(const char *text, size_t len, struct iot_journal **out);
+/* Record @b as bound by @pid; -EEXIST when the device has a record already. */
+int iot_journal_add(struct iot_ctx *ctx, const struct iot_binding *b, int pid);
+/* Remove @device's record made by @pid; 0 when there is none. */
+int iot_journal_remove(struct iot_ctx *ctx, const char *device, int pid);
+
+/* ---- explain.c ---- */
+struct iot_explain_row {
+	int step; /* enum iot_step */
+	int err;  /* positive errno */
+	const char *text;
+};
+/* The whole table, for the tests: every row must be reachable. */
+const struct iot_explain_row *iot_explain_rows(size_t *n);
+
+/* ---- session.c: the control socket's messages, parsed without I/O ---- */
+enum { IOT_SREQ_HELLO = 1, IOT_SREQ_INFO, IOT_SREQ_GETFDS, IOT_SREQ_SETIDS, IOT_SREQ_RELEASE };
+struct iot_session_request {
+	int cmd;           /* IOT_SREQ_* */
+	uint32_t version;  /* HELLO */
+	bool has_dev;      /* SETIDS dev= */
+	char dev[IOT_PCI_ADDR_LEN];
+	uint32_t ioas, hwpt; /* SETIDS; 0 not given */
+};
+/*
+ * One request of @len bytes (no terminator needed). 0, -EMSGSIZE over
+ * IOT_SESSION_MSG_MAX, -EOPNOTSUPP an unknown request word, -EINVAL anything
+ * else malformed.
+ */
+int iot_session_parse_request(const char *msg, size_t len, struct iot_session_request *req);
+struct iot_session_info;
+/* An INFO reply's text; -EPROTO when it is not one. */
+int iot_session_parse_info(const char *text, struct iot_session_info **out);
 
 /* ---- verdict.c ---- */
 int iot_verdict_compute(struct iot_snapshot *snap);

@@ -41,6 +41,8 @@ struct iot_binding {
 	char *orig_driver;   /* bound before, NULL: no driver */
 	char *orig_override; /* driver_override before, NULL: none ("(null)") */
 	bool changed;        /* the bind wrote anything; restore undoes only then */
+	bool journaled;      /* the binding journal holds its record (IOT_BIND_JOURNAL) */
+	int journal_pid;     /* the process the record names */
 };
 
 /*
@@ -55,6 +57,30 @@ struct iot_binding {
  */
 int iot_bind_driver(struct iot_ctx *ctx, const char *addr, const char *driver,
 		    struct iot_binding **out);
+
+/* record the binding in the journal before the first write; see iot_journal_list() */
+#define IOT_BIND_JOURNAL (1U << 0)
+
+/*
+ * iot_bind_driver_flags - iot_bind_driver() with IOT_BIND_* @flags. With
+ * IOT_BIND_JOURNAL the device, its original driver and override are written
+ * to the binding journal (<root>/run/iommu-tools/bindings, durably) before
+ * anything is changed; iot_binding_restore() removes the record once the
+ * device is back, iot_binding_forget() when it is to stay. A device already
+ * on @driver gets no record.
+ *
+ * Returns: as iot_bind_driver(), and -EEXIST when the journal holds a record
+ * for the device already (a killed run: iot_journal_recover() first), -EPERM
+ * when run/iommu-tools is not a private directory of the caller's.
+ */
+int iot_bind_driver_flags(struct iot_ctx *ctx, const char *addr, const char *driver,
+			  unsigned flags, struct iot_binding **out);
+
+/*
+ * iot_binding_forget - leave the device on its new driver: its journal
+ * record is removed and a later restore does nothing.
+ */
+int iot_binding_forget(struct iot_binding *b);
 
 /*
  * iot_binding_new - a binding rebuilt from recorded state (a journal entry)
@@ -82,6 +108,53 @@ void iot_binding_free(struct iot_binding *b);
  */
 int iot_bind_wait_cdev(struct iot_ctx *ctx, const char *addr, int timeout_ms, char *buf,
 		       size_t len);
+
+/* ---- the binding journal (journal.c) ------------------------------------ */
+
+/* One record: a device a process bound and has not restored yet. */
+struct iot_journal_entry {
+	char *device;         /* "0000:00:03.0" */
+	char *driver;         /* the driver it was bound to */
+	char *orig_driver;    /* before: NULL no driver */
+	char *orig_override;  /* driver_override before: NULL none */
+	int pid;              /* the process that bound it */
+	uint64_t start_time;  /* that process's start, clock ticks after boot; 0 unknown */
+	bool alive;           /* that process still runs: not (yet) a leftover */
+};
+
+struct iot_journal {
+	size_t n;
+	struct iot_journal_entry **entries;
+	unsigned bad_lines;      /* malformed records left out (one warning was logged) */
+	unsigned first_bad_line; /* the line of the first of them */
+};
+
+/*
+ * iot_journal_list - the records in <root>/run/iommu-tools/bindings: an
+ * empty list when there is none. A file that is not a journal, or not the
+ * caller's, is one warning and no records; -EPROTONOSUPPORT when a newer
+ * version wrote it. Those with ->alive false are what a killed run left
+ * behind (iommu-groups --check warns about them).
+ */
+int iot_journal_list(struct iot_ctx *ctx, struct iot_journal **out);
+void iot_journal_free(struct iot_journal *j);
+
+/* also restore records whose process still runs (it is about to be undone under it) */
+#define IOT_JOURNAL_RECOVER_LIVE (1U << 0)
+
+/* Called for each record with the result: 0 restored, -EBUSY its binder runs, or the error. */
+typedef void (*iot_journal_fn)(void *data, const struct iot_journal_entry *e, int result);
+
+/*
+ * iot_journal_recover - restore each leftover record's original driver and
+ * override (iot_binding_new() + iot_binding_restore()) and remove the record
+ * once done; records of a running binder are skipped unless
+ * IOT_JOURNAL_RECOVER_LIVE. @fn (may be NULL) hears of each record.
+ *
+ * Returns: the count restored, or the first failure's negative errno (the
+ * others were still tried).
+ */
+int iot_journal_recover(struct iot_ctx *ctx, unsigned flags, iot_journal_fn fn, void *data);
 
 /* ---- interrupt counters (interrupts.c) ------------------------------------ */
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "iommu-tools.h"
+#include "iommu-tools-attach.h"
 #include "iommu-tools-host.h"
 #include "iommu-tools-iommufd.h"
 
@@ -582,12 +583,13 @@ static int mode_bind(struct iot_ctx *ctx, const char *addr)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: edu-dma [--bind] [--iova ADDR] dma|fault|replace|bind PCI-ADDR\n"
+		"Usage: edu-dma [--bind] [--legacy] [--iova ADDR] dma|fault|replace|bind PCI-ADDR\n"
 		"  dma      DMA a pattern RAM->device->RAM through an IOAS mapping\n"
 		"  fault    DMA to an unmapped IOVA; expect a DMAR fault and its interrupt\n"
 		"  replace  attach to a second IOAS without detaching, DMA through it\n"
 		"  bind     bind to vfio-pci and restore, a failed bind, a recorded binding\n"
 		"  --bind   first bind the device to vfio-pci, restore its driver at the end\n"
+		"  --legacy through the VFIO group and a type1 container, not iommufd (dma only)\n"
 		"  --iova   where to map the buffer (default 0x%llx)\n", DEFAULT_IOVA);
 }
 
@@ -595,6 +597,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "bind", no_argument, NULL, 'b' },
+		{ "legacy", no_argument, NULL, 'l' },
 		{ "iova", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -604,15 +607,19 @@ int main(int argc, char **argv)
 	const char *mode, *arg_addr;
 	struct iot_binding *binding = NULL;
 	struct iot_ctx *ctx = NULL;
-	uint32_t ioas, hwpt;
-	bool bind = false;
+	uint32_t ioas = 0, hwpt = 0;
+	bool bind = false, legacy = false;
+	int container = -1, groupfd = -1, group;
 	char addr[16];
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "bi:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bli:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			bind = true;
+			break;
+		case 'l':
+			legacy = true;
 			break;
 		case 'i':
 			e.iova = strtoull(optarg, NULL, 0);
@@ -663,25 +670,48 @@ int main(int argc, char **argv)
 		}
 		pass("bound %s to vfio-pci", addr);
 	}
-	CHECK(iot_vfio_cdev_open(ctx, addr, &e.devfd), "open the VFIO cdev of %s", addr);
-	CHECK(iot_iommufd_open(ctx, &e.iommufd), "open /dev/iommu");
-	CHECK(iot_vfio_bind_iommufd(e.devfd, e.iommufd, &e.dev_id), "BIND_IOMMUFD");
-	CHECK(iot_ioas_alloc(e.iommufd, &ioas), "IOAS_ALLOC");
-	CHECK(iot_vfio_attach_pt(e.devfd, ioas, &hwpt), "ATTACH_IOMMUFD_PT to ioas %u", ioas);
-	pass("%s: cdev fd %d bound as dev_id %u, attached to ioas %u (hwpt %u)", addr, e.devfd,
-	     e.dev_id, ioas, hwpt);
-	check_hw_info(&e, addr);
-	print_ranges(&e, ioas);
-
 	e.buf = mmap(NULL, MAP_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (e.buf == MAP_FAILED) {
 		fail("mmap buffer: %s", strerror(errno));
 		return 1;
 	}
 	memset(e.buf, 0, MAP_SIZE);
-	{
+	if (legacy) {
+		/* the VFIO group and type1 container, as before iommufd */
+		uint32_t gflags = 0;
+
+		if (strcmp(mode, "dma")) {
+			fail("--legacy runs the dma mode only");
+			return 1;
+		}
+		CHECK(iot_vfio_container_open(ctx, &container), "open /dev/vfio/vfio");
+		CHECK(iot_vfio_check_extension(container, IOT_VFIO_TYPE1v2_IOMMU) == 1 ? 0 : -ENODEV,
+		      "container supports type1v2");
+		CHECK(iot_vfio_pci_group(ctx, addr, &group), "iommu group of %s", addr);
+		CHECK(iot_vfio_group_open(ctx, group, &groupfd), "open /dev/vfio/%d", group);
+		CHECK(iot_vfio_group_status(groupfd, &gflags), "GROUP_GET_STATUS");
+		CHECK(gflags & IOT_VFIO_GROUP_VIABLE ? 0 : -EINVAL, "group %d viable", group);
+		CHECK(iot_vfio_group_set_container(groupfd, container), "GROUP_SET_CONTAINER");
+		CHECK(iot_vfio_set_iommu(container, IOT_VFIO_TYPE1v2_IOMMU), "SET_IOMMU type1v2");
+		CHECK(iot_vfio_group_get_device_fd(groupfd, addr, &e.devfd), "GROUP_GET_DEVICE_FD");
+		CHECK(iot_vfio_map_dma(container, e.buf, e.iova, MAP_SIZE,
+				       IOT_VFIO_DMA_MAP_READ | IOT_VFIO_DMA_MAP_WRITE),
+		      "IOMMU_MAP_DMA %d bytes at iova 0x%" PRIx64, MAP_SIZE, e.iova);
+		pass("legacy: %s in group %d, container type1v2, device fd %d, mapped %d bytes at "
+		     "iova 0x%" PRIx64, addr, group, e.devfd, MAP_SIZE, e.iova);
+	} else {
 		uint64_t iova = e.iova;
 
+		CHECK(iot_vfio_cdev_open(ctx, addr, &e.devfd), "open the VFIO cdev of %s", addr);
+		CHECK(iot_iommufd_open(ctx, &e.iommufd), "open /dev/iommu");
+		CHECK(iot_vfio_bind_iommufd(e.devfd, e.iommufd, &e.dev_id), "BIND_IOMMUFD");
+		CHECK(iot_ioas_alloc(e.iommufd, &ioas), "IOAS_ALLOC");
+		CHECK(iot_vfio_attach_pt(e.devfd, ioas, &hwpt), "ATTACH_IOMMUFD_PT to ioas %u",
+		      ioas);
+		pass("%s: cdev fd %d bound as dev_id %u, attached to ioas %u (hwpt %u)", addr,
+		     e.devfd, e.dev_id, ioas, hwpt);
+		check_hw_info(&e, addr);
+		print_ranges(&e, ioas);
 		CHECK(iot_ioas_map(e.iommufd, ioas, map_flags, e.buf, MAP_SIZE, &iova),
 		      "IOAS_MAP %d bytes at iova 0x%" PRIx64, MAP_SIZE, e.iova);
 	}
@@ -701,8 +731,22 @@ int main(int argc, char **argv)
 		rc = mode_replace(&e, ioas, hwpt);
 
 	munmap((void *)e.bar, e.bar_size);
+	if (legacy) {
+		uint64_t unmapped = 0;
+		int err = iot_vfio_unmap_dma(container, e.iova, MAP_SIZE, &unmapped);
+
+		if (err || unmapped != MAP_SIZE)
+			fail("legacy: IOMMU_UNMAP_DMA: %s, %" PRIu64 " bytes", strerror(-err), unmapped);
+		else
+			pass("legacy: unmapped %" PRIu64 " bytes", unmapped);
+	}
 	close(e.devfd);
-	close(e.iommufd);
+	if (e.iommufd >= 0)
+		close(e.iommufd);
+	if (groupfd >= 0)
+		close(groupfd);
+	if (container >= 0)
+		close(container);
 	munmap(e.buf, MAP_SIZE);
 	/* with every fd closed, vfio-pci can let the device go */
 	if (binding && restore(binding, mode))

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fuzz-session.c - the control socket's messages: a request from any peer
+ * (the holder's parser) and an INFO reply (the client's). Whatever comes in
+ * must parse to something well formed or an error, never a crash.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommu-tools-session.h"
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct iot_session_request req;
+	struct iot_session_info *info;
+	char *text;
+	int err = iot_session_parse_request((const char *)data, size, &req);
+
+	if (err && err != -EINVAL && err != -EMSGSIZE && err != -EOPNOTSUPP)
+		abort();
+	if (!err) {
+		if (req.cmd < IOT_SREQ_HELLO || req.cmd > IOT_SREQ_RELEASE)
+			abort();
+		if (req.cmd == IOT_SREQ_SETIDS) {
+			char canon[IOT_PCI_ADDR_LEN];
+
+			if (!req.ioas && !req.hwpt)
+				abort();
+			if (req.has_dev && (iot_norm_pci_addr(req.dev, canon) || strcmp(canon, req.dev)))
+				abort();
+		}
+	}
+	/* the same bytes as an INFO reply */
+	text = malloc(size + 1);
+	if (!text)
+		abort();
+	memcpy(text, data, size);
+	text[size] = '\0';
+	err = iot_session_parse_info(text, &info);
+	if (err && err != -EPROTO)
+		abort();
+	if (!err) {
+		if (!info->name || info->ndevices > 64)
+			abort();
+		iot_session_info_free(info);
+	}
+	free(text);
+	return 0;
+}
