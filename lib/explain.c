@@ -22,31 +22,6 @@
 
 #define LACKS(ioctl, release) "this kernel lacks " ioctl " (added in Linux " release ")"
 
-static const char *const step_names[] = {
-	[IOT_STEP_BIND_DRIVER] = "bind driver",
-	[IOT_STEP_WAIT_CDEV] = "wait for cdev",
-	[IOT_STEP_OPEN_IOMMUFD] = "open iommufd",
-	[IOT_STEP_OPEN_CDEV] = "open cdev",
-	[IOT_STEP_BIND] = "bind",
-	[IOT_STEP_GET_HW_INFO] = "get hw info",
-	[IOT_STEP_IOAS_ALLOC] = "ioas alloc",
-	[IOT_STEP_HWPT_ALLOC] = "hwpt alloc",
-	[IOT_STEP_FAULT_QUEUE] = "fault queue alloc",
-	[IOT_STEP_DIRTY_TRACKING] = "dirty tracking",
-	[IOT_STEP_ATTACH] = "attach",
-	[IOT_STEP_ATTACH_PASID] = "attach pasid",
-	[IOT_STEP_IOVA_RANGES] = "iova ranges",
-	[IOT_STEP_MAP] = "map",
-	[IOT_STEP_UNMAP] = "unmap",
-	[IOT_STEP_REPLACE] = "replace",
-	[IOT_STEP_DETACH] = "detach",
-	[IOT_STEP_OPEN_CONTAINER] = "open container",
-	[IOT_STEP_OPEN_GROUP] = "open group",
-	[IOT_STEP_SET_CONTAINER] = "set container",
-	[IOT_STEP_SET_IOMMU] = "set iommu",
-	[IOT_STEP_GET_DEVICE_FD] = "get device fd",
-	[IOT_STEP_MAP_DMA] = "map dma",
-};
 
 #define HELD "the device or its group is held by another process or driver"
 #define UNSAFE_IRQ_RISK                                                                         \
@@ -174,12 +149,7 @@ const struct iot_explain_row *iot_explain_rows(size_t *n)
 	return rows;
 }
 
-const char *iot_step_name(enum iot_step step)
-{
-	if ((unsigned)step >= IOT_ARRAY_SIZE(step_names))
-		return NULL;
-	return step_names[step];
-}
+/* iot_step_name() lives in names.c with the other tables */
 
 const char *iot_explain(enum iot_step step, int err)
 {

@@ -2,6 +2,7 @@
 /* names.c - every enum-to-text table of the library, and the parsers that read them back. */
 #include <string.h>
 
+#include "iommu-tools-attach.h"
 #include "iommu-tools-faults.h"
 #include "internal.h"
 
@@ -240,4 +241,37 @@ const char *iot_unit_question_key(enum iot_unit_question q)
 const char *iot_unit_question_title(enum iot_unit_question q)
 {
 	return NAME(question_titles, q, NULL);
+}
+
+/* ---- the steps of an attach (explain.c) ---- */
+
+static const char *const step_names[] = {
+	[IOT_STEP_BIND_DRIVER] = "bind driver",
+	[IOT_STEP_WAIT_CDEV] = "wait for cdev",
+	[IOT_STEP_OPEN_IOMMUFD] = "open iommufd",
+	[IOT_STEP_OPEN_CDEV] = "open cdev",
+	[IOT_STEP_BIND] = "bind",
+	[IOT_STEP_GET_HW_INFO] = "get hw info",
+	[IOT_STEP_IOAS_ALLOC] = "ioas alloc",
+	[IOT_STEP_HWPT_ALLOC] = "hwpt alloc",
+	[IOT_STEP_FAULT_QUEUE] = "fault queue alloc",
+	[IOT_STEP_DIRTY_TRACKING] = "dirty tracking",
+	[IOT_STEP_ATTACH] = "attach",
+	[IOT_STEP_ATTACH_PASID] = "attach pasid",
+	[IOT_STEP_IOVA_RANGES] = "iova ranges",
+	[IOT_STEP_MAP] = "map",
+	[IOT_STEP_UNMAP] = "unmap",
+	[IOT_STEP_REPLACE] = "replace",
+	[IOT_STEP_DETACH] = "detach",
+	[IOT_STEP_OPEN_CONTAINER] = "open container",
+	[IOT_STEP_OPEN_GROUP] = "open group",
+	[IOT_STEP_SET_CONTAINER] = "set container",
+	[IOT_STEP_SET_IOMMU] = "set iommu",
+	[IOT_STEP_GET_DEVICE_FD] = "get device fd",
+	[IOT_STEP_MAP_DMA] = "map dma",
+};
+
+const char *iot_step_name(enum iot_step step)
+{
+	return NAME(step_names, step, NULL);
 }

@@ -231,21 +231,48 @@ static void seen_fn(void *data, const struct iot_journal_entry *e, int result)
 	s->results[s->n++] = result;
 }
 
-/* A bind whose first write fails cannot be undone: its record stays, and recovers it. */
-static void test_failed_bind_keeps_record(void **state)
+/*
+ * A driver_override that is not a regular file (here a FIFO, which would
+ * block a plain open) is refused when it is read, before anything changes:
+ * no write, no record.
+ */
+static void test_refused_override_changes_nothing(void **state)
+{
+	struct capture c;
+	struct iot_ctx *ctx = ctx_root(&c);
+	struct iot_binding *b = NULL;
+	struct iot_journal *j;
+
+	(void)state;
+	sh("rm '%s/" DEV "/driver_override' && mkfifo '%s/" DEV "/driver_override'");
+	assert_int_equal(iot_bind_driver_flags(ctx, "00:03.0", "pci-stub", IOT_BIND_JOURNAL, &b),
+			 -IOT_EREFUSED);
+	assert_null(b);
+	j = list(ctx);
+	assert_int_equal(j->n, 0);
+	iot_journal_free(j);
+	assert_null(get(JFILE));
+	iot_ctx_free(ctx);
+}
+
+/* The record a killed run leaves: it blocks a second bind, and recovery restores it. */
+static void test_leftover_record_recovers(void **state)
 {
 	struct capture c;
 	struct iot_ctx *ctx = ctx_root(&c);
 	struct iot_binding *b = NULL;
 	struct seen s = { 0 };
 	struct iot_journal *j;
+	char text[256];
 
 	(void)state;
-	/* driver_override reads (as none) but cannot be written: a FIFO with no reader */
-	sh("rm '%s/" DEV "/driver_override' && mkfifo '%s/" DEV "/driver_override'");
-	assert_int_equal(iot_bind_driver_flags(ctx, "00:03.0", "pci-stub", IOT_BIND_JOURNAL, &b),
-			 -ENXIO);
-	assert_null(b);
+	/* what a run with our pid left when it was killed after writing the override */
+	snprintf(text, sizeof(text),
+		 "iommu-tools-journal 1\nbind 0000:00:03.0 pci-stub vfio-pci - %d 0\n",
+		 (int)getpid());
+	sh("mkdir -p -m 0700 '%s/" JDIR "'");
+	put(JFILE, text);
+	put(DEV "/driver_override", "pci-stub\n");
 	j = list(ctx);
 	assert_int_equal(j->n, 1);
 	assert_string_equal(j->entries[0]->device, "0000:00:03.0");
@@ -257,10 +284,9 @@ static void test_failed_bind_keeps_record(void **state)
 	/* a second bind of that device waits for the recovery */
 	assert_int_equal(iot_bind_driver_flags(ctx, "00:03.0", "pci-stub", IOT_BIND_JOURNAL, &b),
 			 -EEXIST);
+	assert_null(b);
 
-	/* fixed: the recovery restores and removes it (our own pid: the copy has no proc/) */
-	sh("rm '%s/" DEV "/driver_override'");
-	put(DEV "/driver_override", "pci-stub\n");
+	/* the recovery restores and removes it (our own pid: the copy has no proc/) */
 	assert_int_equal(iot_journal_recover(ctx, 0, seen_fn, &s), 1);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.results[0], 0);
@@ -461,7 +487,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_empty, reset),
 		cmocka_unit_test_setup(test_add_remove, reset),
-		cmocka_unit_test_setup(test_failed_bind_keeps_record, reset),
+		cmocka_unit_test_setup(test_refused_override_changes_nothing, reset),
+		cmocka_unit_test_setup(test_leftover_record_recovers, reset),
 		cmocka_unit_test_setup(test_undone_bind_removes_record, reset),
 		cmocka_unit_test_setup(test_recover, reset),
 		cmocka_unit_test_setup(test_unsafe_dir, reset),
