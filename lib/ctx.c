@@ -112,6 +112,12 @@ void iot_ctx_set_numeric(struct iot_ctx *ctx, bool numeric)
 	ctx->numeric = numeric;
 }
 
+int iot_nomem(struct iot_ctx *ctx)
+{
+	ctx->nomem = true;
+	return -ENOMEM;
+}
+
 void iot_log(struct iot_ctx *ctx, int priority, const char *fmt, ...)
 {
 	va_list ap;

@@ -25,6 +25,12 @@ struct iot_ctx {
 	bool numeric;
 	char *pci_ids;
 	struct pci_access *pacc; /* lazily created by pci.c */
+	/*
+	 * An allocation failed since the snapshot (or check) started: what was
+	 * read may be missing something, so the result is an error, never an
+	 * answer. Set through iot_nomem(), wherever the failure was noticed.
+	 */
+	bool nomem;
 };
 
 /* ---- ctx.c: logging ---- */
@@ -34,6 +40,8 @@ void iot_log(struct iot_ctx *ctx, int priority, const char *fmt, ...);
 #define iot_warn(ctx, ...) iot_log(ctx, LOG_WARNING, __VA_ARGS__)
 #define iot_info(ctx, ...) iot_log(ctx, LOG_INFO, __VA_ARGS__)
 #define iot_dbg(ctx, ...) iot_log(ctx, LOG_DEBUG, __VA_ARGS__)
+/* Record that an allocation failed (see struct iot_ctx); returns -ENOMEM. */
+int iot_nomem(struct iot_ctx *ctx);
 
 /* ---- path.c: every file access below the root goes through here ---- */
 
