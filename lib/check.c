@@ -394,6 +394,7 @@ int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 
 	if (!c)
 		return -ENOMEM;
+	ctx->nomem = false;
 	read_cmdline(ctx, c);
 	check_firmware(ctx, c);
 	check_units(ctx, snap, c);
@@ -404,6 +405,9 @@ int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 	check_vfio_cdev(ctx, c);
 	check_vfio_pci(ctx, c);
 	check_shared_groups(snap, c);
+	/* a file that could not be opened for want of memory is not a finding */
+	if (ctx->nomem && !c->err)
+		c->err = -ENOMEM;
 	n = c->n;
 	v = c->err ? NULL : iot_ptr_array_new(n, sizeof(**v));
 	if (!v) {
