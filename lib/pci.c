@@ -19,6 +19,7 @@
  */
 static struct iot_ctx *pci_owner;
 static bool pci_failed;
+static int pci_errno; /* errno when libpci failed: ENOMEM must not read as "no names" */
 static jmp_buf *pci_jump;
 
 static void pci_quiet(char *msg, ...)
@@ -32,19 +33,27 @@ static void pci_error(char *msg, ...)
 	char buf[256];
 	va_list ap;
 
+	/* pci_malloc() calls us straight after malloc() set errno */
+	pci_errno = errno;
 	va_start(ap, msg);
 	vsnprintf(buf, sizeof(buf), msg, ap);
 	va_end(ap);
+	/* pci_malloc's message, and zlib's when it could not inflate pci.ids.gz */
+	if (strstr(buf, "Out of memory") || strstr(buf, "insufficient memory"))
+		pci_errno = ENOMEM;
 	pci_failed = true;
 	if (pci_owner)
 		iot_dbg(pci_owner, "libpci: %s", buf);
+	errno = pci_errno;
 	if (pci_jump)
 		longjmp(*pci_jump, 1);
 	abort(); /* libpci called us outside any guarded call: a bug of ours */
 }
 
-static bool guarded_init(struct pci_access *a)
+/* Parameters and init: each may allocate, and libpci reports failure through pci_error. */
+static bool guarded_init(struct pci_access *a, char *path, char *pci_ids)
 {
+	char no_cache[] = "";
 	jmp_buf jb;
 
 	if (setjmp(jb)) {
@@ -52,6 +61,12 @@ static bool guarded_init(struct pci_access *a)
 		return false;
 	}
 	pci_jump = &jb;
+	if (path)
+		pci_set_param(a, "sysfs.path", path);
+	if (pci_ids)
+		pci_set_name_list_path(a, pci_ids, 0);
+	/* names come from pci.ids only, never from a cache in the caller's home */
+	pci_set_param(a, "net.cache_name", no_cache);
 	pci_init(a);
 	pci_jump = NULL;
 	return true;
@@ -62,8 +77,10 @@ static struct pci_access *pci_get(struct iot_ctx *ctx)
 	struct pci_access *a;
 	char *path;
 
-	if (ctx->pacc)
+	if (ctx->pacc) {
+		errno = pci_failed ? pci_errno : 0;
 		return pci_failed ? NULL : ctx->pacc;
+	}
 	a = pci_alloc();
 	if (!a)
 		return NULL;
@@ -73,15 +90,16 @@ static struct pci_access *pci_get(struct iot_ctx *ctx)
 	a->method = PCI_ACCESS_SYS_BUS_PCI;
 	pci_owner = ctx;
 	pci_failed = false;
+	pci_errno = 0;
 	path = iot_strdup_printf("%s/sys/bus/pci", ctx->sysroot);
-	if (path)
-		pci_set_param(a, "sysfs.path", path);
-	if (ctx->pci_ids)
-		pci_set_name_list_path(a, ctx->pci_ids, 0);
-	free(path); /* libpci copies parameter values */
 	ctx->pacc = a;
-	if (!guarded_init(a))
+	/* without the path libpci would read the host's own /sys */
+	if (!path)
+		pci_errno = ENOMEM;
+	if (!path || !guarded_init(a, path, ctx->pci_ids))
 		pci_failed = true;
+	free(path); /* libpci copies parameter values */
+	errno = pci_failed ? pci_errno : 0;
 	return pci_failed ? NULL : a;
 }
 
@@ -109,20 +127,34 @@ static int lookup_flags(struct iot_ctx *ctx)
 
 /*
  * One guarded pci_lookup_name() call; the arguments not used by @flags are
- * ignored by libpci. Falls back to @fallback when libpci fails.
+ * ignored by libpci. Falls back to @fallback when libpci fails, but NULL
+ * (errno ENOMEM) when memory ran out: libpci then takes an unreadable
+ * pci.ids for an absent one, and a number in place of a name is another answer.
  */
 static const char *lookup(struct iot_ctx *ctx, char *buf, size_t len, int flags,
 			  const char *fallback, int a1, int a2, int a3, int a4)
 {
 	struct pci_access *a = pci_get(ctx);
-	const char *res = NULL;
+	const char *volatile res = NULL;
 	jmp_buf jb;
 
 	if (a && !setjmp(jb)) {
 		pci_jump = &jb;
-		res = pci_lookup_name(a, buf, (int)len, flags | lookup_flags(ctx), a1, a2, a3, a4);
+		errno = 0;
+		/* loaded here, where a failed allocation can be told from a missing file */
+		if (!a->id_hash && !a->id_load_failed && !(lookup_flags(ctx) & PCI_LOOKUP_NUMERIC))
+			pci_load_name_list(a);
+		if (errno != ENOMEM)
+			res = pci_lookup_name(a, buf, (int)len, flags | lookup_flags(ctx), a1, a2,
+					      a3, a4);
 	}
 	pci_jump = NULL;
+	if (errno == ENOMEM) {
+		/* the name list may be half loaded: never trust this access again */
+		pci_failed = true;
+		pci_errno = ENOMEM;
+		return NULL;
+	}
 	if (!res) {
 		snprintf(buf, len, "%s", fallback);
 		res = buf;
@@ -200,12 +232,12 @@ int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct 
 		return -EINVAL;
 	a = pci_get(ctx);
 	if (!a)
-		return -EIO;
+		return errno == ENOMEM ? -ENOMEM : -EIO;
 	if (setjmp(jb)) {
 		pci_jump = NULL;
 		if (p)
 			pci_free_dev(p);
-		return -EIO;
+		return pci_errno == ENOMEM ? -ENOMEM : -EIO;
 	}
 	pci_jump = &jb;
 	p = pci_get_dev(a, dev->domain, dev->busnr, dev->slot, dev->func);
