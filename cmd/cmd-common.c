@@ -243,7 +243,9 @@ struct libscols_table *iot_table_new(const struct iot_output *out, const char *n
 
 	if (!tb)
 		iot_die("cannot allocate table");
-	scols_table_set_name(tb, name);
+	/* the JSON top-level key: lost, it would print as "" */
+	if (scols_table_set_name(tb, name))
+		iot_die("out of memory");
 	scols_table_enable_json(tb, out->json);
 	scols_table_enable_raw(tb, out->raw);
 	scols_table_enable_export(tb, out->pairs);
@@ -278,10 +280,30 @@ struct libscols_table *iot_table_new(const struct iot_output *out, const char *n
 	return tb;
 }
 
+/*
+ * Rendered into memory first: libsmartcols drops a header or a cell whose
+ * buffer it could not allocate and still succeeds, so a table rendered while
+ * an allocation failed (errno ENOMEM) is never printed, not even in part.
+ */
 void iot_table_print(struct libscols_table *tb)
 {
-	if (scols_print_table(tb))
-		iot_die("write error");
+	char *text = NULL;
+	size_t len;
+	int rc;
+
+	errno = 0;
+	rc = scols_print_table_to_string(tb, &text);
+	if (!rc && errno == ENOMEM)
+		rc = -ENOMEM;
+	if (rc)
+		iot_die(rc == -ENOMEM ? "out of memory" : "cannot print the table: %s",
+			strerror(rc < 0 ? -rc : EIO));
+	/* the string lacks the newline scols_print_table() ends a text table with */
+	len = strlen(text);
+	fputs(text, stdout);
+	if (len && text[len - 1] != '\n')
+		putchar('\n');
+	free(text);
 	scols_unref_table(tb);
 }
 

@@ -474,6 +474,14 @@ static void regions_text(const struct iot_group *g, char *buf, size_t len)
 	}
 }
 
+/* A PCI name; NULL means memory ran out, which must not become an empty cell. */
+static const char *pci_name(const char *name)
+{
+	if (!name)
+		iot_die("out of memory");
+	return name;
+}
+
 /* A value that could not be read: "unknown" to people, null to scripts. */
 static void set_unknown(const struct groups_ctl *ctl, struct libscols_line *ln, size_t col)
 {
@@ -507,7 +515,8 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 		if (pci && d->class_code < 0)
 			set_unknown(ctl, ln, col);
 		else if (pci)
-			iot_cell_set(ln, col, iot_pci_class_name(ctx, d, buf, sizeof(buf)));
+			iot_cell_set(ln, col,
+				     pci_name(iot_pci_class_name(ctx, d, buf, sizeof(buf))));
 		break;
 	case COL_CLASS_ID:
 		if (pci && d->class_code < 0)
@@ -519,13 +528,15 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 		if (pci && d->vendor < 0)
 			set_unknown(ctl, ln, col);
 		else if (pci)
-			iot_cell_set(ln, col, iot_pci_vendor_name(ctx, d, buf, sizeof(buf)));
+			iot_cell_set(ln, col,
+				     pci_name(iot_pci_vendor_name(ctx, d, buf, sizeof(buf))));
 		break;
 	case COL_DEVICE:
 		if (pci && (d->vendor < 0 || d->device < 0))
 			set_unknown(ctl, ln, col);
 		else if (pci)
-			iot_cell_set(ln, col, iot_pci_device_name(ctx, d, buf, sizeof(buf)));
+			iot_cell_set(ln, col,
+				     pci_name(iot_pci_device_name(ctx, d, buf, sizeof(buf))));
 		break;
 	case COL_VENDOR_ID:
 		if (pci && d->vendor < 0)
@@ -548,15 +559,16 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 			iot_cell_printf(ln, col, "[%04x:%04x]", (unsigned)d->vendor,
 					(unsigned)d->device);
 		} else {
-			iot_pci_vendor_name(ctx, d, buf, sizeof(buf));
-			iot_pci_device_name(ctx, d, b2, sizeof(b2));
+			pci_name(iot_pci_vendor_name(ctx, d, buf, sizeof(buf)));
+			pci_name(iot_pci_device_name(ctx, d, b2, sizeof(b2)));
 			iot_cell_printf(ln, col, "%s %s [%04x:%04x]", buf, b2, (unsigned)d->vendor,
 					(unsigned)d->device);
 		}
 		break;
 	case COL_SUBSYSTEM:
 		if (pci)
-			iot_cell_set(ln, col, iot_pci_subsys_name(ctx, d, buf, sizeof(buf)));
+			iot_cell_set(ln, col,
+				     pci_name(iot_pci_subsys_name(ctx, d, buf, sizeof(buf))));
 		break;
 	case COL_REV:
 		if (d->revision >= 0)
@@ -781,7 +793,9 @@ static int view_tree(struct groups_ctl *ctl)
 		for (size_t c = 0; c < cols->n; c++) {
 			fill_group_cell(ctl, gl, c, cols->ids[c], g);
 			if (colors && cols->ids[c] == COL_VERDICT && verdict_color(g))
-				scols_cell_set_color(scols_line_get_cell(gl, c), verdict_color(g));
+				if (scols_cell_set_color(scols_line_get_cell(gl, c),
+							 verdict_color(g)))
+					iot_die("out of memory");
 		}
 		for (size_t j = 0; j < g->n_devices; j++)
 			add_device_line(ctl, cols, tb, gl, g->devices[j]);
@@ -1075,15 +1089,15 @@ static int view_device(struct groups_ctl *ctl)
 	if (d->bus == IOT_BUS_PCI) {
 		char num[8];
 
-		iot_pci_class_name(ctx, d, a, sizeof(a));
+		pci_name(iot_pci_class_name(ctx, d, a, sizeof(a)));
 		snprintf(num, sizeof(num), "[%04x]", (unsigned)(d->class_code >> 8) & 0xffff);
 		/* libpci already appends the number to a class it cannot name */
 		pair("Class:", "%s%s%s", a, strstr(a, num) ? "" : " ", strstr(a, num) ? "" : num);
-		iot_pci_vendor_name(ctx, d, a, sizeof(a));
+		pci_name(iot_pci_vendor_name(ctx, d, a, sizeof(a)));
 		pair("Vendor:", "%s [%04x]", a, (unsigned)d->vendor & 0xffff);
-		iot_pci_device_name(ctx, d, a, sizeof(a));
+		pci_name(iot_pci_device_name(ctx, d, a, sizeof(a)));
 		pair("Name:", "%s [%04x]", a, (unsigned)d->device & 0xffff);
-		iot_pci_subsys_name(ctx, d, a, sizeof(a));
+		pci_name(iot_pci_subsys_name(ctx, d, a, sizeof(a)));
 		if (*a)
 			pair("Subsystem:", "%s [%04x:%04x]", a, (unsigned)d->subvendor & 0xffff,
 			     (unsigned)d->subdevice & 0xffff);
@@ -1105,6 +1119,8 @@ static int view_device(struct groups_ctl *ctl)
 		struct iot_pci_caps caps;
 		int err = iot_pci_read_caps(ctx, d, &caps);
 
+		if (err == -ENOMEM)
+			iot_die("out of memory");
 		if (!err) {
 			caps_text(&caps, a, sizeof(a));
 			if (caps.acs)
@@ -1150,7 +1166,7 @@ static int view_device(struct groups_ctl *ctl)
 			if (m == d)
 				continue;
 			if (m->bus == IOT_BUS_PCI) {
-				iot_pci_class_name(ctx, m, a, sizeof(a));
+				pci_name(iot_pci_class_name(ctx, m, a, sizeof(a)));
 				pair(first ? "Shares group with:" : "", "%s %s, %s", m->name, a,
 				     m->driver ? m->driver : "no driver");
 			} else {
@@ -1282,7 +1298,13 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 	};
 	poptContext pc = poptGetContext(NULL, argc, argv, opts, 0);
 
-	while ((rc = poptGetNextOpt(pc)) > 0) {
+	/* without a context popt reports no options at all: the live host, unfiltered */
+	if (!pc)
+		iot_die("out of memory");
+	while ((errno = 0, rc = poptGetNextOpt(pc)) > 0) {
+		/* popt hands back a NULL argument when its copy failed */
+		if (errno == ENOMEM)
+			iot_die("out of memory");
 		switch (rc) {
 		case OPT_TREE:
 			views++;
@@ -1365,6 +1387,8 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 		free(arg);
 		arg = NULL;
 	}
+	if (rc < -1 && (errno == ENOMEM || rc == POPT_ERROR_MALLOC))
+		iot_die("out of memory");
 	if (rc < -1)
 		iot_popt_fail(pc, rc);
 	if (poptPeekArg(pc))
