@@ -45,7 +45,7 @@ int groups_view_device(struct groups_ctl *ctl)
 		if (d->class_code < 0) {
 			cmd_pair("Class:", "unknown");
 		} else {
-			iot_pci_class_name(ctx, d, a, sizeof(a));
+			cmd_pci_name(iot_pci_class_name(ctx, d, a, sizeof(a)));
 			snprintf(num, sizeof(num), "[%04x]", (unsigned)d->class_code >> 8);
 			/* libpci already appends the number to a class it cannot name */
 			cmd_pair("Class:", "%s%s%s", a, strstr(a, num) ? "" : " ",
@@ -54,7 +54,7 @@ int groups_view_device(struct groups_ctl *ctl)
 		if (d->vendor < 0) {
 			cmd_pair("Vendor:", "unknown");
 		} else {
-			iot_pci_vendor_name(ctx, d, a, sizeof(a));
+			cmd_pci_name(iot_pci_vendor_name(ctx, d, a, sizeof(a)));
 			cmd_pair("Vendor:", "%s [%04x]", a, (unsigned)d->vendor);
 		}
 		if (d->device < 0) {
@@ -63,11 +63,11 @@ int groups_view_device(struct groups_ctl *ctl)
 			if (d->vendor < 0)
 				snprintf(a, sizeof(a), "unknown");
 			else
-				iot_pci_device_name(ctx, d, a, sizeof(a));
+				cmd_pci_name(iot_pci_device_name(ctx, d, a, sizeof(a)));
 			cmd_pair("Name:", "%s [%04x]", a, (unsigned)d->device);
 		}
 		/* the library names no subsystem unless all four ids are known */
-		iot_pci_subsys_name(ctx, d, a, sizeof(a));
+		cmd_pci_name(iot_pci_subsys_name(ctx, d, a, sizeof(a)));
 		if (*a)
 			cmd_pair("Subsystem:", "%s [%04x:%04x]", a, (unsigned)d->subvendor,
 				 (unsigned)d->subdevice);
@@ -89,6 +89,9 @@ int groups_view_device(struct groups_ctl *ctl)
 		struct iot_pci_caps caps;
 		int err = iot_pci_read_caps(ctx, d, &caps, sizeof(caps));
 
+		/* not "config space not readable": memory ran out */
+		if (err == -ENOMEM)
+			cmd_die("out of memory");
 		if (!err) {
 			caps_text(&caps, a, sizeof(a));
 			if (caps.acs)
@@ -137,7 +140,7 @@ int groups_view_device(struct groups_ctl *ctl)
 				if (m->class_code < 0)
 					snprintf(a, sizeof(a), "unknown class");
 				else
-					iot_pci_class_name(ctx, m, a, sizeof(a));
+					cmd_pci_name(iot_pci_class_name(ctx, m, a, sizeof(a)));
 				cmd_pair(first ? "Shares group with:" : "", "%s %s, %s", m->name, a,
 				     m->driver ? m->driver : "no driver");
 			} else {

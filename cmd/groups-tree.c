@@ -81,7 +81,7 @@ int groups_view_tree(struct groups_ctl *ctl)
 		for (size_t c = 0; c < cols->n; c++) {
 			groups_fill_group_cell(ctl, gl, c, cols->ids[c], g);
 			if (colors && cols->ids[c] == COL_VERDICT && verdict_color(g))
-				scols_cell_set_color(scols_line_get_cell(gl, c), verdict_color(g));
+				cmd_cell_color(gl, c, verdict_color(g));
 		}
 		for (size_t j = 0; j < g->n_devices; j++)
 			groups_add_device_line(ctl, cols, tb, gl, g->devices[j]);

@@ -67,7 +67,9 @@ struct libscols_table *cmd_table_new(const struct cmd_output *out, const char *n
 	if (!tb)
 		cmd_die("cannot allocate table");
 	json_cells = out->json;
-	scols_table_set_name(tb, name);
+	/* the JSON top-level key: lost, it would print as "" */
+	if (scols_table_set_name(tb, name))
+		cmd_die("out of memory");
 	scols_table_enable_json(tb, out->json);
 	scols_table_enable_raw(tb, out->raw);
 	scols_table_enable_export(tb, out->pairs);
@@ -113,9 +115,42 @@ struct libscols_line *cmd_line_new(struct libscols_table *tb, struct libscols_li
 
 void cmd_table_print(struct libscols_table *tb)
 {
-	if (scols_print_table(tb))
-		cmd_die("write error");
+	char *text = NULL;
+	size_t len;
+	int rc;
+
+	errno = 0;
+	rc = scols_print_table_to_string(tb, &text);
+	/* a dropped header or cell leaves only errno behind */
+	if (!rc && errno == ENOMEM)
+		rc = -ENOMEM;
+	if (rc) {
+		free(text);
+		if (rc == -ENOMEM)
+			cmd_die("out of memory");
+		cmd_die("cannot print the table: %s", strerror(rc < 0 ? -rc : EIO));
+	}
+	/* the string lacks the newline scols_print_table() ends a text table with */
+	len = text ? strlen(text) : 0;
+	if (len)
+		fputs(text, stdout);
+	if (len && text[len - 1] != '\n')
+		putchar('\n');
+	free(text);
 	scols_unref_table(tb);
+}
+
+void cmd_cell_color(struct libscols_line *ln, size_t col, const char *color)
+{
+	if (scols_cell_set_color(scols_line_get_cell(ln, col), color))
+		cmd_die("out of memory");
+}
+
+const char *cmd_pci_name(const char *name)
+{
+	if (!name)
+		cmd_die("out of memory");
+	return name;
 }
 
 /* A copy of @data that is valid UTF-8, in JSON and where @data is not; else NULL. */

@@ -33,7 +33,18 @@ struct iot_ctx {
 	char *pci_ids;
 	struct pci_access *pacc; /* lazily created by pci.c, for names only */
 	bool pci_failed;	 /* libpci raised an error: pacc is not used again */
+	int pci_errno;		 /* why (ENOMEM must not read as "no names"), or 0 */
 	struct iot_kernel_info kernel;
+	/*
+	 * An allocation failed since the running entry point (a snapshot, a
+	 * check, a read of interrupts, the log, a bind) started: what was read
+	 * may be missing something, so the result is -ENOMEM, never an answer.
+	 * Set through iot_nomem() wherever the failure is noticed, however the
+	 * caller then takes the error; each public entry point that reads
+	 * through the context brackets its work with iot_nomem_begin() and
+	 * iot_nomem_end() and fails when the latter says something was lost.
+	 */
+	bool nomem;
 };
 
 /* ---- ctx.c: logging ---- */
@@ -48,6 +59,14 @@ int *iot_ctx_count_warnings(struct iot_ctx *ctx, int *counter);
 #define iot_warn(ctx, ...) iot_log(ctx, LOG_WARNING, __VA_ARGS__)
 #define iot_info(ctx, ...) iot_log(ctx, LOG_INFO, __VA_ARGS__)
 #define iot_dbg(ctx, ...) iot_log(ctx, LOG_DEBUG, __VA_ARGS__)
+/* Record that an allocation failed (see struct iot_ctx); returns -ENOMEM. */
+int iot_nomem(struct iot_ctx *ctx);
+/* An entry point starts: clears ->nomem; returns the outer state for iot_nomem_end(). */
+bool iot_nomem_begin(struct iot_ctx *ctx);
+/* It ends: true when an allocation failed since iot_nomem_begin(); the outer one keeps it. */
+bool iot_nomem_end(struct iot_ctx *ctx, bool outer);
+/* Record that an allocation failed (see struct iot_ctx); returns -ENOMEM. */
+int iot_nomem(struct iot_ctx *ctx);
 
 /* ---- path.c: every file access below the root goes through here ---- */
 

@@ -233,8 +233,15 @@ FILE *iot_root_fopen(struct iot_ctx *ctx, const char *relpath)
 		return NULL;
 	}
 	f = fdopen(fd, "r");
-	if (!f)
+	if (!f) {
+		int err = errno;
+
+		/* the caller sees "cannot open": the snapshot must still fail */
+		if (err == ENOMEM)
+			iot_nomem(ctx);
 		close(fd);
+		errno = err;
+	}
 	return f;
 }
 
@@ -301,7 +308,7 @@ int iot_dir_open(struct iot_ctx *ctx, const char *relpath, struct iot_dir *out)
 	char *canon = join_canonical("", relpath);
 
 	if (!canon)
-		return -ENOMEM;
+		return iot_nomem(ctx);
 	return dir_open_path(ctx, canon, out);
 }
 
@@ -319,7 +326,7 @@ int iot_dir_open_sub(const struct iot_dir *parent, const char *name, struct iot_
 	canon = join_canonical(parent->path, name);
 	if (!canon) {
 		close(fd);
-		return -ENOMEM;
+		return iot_nomem(parent->ctx);
 	}
 	out->fd = fd;
 	out->path = canon;
@@ -337,7 +344,7 @@ int iot_dir_link_target(const struct iot_dir *dir, const char *name, char **out)
 		return -errno;
 	target[n] = '\0';
 	*out = join_canonical(dir->path, target);
-	return *out ? 0 : -ENOMEM;
+	return *out ? 0 : iot_nomem(dir->ctx);
 }
 
 int iot_dir_open_link(const struct iot_dir *dir, const char *name, struct iot_dir *out)
@@ -456,7 +463,7 @@ ssize_t iot_root_read_attr(struct iot_ctx *ctx, const char *dirpath, const char 
 		return -EINVAL;
 	canon = join_canonical(dirpath, name);
 	if (!canon)
-		return -ENOMEM;
+		return iot_nomem(ctx);
 	fd = open_in_root(ctx, canon, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
 	free(canon);
 	return read_fd_str(fd, buf, len);
@@ -470,7 +477,7 @@ int iot_dir_read_strdup(const struct iot_dir *dir, const char *name, char **out)
 	if (n < 0)
 		return (int)n;
 	*out = strdup(buf);
-	return *out ? 0 : -ENOMEM;
+	return *out ? 0 : iot_nomem(dir->ctx);
 }
 
 int iot_dir_read_u64(const struct iot_dir *dir, const char *name, int base, uint64_t *out)
@@ -542,7 +549,7 @@ ssize_t iot_dir_list_unsorted(const struct iot_dir *dir, char ***out)
 	 */
 	v = malloc(cap * sizeof(*v));
 	if (!v)
-		return -ENOMEM;
+		return iot_nomem(dir->ctx);
 	got = getdents64(dir->fd, buf, sizeof(buf));
 	if (got == 0 && lseek(dir->fd, 0, SEEK_SET) == 0)
 		got = getdents64(dir->fd, buf, sizeof(buf));
@@ -585,7 +592,7 @@ ssize_t iot_dir_list_unsorted(const struct iot_dir *dir, char ***out)
 	return (ssize_t)n;
 nomem:
 	iot_strv_free(v, n);
-	return -ENOMEM;
+	return iot_nomem(dir->ctx);
 }
 
 ssize_t iot_dir_list(const struct iot_dir *dir, char ***out)
@@ -601,6 +608,11 @@ void iot_bad_value(const struct iot_dir *dir, const char *name, int err, const c
 {
 	struct iot_ctx *ctx = dir->ctx;
 
+	/* not the file's fault, and the snapshot fails for it: no warning */
+	if (err == -ENOMEM) {
+		iot_nomem(ctx);
+		return;
+	}
 	if (value)
 		iot_warn(ctx, "%s/%s: unexpected value \"%.40s\", shown as unknown",
 			 dir->path, name, value);

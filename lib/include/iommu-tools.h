@@ -311,7 +311,10 @@ const char *iot_check_status_name(enum iot_check_status s);
 
 /* ---- PCI names (libpci) -------------------------------------------------- */
 
-/* "Intel Corporation", or "8086" in numeric mode or when unknown. */
+/*
+ * "Intel Corporation", or "8086" in numeric mode or when unknown. NULL with
+ * errno ENOMEM when memory ran out: a number is never shown for want of memory.
+ */
 const char *iot_pci_vendor_name(struct iot_ctx *ctx, const struct iot_device *dev,
 				char *buf, size_t len);
 const char *iot_pci_device_name(struct iot_ctx *ctx, const struct iot_device *dev,
