@@ -36,13 +36,15 @@ struct iot_ctx {
 	int pci_errno;		 /* why (ENOMEM must not read as "no names"), or 0 */
 	struct iot_kernel_info kernel;
 	/*
-	 * An allocation failed since the running entry point (a snapshot, a
-	 * check, a read of interrupts, the log, a bind) started: what was read
-	 * may be missing something, so the result is -ENOMEM, never an answer.
-	 * Set through iot_nomem() wherever the failure is noticed, however the
-	 * caller then takes the error; each public entry point that reads
-	 * through the context brackets its work with iot_nomem_begin() and
-	 * iot_nomem_end() and fails when the latter says something was lost.
+	 * An allocation failed since the running entry point started: what was
+	 * read may be missing something, so the result is -ENOMEM, never an
+	 * answer. Set through iot_nomem() wherever the failure is noticed (the
+	 * path layer, kernel.c, pci.c), however the caller then takes the
+	 * error. A public entry point whose readers may take an error as
+	 * "absent" (iot_snapshot_new, iot_check_host, iot_unit_features)
+	 * brackets its work with iot_nomem_begin() and iot_nomem_end() and
+	 * fails when the latter says something was lost; one that passes every
+	 * error up as it is (interrupts.c, klog.c, bind.c) needs no bracket.
 	 */
 	bool nomem;
 };
