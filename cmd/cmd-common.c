@@ -26,41 +26,59 @@ void cmd_init(const char *argv0)
 	atexit(cmd_close_stdout);
 }
 
-/* One message line; the text may hold tree strings or user input, so it is encoded. */
-__attribute__((format(printf, 2, 0))) static void vmsg(const char *prefix, const char *fmt,
+/*
+ * One message line; the text may hold tree strings or user input, so it is encoded.
+ * Formatted and encoded before anything is printed: false (nothing printed) when
+ * memory ran out on the way.
+ */
+__attribute__((format(printf, 2, 0))) static bool vmsg(const char *prefix, const char *fmt,
 						       va_list ap)
 {
-	char *text;
+	char *text, *safe;
 
 	fflush(stdout);
-	if (vasprintf(&text, fmt, ap) < 0) {
-		fprintf(stderr, "%s: out of memory\n", cmd_progname);
-		return;
-	}
-	fprintf(stderr, "%s: %s", cmd_progname, prefix);
-	if (cmd_fputs_safe(text, stderr) < 0)
-		fputs("(message lost: out of memory)", stderr);
-	fputc('\n', stderr);
+	if (vasprintf(&text, fmt, ap) < 0)
+		return false;
+	safe = cmd_safe_encode(text);
 	free(text);
+	if (!safe)
+		return false;
+	fprintf(stderr, "%s: %s%s\n", cmd_progname, prefix, safe);
+	free(safe);
+	return true;
+}
+
+/* The one line for a message that could not be made: no allocation needed. */
+__attribute__((noreturn)) static void die_nomem(void)
+{
+	fprintf(stderr, "%s: out of memory\n", cmd_progname);
+	exit(CMD_EXIT_FAILURE);
 }
 
 void cmd_die(const char *fmt, ...)
 {
 	va_list ap;
+	bool ok;
 
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	ok = vmsg("", fmt, ap);
 	va_end(ap);
+	if (!ok)
+		die_nomem();
 	exit(CMD_EXIT_FAILURE);
 }
 
 void cmd_usage_error(const char *fmt, ...)
 {
 	va_list ap;
+	bool ok;
 
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	/* lost for want of memory: not a usage error, exit 1 */
+	ok = vmsg("", fmt, ap);
 	va_end(ap);
+	if (!ok)
+		die_nomem();
 	fprintf(stderr, "Try '%s --help' for more information.\n", cmd_progname);
 	exit(CMD_EXIT_USAGE);
 }
@@ -68,16 +86,23 @@ void cmd_usage_error(const char *fmt, ...)
 void cmd_warnx(const char *fmt, ...)
 {
 	va_list ap;
+	bool ok;
 
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	/* a warning lost would be another answer */
+	ok = vmsg("", fmt, ap);
 	va_end(ap);
+	if (!ok)
+		die_nomem();
 }
 
 void cmd_log(void *data, int priority, const char *fmt, va_list ap)
 {
 	(void)data;
-	vmsg(priority <= LOG_ERR ? "error: " : priority == LOG_WARNING ? "warning: " : "", fmt, ap);
+	/* a lost warning would be another answer: the library's reader may go on without it */
+	if (!vmsg(priority <= LOG_ERR ? "error: " : priority == LOG_WARNING ? "warning: " : "",
+		  fmt, ap))
+		die_nomem();
 }
 
 void cmd_log_quiet(void *data, int priority, const char *fmt, va_list ap)
@@ -186,8 +211,31 @@ void cmd_usage_options(FILE *out, const struct poptOption *table)
 	}
 }
 
+poptContext cmd_popt_context(int argc, const char **argv, const struct poptOption *opts)
+{
+	poptContext pc = poptGetContext(NULL, argc, argv, opts, 0);
+
+	if (!pc)
+		cmd_die("out of memory");
+	return pc;
+}
+
+int cmd_popt_next(poptContext pc)
+{
+	int rc;
+
+	errno = 0;
+	rc = poptGetNextOpt(pc);
+	/* a failed copy of an argument leaves it NULL and sets only errno */
+	if (errno == ENOMEM || rc == POPT_ERROR_MALLOC)
+		cmd_die("out of memory");
+	return rc;
+}
+
 void cmd_popt_fail(poptContext pc, int rc)
 {
+	if (rc == POPT_ERROR_MALLOC)
+		cmd_die("out of memory");
 	cmd_usage_error("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS), poptStrerror(rc));
 }
 

@@ -64,7 +64,14 @@ void cmd_usage_options(FILE *out, const struct poptOption *table);
 extern struct poptOption cmd_standard_options[];
 enum { CMD_OPT_SYSROOT = 1000, CMD_OPT_HELP, CMD_OPT_VERSION };
 extern char *cmd_opt_arg; /* the argument of a standard option */
-/* popt failure: one line and the hint, exit 2 */
+/* poptGetContext(), exiting on ENOMEM: popt's NULL context would parse as no options at all */
+poptContext cmd_popt_context(int argc, const char **argv, const struct poptOption *opts);
+/*
+ * poptGetNextOpt(), exiting on ENOMEM: popt hands back a NULL argument when its
+ * copy failed (--sysroot would be a usage error, --color=always auto).
+ */
+int cmd_popt_next(poptContext pc);
+/* popt failure: one line and the hint, exit 2 (out of memory: exit 1) */
 __attribute__((noreturn)) void cmd_popt_fail(poptContext pc, int rc);
 /* "--name" (or "-c") of the option whose val is @val, for messages */
 const char *cmd_option_name(const struct poptOption *table, int val, char *buf, size_t len);

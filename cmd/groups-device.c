@@ -125,6 +125,8 @@ void groups_fill_device_answer(const struct groups_ctl *ctl, struct libscols_lin
 		if (d->bus != IOT_BUS_PCI)
 			break;
 		err = iot_pci_read_caps(ctl->ctx, d, &caps, sizeof(caps));
+		if (err == -ENOMEM)
+			cmd_die("out of memory");
 		if (err) {
 			groups_set_unknown(ctl, ln, col);
 			break;
@@ -190,7 +192,7 @@ int groups_view_device(struct groups_ctl *ctl)
 			/* -N: the number alone, once */
 			cmd_pair("Class:", "%04x", (unsigned)d->class_code >> 8);
 		} else {
-			iot_pci_class_name(ctx, d, a, sizeof(a));
+			cmd_pci_name(iot_pci_class_name(ctx, d, a, sizeof(a)));
 			snprintf(num, sizeof(num), "[%04x]", (unsigned)d->class_code >> 8);
 			/* libpci already appends the number to a class it cannot name */
 			cmd_pair("Class:", "%s%s%s", a, strstr(a, num) ? "" : " ",
@@ -201,7 +203,7 @@ int groups_view_device(struct groups_ctl *ctl)
 		} else if (ctl->numeric) {
 			cmd_pair("Vendor:", "%04x", (unsigned)d->vendor);
 		} else {
-			iot_pci_vendor_name(ctx, d, a, sizeof(a));
+			cmd_pci_name(iot_pci_vendor_name(ctx, d, a, sizeof(a)));
 			cmd_pair("Vendor:", "%s [%04x]", a, (unsigned)d->vendor);
 		}
 		if (d->device < 0) {
@@ -212,11 +214,11 @@ int groups_view_device(struct groups_ctl *ctl)
 			if (d->vendor < 0)
 				snprintf(a, sizeof(a), "unknown");
 			else
-				iot_pci_device_name(ctx, d, a, sizeof(a));
+				cmd_pci_name(iot_pci_device_name(ctx, d, a, sizeof(a)));
 			cmd_pair("Name:", "%s [%04x]", a, (unsigned)d->device);
 		}
 		/* the library names no subsystem unless all four ids are known */
-		iot_pci_subsys_name(ctx, d, a, sizeof(a));
+		cmd_pci_name(iot_pci_subsys_name(ctx, d, a, sizeof(a)));
 		if (*a && ctl->numeric)
 			cmd_pair("Subsystem:", "%04x:%04x", (unsigned)d->subvendor,
 				 (unsigned)d->subdevice);
@@ -241,6 +243,9 @@ int groups_view_device(struct groups_ctl *ctl)
 		struct iot_pci_caps caps;
 		int err = iot_pci_read_caps(ctx, d, &caps, sizeof(caps));
 
+		/* not "config space not readable": memory ran out */
+		if (err == -ENOMEM)
+			cmd_die("out of memory");
 		if (!err) {
 			caps_list(&caps, ", ", a, sizeof(a));
 			cmd_pair("Capabilities:", "%s", a);
@@ -289,7 +294,7 @@ int groups_view_device(struct groups_ctl *ctl)
 				if (m->class_code < 0)
 					snprintf(a, sizeof(a), "unknown class");
 				else
-					iot_pci_class_name(ctx, m, a, sizeof(a));
+					cmd_pci_name(iot_pci_class_name(ctx, m, a, sizeof(a)));
 				cmd_pair(first ? "Shares group with:" : "", "%s %s, %s", m->name, a,
 				     m->driver ? m->driver : "no driver");
 			} else {

@@ -171,7 +171,8 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 		if (pci && d->class_code < 0)
 			groups_set_unknown(ctl, ln, col);
 		else if (pci)
-			cmd_cell_set(ln, col, iot_pci_class_name(ctx, d, buf, sizeof(buf)));
+			cmd_cell_set(ln, col,
+				     cmd_pci_name(iot_pci_class_name(ctx, d, buf, sizeof(buf))));
 		break;
 	case COL_CLASS_ID:
 		if (pci && d->class_code < 0)
@@ -183,13 +184,15 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 		if (pci && d->vendor < 0)
 			groups_set_unknown(ctl, ln, col);
 		else if (pci)
-			cmd_cell_set(ln, col, iot_pci_vendor_name(ctx, d, buf, sizeof(buf)));
+			cmd_cell_set(ln, col,
+				     cmd_pci_name(iot_pci_vendor_name(ctx, d, buf, sizeof(buf))));
 		break;
 	case COL_DEVICE:
 		if (pci && (d->vendor < 0 || d->device < 0))
 			groups_set_unknown(ctl, ln, col);
 		else if (pci)
-			cmd_cell_set(ln, col, iot_pci_device_name(ctx, d, buf, sizeof(buf)));
+			cmd_cell_set(ln, col,
+				     cmd_pci_name(iot_pci_device_name(ctx, d, buf, sizeof(buf))));
 		break;
 	case COL_VENDOR_ID:
 		if (pci && d->vendor < 0)
@@ -212,15 +215,16 @@ static void fill_device_cell(const struct groups_ctl *ctl, struct libscols_line 
 			cmd_cell_printf(ln, col, "[%04x:%04x]", (unsigned)d->vendor,
 					(unsigned)d->device);
 		} else {
-			iot_pci_vendor_name(ctx, d, buf, sizeof(buf));
-			iot_pci_device_name(ctx, d, b2, sizeof(b2));
+			cmd_pci_name(iot_pci_vendor_name(ctx, d, buf, sizeof(buf)));
+			cmd_pci_name(iot_pci_device_name(ctx, d, b2, sizeof(b2)));
 			cmd_cell_printf(ln, col, "%s %s [%04x:%04x]", buf, b2, (unsigned)d->vendor,
 					(unsigned)d->device);
 		}
 		break;
 	case COL_SUBSYSTEM:
 		if (pci)
-			cmd_cell_set(ln, col, iot_pci_subsys_name(ctx, d, buf, sizeof(buf)));
+			cmd_cell_set(ln, col,
+				     cmd_pci_name(iot_pci_subsys_name(ctx, d, buf, sizeof(buf))));
 		break;
 	case COL_REV:
 		if (d->revision >= 0)

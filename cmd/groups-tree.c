@@ -215,7 +215,7 @@ static void device_summary(const struct groups_ctl *ctl, const struct iot_device
 		else if (ctl->numeric)
 			snprintf(cls, sizeof(cls), "%04x", (unsigned)d->class_code >> 8);
 		else
-			iot_pci_class_name(ctl->ctx, d, cls, sizeof(cls));
+			cmd_pci_name(iot_pci_class_name(ctl->ctx, d, cls, sizeof(cls)));
 		if (d->vendor >= 0 && d->device >= 0)
 			snprintf(ids, sizeof(ids), "[%04x:%04x]", (unsigned)d->vendor,
 				 (unsigned)d->device);
@@ -225,8 +225,8 @@ static void device_summary(const struct groups_ctl *ctl, const struct iot_device
 			snprintf(buf, len, "%s: %s", cls, ids);
 		else
 			snprintf(buf, len, "%s: %s %s %s", cls,
-				 iot_pci_vendor_name(ctl->ctx, d, vendor, sizeof(vendor)),
-				 iot_pci_device_name(ctl->ctx, d, device, sizeof(device)), ids);
+				 cmd_pci_name(iot_pci_vendor_name(ctl->ctx, d, vendor, sizeof(vendor))),
+				 cmd_pci_name(iot_pci_device_name(ctl->ctx, d, device, sizeof(device))), ids);
 	}
 	used = strlen(buf);
 	if (d->vfio_cdev && used < len)
@@ -349,8 +349,7 @@ int groups_view_tree(struct groups_ctl *ctl)
 			for (size_t c = 0; c < cols->n; c++) {
 				groups_fill_group_cell(ctl, gl, c, cols->ids[c], g);
 				if (colors && cols->ids[c] == COL_VERDICT && verdict_color(g))
-					scols_cell_set_color(scols_line_get_cell(gl, c),
-							     verdict_color(g));
+					cmd_cell_color(gl, c, verdict_color(g));
 			}
 		}
 		for (size_t j = 0; j < g->n_devices; j++)

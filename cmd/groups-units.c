@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* groups-units.c - iommu-groups --units: IOMMU units, their features and decoded registers. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -70,6 +71,7 @@ static void fill_unit_cell(const struct groups_ctl *ctl, struct libscols_line *l
 			   int id, const struct iot_unit *u)
 {
 	char buf[2048];
+	int err;
 
 	switch (id) {
 	case UCOL_NAME:
@@ -130,8 +132,12 @@ static void fill_unit_cell(const struct groups_ctl *ctl, struct libscols_line *l
 		break;
 	case UCOL_FEATURES:
 		/* the library knows which names people use, per kernel release */
-		if (iot_unit_features(ctl->ctx, u, ctl->out.json ? IOT_UNIT_FEATURES_KEYS : 0, buf,
-				      sizeof(buf)) < 0)
+		err = iot_unit_features(ctl->ctx, u, ctl->out.json ? IOT_UNIT_FEATURES_KEYS : 0,
+					buf, sizeof(buf));
+		/* an empty cell would say "no features" */
+		if (err == -ENOMEM)
+			cmd_die("out of memory");
+		if (err < 0)
 			buf[0] = '\0';
 		cmd_cell_set(ln, col, buf);
 		break;

@@ -95,7 +95,9 @@ struct libscols_table *cmd_table_new(const struct cmd_output *out, const char *n
 		cmd_die("cannot allocate table");
 	json_cells = out->json;
 	text_table = !cmd_output_machine(out);
-	scols_table_set_name(tb, name);
+	/* the JSON top-level key: lost, it would print as "" */
+	if (scols_table_set_name(tb, name))
+		cmd_die("out of memory");
 	scols_table_enable_json(tb, out->json);
 	scols_table_enable_raw(tb, out->raw);
 	scols_table_enable_export(tb, out->pairs);
@@ -209,22 +211,12 @@ void cmd_cell_set_null_list(struct libscols_line *ln, size_t col)
  * element. Scripts need [] (empty) and null (unknown, cmd_cell_set_null_list()), so
  * JSON goes through a buffer that says so. A string "null" is quoted, so only the
  * empty arrays match. Tables for people go through it too, to drop the padding at the
- * end of lines (raw output keeps its separators: a script counts on them).
+ * end of lines (raw output keeps its separators: a script counts on them). @buf is the
+ * table rendered to a string by cmd_table_print().
  */
-static int print_buffered(struct libscols_table *tb)
+static void put_fixed(const char *buf)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	int rc;
-
-	if (!mem)
-		cmd_die("out of memory");
-	scols_table_set_stream(tb, mem);
-	rc = scols_print_table(tb);
-	if (fclose(mem) || !buf)
-		cmd_die("out of memory");
-	for (const char *p = buf; !rc && *p; p++) {
+	for (const char *p = buf; *p; p++) {
 		size_t n = 0, u = 0;
 
 		if (text_table) {
@@ -248,15 +240,48 @@ static int print_buffered(struct libscols_table *tb)
 			putchar(*p);
 		}
 	}
-	free(buf);
-	return rc;
 }
 
 void cmd_table_print(struct libscols_table *tb)
 {
-	if (json_cells || text_table ? print_buffered(tb) : scols_print_table(tb))
-		cmd_die("write error");
+	char *text = NULL;
+	size_t len;
+	int rc;
+
+	errno = 0;
+	rc = scols_print_table_to_string(tb, &text);
+	/* a dropped header or cell leaves only errno behind */
+	if (!rc && errno == ENOMEM)
+		rc = -ENOMEM;
+	if (rc) {
+		free(text);
+		if (rc == -ENOMEM)
+			cmd_die("out of memory");
+		cmd_die("cannot print the table: %s", strerror(rc < 0 ? -rc : EIO));
+	}
+	len = text ? strlen(text) : 0;
+	if (json_cells || text_table)
+		put_fixed(text ? text : "");
+	else if (len)
+		fputs(text, stdout);
+	/* the string lacks the newline scols_print_table() ends a text table with */
+	if (len && text[len - 1] != '\n')
+		putchar('\n');
+	free(text);
 	scols_unref_table(tb);
+}
+
+void cmd_cell_color(struct libscols_line *ln, size_t col, const char *color)
+{
+	if (scols_cell_set_color(scols_line_get_cell(ln, col), color))
+		cmd_die("out of memory");
+}
+
+const char *cmd_pci_name(const char *name)
+{
+	if (!name)
+		cmd_die("out of memory");
+	return name;
 }
 
 /* A copy of @data that is valid UTF-8, in JSON and where @data is not; else NULL. */

@@ -48,7 +48,11 @@ struct libscols_line *cmd_line_new(struct libscols_table *tb, struct libscols_li
  */
 void cmd_table_sort(struct libscols_table *tb, const struct cmd_output *out,
 		    const struct cmd_columns *cols);
-/* Print and free; exits on a write error. */
+/*
+ * Print and free; exits on a write error, and on ENOMEM without printing
+ * anything (libsmartcols drops a header or cell it cannot allocate and still
+ * succeeds, so the table is rendered to a string first).
+ */
 void cmd_table_print(struct libscols_table *tb);
 /* Set a cell; NULL or "" leaves it empty (null in JSON). Exits on ENOMEM. */
 void cmd_cell_set(struct libscols_line *ln, size_t col, const char *data);
@@ -56,6 +60,13 @@ void cmd_cell_set(struct libscols_line *ln, size_t col, const char *data);
 void cmd_cell_set_null_list(struct libscols_line *ln, size_t col);
 __attribute__((format(printf, 3, 4)))
 void cmd_cell_printf(struct libscols_line *ln, size_t col, const char *fmt, ...);
+/* Colour a cell; exits on ENOMEM (a lost colour is another answer to --color=always). */
+void cmd_cell_color(struct libscols_line *ln, size_t col, const char *color);
+/*
+ * A name from iot_pci_*_name(): NULL means memory ran out, which must not
+ * become an empty cell or a number; exits then.
+ */
+const char *cmd_pci_name(const char *name);
 
 /*
  * The key/value view (iommu-groups -d): "Key:     value", the value made

@@ -403,10 +403,12 @@ int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 {
 	struct checks *c = calloc(1, sizeof(*c));
 	struct iot_check **v;
+	bool outer;
 	size_t n;
 
 	if (!c)
 		return -ENOMEM;
+	outer = iot_nomem_begin(ctx);
 	check_firmware(ctx, c);
 	check_units(ctx, snap, c);
 	check_groups(snap, c);
@@ -416,6 +418,9 @@ int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 	check_vfio_cdev(ctx, c);
 	check_vfio_pci(ctx, c);
 	check_shared_groups(snap, c);
+	/* a file that could not be opened or listed for want of memory is not a finding */
+	if (iot_nomem_end(ctx, outer) && !c->err)
+		c->err = -ENOMEM;
 	n = c->n;
 	v = c->err ? NULL : iot_ptr_array_new(n, sizeof(**v));
 	if (!v) {

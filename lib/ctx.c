@@ -122,6 +122,29 @@ int *iot_ctx_count_warnings(struct iot_ctx *ctx, int *counter)
 	return prev;
 }
 
+int iot_nomem(struct iot_ctx *ctx)
+{
+	ctx->nomem = true;
+	return -ENOMEM;
+}
+
+bool iot_nomem_begin(struct iot_ctx *ctx)
+{
+	bool outer = ctx->nomem;
+
+	ctx->nomem = false;
+	return outer;
+}
+
+bool iot_nomem_end(struct iot_ctx *ctx, bool outer)
+{
+	bool lost = ctx->nomem;
+
+	/* a caller that is itself an entry point still sees the loss */
+	ctx->nomem = outer || lost;
+	return lost;
+}
+
 void iot_log(struct iot_ctx *ctx, int priority, const char *fmt, ...)
 {
 	va_list ap;

@@ -352,8 +352,12 @@ static struct fault_dev *dev_slot(struct iot_fault_parser *p, uint32_t key, bool
 		if (!create)
 			return NULL;
 		p->devs = calloc(FAULT_DEVS, sizeof(*p->devs));
-		if (!p->devs)
+		if (!p->devs) {
+			/* not "table full": the device's group would be missing from later records */
+			if (!p->err)
+				p->err = -ENOMEM;
 			return NULL;
+		}
 	}
 	h = (k * 2654435761u) & (FAULT_DEVS - 1);
 	for (unsigned int i = 0; i < FAULT_DEVS; i++, h = (h + 1) & (FAULT_DEVS - 1)) {

@@ -765,8 +765,21 @@ int iot_unit_features(struct iot_ctx *ctx, const struct iot_unit *u, unsigned fl
 		feature_add_reg(&t, IOT_REG_VTD_ECAP, u->ecap, false, 0);
 	if (u->has_amd) {
 		/* people know AMD features by the names their kernel printed at boot */
-		unsigned names = iot_amd_names_for_kernel(ctx ? iot_kernel_release(ctx) : NULL);
+		const char *rel = NULL;
+		unsigned names;
 		char kernel[256];
+
+		if (ctx) {
+			bool outer = iot_nomem_begin(ctx);
+
+			rel = iot_kernel_release(ctx);
+			/* a release lost for want of memory would pick the mainline names */
+			if (iot_nomem_end(ctx, outer)) {
+				buf[0] = '\0';
+				return -ENOMEM;
+			}
+		}
+		names = iot_amd_names_for_kernel(rel);
 
 		if (!t.keys) {
 			if (iot_amd_efr_kernel_names_ex(u->efr, u->has_efr2 ? u->efr2 : 0, names,

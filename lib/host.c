@@ -723,7 +723,7 @@ static int read_addresses(struct iot_ctx *ctx, struct strmap *addrs)
 		struct ifaddrs *ifa, *p;
 
 		if (getifaddrs(&ifa) < 0)
-			return 0;
+			return errno == ENOMEM ? iot_nomem(ctx) : 0;
 		for (p = ifa; p && !err; p = p->ifa_next) {
 			const struct sockaddr *sa = p->ifa_addr;
 

@@ -38,8 +38,21 @@ struct iot_ctx {
 	bool pci_failed;	 /* libpci raised an error: pacc is not used again */
 	struct pci_caps_memo *caps_memo; /* pci.c: config spaces read since the snapshot began */
 	struct iot_kernel_info kernel;
+	int pci_errno;		 /* why (ENOMEM must not read as "no names"), or 0 */
 	bool no_openat2; /* path.c: openat2 absent (old kernel) or forbidden (seccomp) */
 	char walk_known[4096]; /* path.c: a directory the last resolution found link-free */
+	/*
+	 * An allocation failed since the running entry point started: what was
+	 * read may be missing something, so the result is -ENOMEM, never an
+	 * answer. Set through iot_nomem() wherever the failure is noticed (the
+	 * path layer, kernel.c, pci.c), however the caller then takes the
+	 * error. A public entry point whose readers may take an error as
+	 * "absent" (iot_snapshot_new, iot_check_host, iot_unit_features)
+	 * brackets its work with iot_nomem_begin() and iot_nomem_end() and
+	 * fails when the latter says something was lost; one that passes every
+	 * error up as it is (interrupts.c, klog.c, bind.c) needs no bracket.
+	 */
+	bool nomem;
 };
 
 /* ---- ctx.c: logging ---- */
@@ -54,6 +67,14 @@ int *iot_ctx_count_warnings(struct iot_ctx *ctx, int *counter);
 #define iot_warn(ctx, ...) iot_log(ctx, LOG_WARNING, __VA_ARGS__)
 #define iot_info(ctx, ...) iot_log(ctx, LOG_INFO, __VA_ARGS__)
 #define iot_dbg(ctx, ...) iot_log(ctx, LOG_DEBUG, __VA_ARGS__)
+/* Record that an allocation failed (see struct iot_ctx); returns -ENOMEM. */
+int iot_nomem(struct iot_ctx *ctx);
+/* An entry point starts: clears ->nomem; returns the outer state for iot_nomem_end(). */
+bool iot_nomem_begin(struct iot_ctx *ctx);
+/* It ends: true when an allocation failed since iot_nomem_begin(); the outer one keeps it. */
+bool iot_nomem_end(struct iot_ctx *ctx, bool outer);
+/* Record that an allocation failed (see struct iot_ctx); returns -ENOMEM. */
+int iot_nomem(struct iot_ctx *ctx);
 
 /* ---- path.c: every file access below the root goes through here ---- */
 

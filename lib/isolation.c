@@ -141,6 +141,9 @@ static int add_node(struct iso *s, const struct iot_device *d)
 	s->nodes[i].dev = d;
 	s->nodes[i].parent = up;
 	s->nodes[i].err = iot_pci_read_caps(s->ctx, d, &s->nodes[i].caps, sizeof(s->nodes[i].caps));
+	/* memory, not the device: no cause may be guessed from a missing read */
+	if (s->nodes[i].err == -ENOMEM)
+		return -ENOMEM;
 	if (s->nodes[i].err && s->err_node < 0)
 		s->err_node = i;
 	return i;

@@ -29,6 +29,8 @@ static bool release_ok(const char *s)
 /*
  * Both reads log at debug level only: a warning would be counted by the
  * snapshot that happened to read first, and the next one would differ.
+ * Out of memory is never remembered as "unreadable": it is recorded in the
+ * context (so the snapshot or check that asked fails) and read again next time.
  */
 const char *iot_kernel_release(struct iot_ctx *ctx)
 {
@@ -38,6 +40,11 @@ const char *iot_kernel_release(struct iot_ctx *ctx)
 	if (ctx->kernel.release_read)
 		return ctx->kernel.release;
 	n = iot_root_read_attr(ctx, "proc/sys/kernel", "osrelease", buf, sizeof(buf));
+	if (n == -ENOMEM) {
+		iot_nomem(ctx);
+		errno = ENOMEM;
+		return NULL;
+	}
 	if (n < 0) {
 		iot_dbg(ctx, "proc/sys/kernel/osrelease: cannot read: %s", strerror((int)-n));
 		ctx->kernel.release_read = true;
@@ -51,6 +58,10 @@ const char *iot_kernel_release(struct iot_ctx *ctx)
 	ctx->kernel.release = strdup(buf);
 	/* out of memory: try again next time rather than remember "unknown" */
 	ctx->kernel.release_read = ctx->kernel.release != NULL;
+	if (!ctx->kernel.release) {
+		iot_nomem(ctx);
+		errno = ENOMEM;
+	}
 	return ctx->kernel.release;
 }
 
@@ -63,8 +74,12 @@ const char *iot_kernel_cmdline(struct iot_ctx *ctx)
 		return ctx->kernel.cmdline;
 	buf = malloc(CMDLINE_MAX);
 	if (!buf)
-		return NULL;
+		goto nomem;
 	n = iot_root_read_attr(ctx, "proc", "cmdline", buf, CMDLINE_MAX);
+	if (n == -ENOMEM) {
+		free(buf);
+		goto nomem;
+	}
 	if (n < 0) {
 		iot_dbg(ctx, "proc/cmdline: cannot read: %s", strerror((int)-n));
 		free(buf);
@@ -74,7 +89,13 @@ const char *iot_kernel_cmdline(struct iot_ctx *ctx)
 	ctx->kernel.cmdline = strdup(buf);
 	free(buf);
 	ctx->kernel.cmdline_read = ctx->kernel.cmdline != NULL;
+	if (!ctx->kernel.cmdline)
+		goto nomem;
 	return ctx->kernel.cmdline;
+nomem:
+	iot_nomem(ctx);
+	errno = ENOMEM;
+	return NULL;
 }
 
 void iot_kernel_free(struct iot_ctx *ctx)
@@ -165,7 +186,7 @@ int iot_kernel_param(struct iot_ctx *ctx, const char *name, char *buf, size_t le
 	if (!name || !*name || (!buf && len))
 		return -EINVAL;
 	if (!cmdline)
-		return -ENOENT;
+		return ctx->kernel.cmdline_read ? -ENOENT : -ENOMEM;
 	while (next_param(&p, &cur)) {
 		/* what follows "--" is init's, not the kernel's */
 		if (!cur.val && cur.name_len == 2 && !strncmp(cur.name, "--", 2))

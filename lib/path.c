@@ -335,7 +335,7 @@ int iot_dir_open(struct iot_ctx *ctx, const char *relpath, struct iot_dir *out)
 	char *canon = join_canonical("", relpath);
 
 	if (!canon)
-		return -ENOMEM;
+		return iot_nomem(ctx);
 	return dir_open_path(ctx, canon, out);
 }
 
@@ -353,7 +353,7 @@ int iot_dir_open_sub(const struct iot_dir *parent, const char *name, struct iot_
 	canon = join_canonical(parent->path, name);
 	if (!canon) {
 		close(fd);
-		return -ENOMEM;
+		return iot_nomem(parent->ctx);
 	}
 	out->fd = fd;
 	out->path = canon;
@@ -381,6 +381,8 @@ int iot_dir_link_target(const struct iot_dir *dir, const char *name, char **out)
 	 */
 	base = target[0] == '/' ? "" : dir->path;
 	err = walk_in_root(dir->ctx, base, target, 0, 1, out);
+	if (err == -ENOMEM)
+		return iot_nomem(dir->ctx);
 	if (err && err != -ENOMEM && err != -ELOOP) {
 		/*
 		 * Dangling, or a file on the way: keep the lexical target, whose
@@ -388,7 +390,7 @@ int iot_dir_link_target(const struct iot_dir *dir, const char *name, char **out)
 		 * error: the lexical path would need fewer links and resolve.
 		 */
 		*out = join_canonical(dir->path, target);
-		err = *out ? 0 : -ENOMEM;
+		err = *out ? 0 : iot_nomem(dir->ctx);
 	}
 	return err;
 }
@@ -586,7 +588,7 @@ ssize_t iot_root_read_attr(struct iot_ctx *ctx, const char *dirpath, const char 
 		return -EINVAL;
 	canon = join_canonical(dirpath, name);
 	if (!canon)
-		return -ENOMEM;
+		return iot_nomem(ctx);
 	/* the attribute itself is never a link: the path must name the file */
 	fd = open_regular(ctx, -1, NULL, canon, O_NOFOLLOW, &st);
 	n = read_fd_str(fd, buf, len);
@@ -730,7 +732,7 @@ int iot_dir_read_strdup(const struct iot_dir *dir, const char *name, char **out)
 	if (n < 0)
 		return (int)n;
 	*out = strdup(buf);
-	return *out ? 0 : -ENOMEM;
+	return *out ? 0 : iot_nomem(dir->ctx);
 }
 
 int iot_dir_read_u64(const struct iot_dir *dir, const char *name, int base, uint64_t *out)
@@ -802,7 +804,7 @@ ssize_t iot_dir_list_unsorted(const struct iot_dir *dir, char ***out)
 	 */
 	v = malloc(cap * sizeof(*v));
 	if (!v)
-		return -ENOMEM;
+		return iot_nomem(dir->ctx);
 	got = getdents64(dir->fd, buf, sizeof(buf));
 	if (got == 0 && lseek(dir->fd, 0, SEEK_SET) == 0)
 		got = getdents64(dir->fd, buf, sizeof(buf));
@@ -845,7 +847,7 @@ ssize_t iot_dir_list_unsorted(const struct iot_dir *dir, char ***out)
 	return (ssize_t)n;
 nomem:
 	iot_strv_free(v, n);
-	return -ENOMEM;
+	return iot_nomem(dir->ctx);
 }
 
 ssize_t iot_dir_list(const struct iot_dir *dir, char ***out)
@@ -861,9 +863,16 @@ void iot_bad_value(const struct iot_dir *dir, const char *name, int err, const c
 {
 	char *path;
 
+	/* not the file's fault, and the call fails for it: no warning */
+	if (err == -ENOMEM) {
+		iot_nomem(dir->ctx);
+		return;
+	}
 	if (err == -IOT_EREFUSED)
 		return;
 	path = iot_strdup_printf("%s/%s", dir->path, name);
+	if (!path)
+		iot_nomem(dir->ctx);
 	iot_root_bad_value(dir->ctx, path ? path : name, err, value);
 	free(path);
 }

@@ -28,7 +28,12 @@
  * thread-local pointer to a guard on the caller's stack, set only for the
  * duration of one guarded call: no state outlives the call, and two
  * contexts (or two threads) never see each other's. What lasts (the access,
- * and whether it failed) lives in the context.
+ * and whether it failed and why) lives in the context.
+ *
+ * libpci takes a pci.ids it could not open or inflate for want of memory
+ * (gzopen, zlib's inflate state) as a missing one, and every name would
+ * silently become a number: the name list is loaded in a guarded call where
+ * ENOMEM can be seen, and a lookup that ran out of memory is an error.
  */
 struct pci_guard {
 	struct iot_ctx *ctx;
@@ -51,9 +56,14 @@ static void pci_error(char *msg, ...)
 
 	if (!g)
 		abort(); /* libpci called us outside any guarded call: a bug of ours */
+	/* pci_malloc() calls us straight after malloc() set errno */
+	g->ctx->pci_errno = errno;
 	va_start(ap, msg);
 	vsnprintf(buf, sizeof(buf), msg, ap);
 	va_end(ap);
+	/* pci_malloc's message, and zlib's when it could not inflate pci.ids.gz */
+	if (strstr(buf, "Out of memory") || strstr(buf, "insufficient memory"))
+		g->ctx->pci_errno = ENOMEM;
 	/* after a jump out of it the access may be half updated: never use it again */
 	g->ctx->pci_failed = true;
 	iot_dbg(g->ctx, "libpci: %s", buf);
@@ -61,18 +71,25 @@ static void pci_error(char *msg, ...)
 	longjmp(g->jb, 1);
 }
 
+/* The context's access, created on first use; NULL with errno (ENOMEM or EIO) after a failure. */
 static struct pci_access *pci_get(struct iot_ctx *ctx)
 {
 	struct pci_guard g = { .ctx = ctx };
 	struct pci_access *a;
 
-	if (ctx->pci_failed)
+	if (ctx->pci_failed) {
+		errno = ctx->pci_errno == ENOMEM ? ENOMEM : EIO;
 		return NULL;
+	}
 	if (ctx->pacc)
 		return ctx->pacc;
 	a = pci_alloc();
-	if (!a)
+	if (!a) {
+		ctx->pci_failed = true;
+		ctx->pci_errno = ENOMEM;
+		errno = ENOMEM;
 		return NULL;
+	}
 	a->error = pci_error;
 	a->warning = pci_quiet;
 	a->debug = pci_quiet;
@@ -82,12 +99,16 @@ static struct pci_access *pci_get(struct iot_ctx *ctx)
 	 * by DNS) for every ID missing from pci.ids, a file outside the root.
 	 */
 	a->id_lookup_mode = 0;
+	ctx->pacc = a;
+	ctx->pci_errno = 0;
+	if (setjmp(g.jb)) {
+		errno = ctx->pci_errno == ENOMEM ? ENOMEM : EIO;
+		return NULL;
+	}
+	pci_active = &g;
+	/* inside the guard: setting a parameter allocates, and libpci reports failure by pci_error */
 	if (ctx->pci_ids)
 		pci_set_name_list_path(a, ctx->pci_ids, 0);
-	ctx->pacc = a;
-	if (setjmp(g.jb))
-		return NULL;
-	pci_active = &g;
 	pci_init(a);
 	pci_active = NULL;
 	return a;
@@ -99,6 +120,7 @@ void iot_pci_release(struct iot_ctx *ctx)
 		pci_cleanup(ctx->pacc);
 	ctx->pacc = NULL;
 	ctx->pci_failed = false;
+	ctx->pci_errno = 0;
 	iot_pci_forget_caps(ctx);
 }
 
@@ -175,7 +197,9 @@ static int lookup_flags(struct iot_ctx *ctx)
 
 /*
  * One guarded pci_lookup_name() call; the arguments not used by @flags are
- * ignored by libpci. Falls back to @fallback when libpci fails.
+ * ignored by libpci. Falls back to @fallback when libpci fails, but NULL
+ * (errno ENOMEM) when memory ran out: a number in place of a name is another
+ * answer.
  */
 static const char *lookup(struct iot_ctx *ctx, char *buf, size_t len, int flags,
 			  const char *fallback, int a1, int a2, int a3, int a4)
@@ -184,10 +208,27 @@ static const char *lookup(struct iot_ctx *ctx, char *buf, size_t len, int flags,
 	struct pci_guard g = { .ctx = ctx };
 	const char *volatile res = NULL;
 
+	if (!a && errno == ENOMEM)
+		return NULL;
 	if (a && !setjmp(g.jb)) {
 		pci_active = &g;
-		res = pci_lookup_name(a, buf, (int)len, flags | lookup_flags(ctx), a1, a2, a3, a4);
+		errno = 0;
+		/* loaded here, where a failed allocation can be told from a missing file */
+		if (!a->id_hash && !a->id_load_failed && !(lookup_flags(ctx) & PCI_LOOKUP_NUMERIC))
+			pci_load_name_list(a);
+		if (errno == ENOMEM) {
+			/* the name list may be half loaded: never trust this access again */
+			ctx->pci_failed = true;
+			ctx->pci_errno = ENOMEM;
+		} else {
+			res = pci_lookup_name(a, buf, (int)len, flags | lookup_flags(ctx), a1, a2,
+					      a3, a4);
+		}
 		pci_active = NULL;
+	}
+	if (ctx->pci_failed && ctx->pci_errno == ENOMEM) {
+		errno = ENOMEM;
+		return NULL;
 	}
 	if (!res) {
 		snprintf(buf, len, "%s", fallback);
@@ -254,6 +295,8 @@ static ssize_t read_config(struct iot_ctx *ctx, const struct iot_device *dev, ui
 	int err;
 
 	err = iot_dir_open(ctx, dev->syspath, dir);
+	if (err == -ENOMEM) /* not the device's fault: no warning, and no answer */
+		return err;
 	if (err < 0) {
 		iot_warn(ctx, "device %s: cannot open %s: %s", dev->name, dev->syspath,
 			 strerror(-err));
@@ -296,11 +339,11 @@ int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct 
 	n = read_config(ctx, dev, buf, sizeof(buf), &dir);
 	if (n < 0) {
 		iot_dir_close(&dir);
-		/* ENOMEM is no finding about the device: don't remember it */
-		if (n != -ENOMEM) {
-			memset(&caps, 0, sizeof(caps));
-			memo_add(ctx, dev->syspath, -EIO, &caps);
-		}
+		/* not "config space not readable": memory ran out, and that is no finding */
+		if (n == -ENOMEM)
+			return -ENOMEM;
+		memset(&caps, 0, sizeof(caps));
+		memo_add(ctx, dev->syspath, -EIO, &caps);
 		return -EIO;
 	}
 	err = iot_pci_caps_parse(buf, (size_t)n, &caps, &stop);

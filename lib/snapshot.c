@@ -136,6 +136,8 @@ static int read_group(struct iot_dir *groups_dir, struct iot_group *g, struct fo
 			     sizeof(buf));
 	if (n >= 0) {
 		g->type_raw = strdup(buf);
+		if (!g->type_raw)
+			iot_nomem(groups_dir->ctx);
 		g->type = iot_group_type_parse(buf);
 		if (g->type == IOT_GROUP_TYPE_UNKNOWN)
 			iot_bad_value(groups_dir, name, -EINVAL, buf);
@@ -208,6 +210,8 @@ static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct fo
 	err = iot_dir_open(ctx, "sys/kernel/iommu_groups", &dir);
 	if (err == -ENOENT) /* no IOMMU, or a kernel without groups */
 		return 0;
+	if (err == -ENOMEM)
+		return err;
 	if (err) {
 		iot_warn(ctx, "sys/kernel/iommu_groups: cannot open: %s", strerror(-err));
 		return 0;
@@ -347,6 +351,8 @@ static void read_vfio_cdev(struct iot_dir *dir, struct iot_device *d)
 		if (strncmp(names[i], "vfio", 4) || iot_dir_open_sub(&vdir, names[i], &cdir))
 			continue;
 		d->vfio_cdev = strdup(names[i]);
+		if (!d->vfio_cdev)
+			iot_nomem(dir->ctx);
 		if (iot_dir_read_str(&cdir, "dev", buf, sizeof(buf)) >= 0 &&
 		    sscanf(buf, "%u:%u%c", &maj, &min, &tail) == 2) {
 			d->vfio_major = (int)maj;
@@ -401,8 +407,10 @@ static bool pci_from_uevent(struct iot_ctx *ctx, struct iot_device *d)
 	}
 	if (ue.driver) {
 		d->driver = strdup(ue.driver);
-		if (!d->driver)
+		if (!d->driver) {
+			iot_nomem(ctx);
 			return false;
+		}
 	}
 	d->bus = IOT_BUS_PCI;
 	d->domain = dom;
@@ -443,6 +451,8 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 		return 0;
 
 	err = iot_dir_open(ctx, d->syspath, &dir);
+	if (err == -ENOMEM)
+		return err;
 	if (err) {
 		iot_warn(ctx, "device %s: cannot open %s: %s", d->name, d->syspath, strerror(-err));
 		d->unreadable = true;
@@ -457,20 +467,32 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 
 		err = iot_dir_link_base(&dir, "driver", buf, sizeof(buf));
 		if (!err) {
+			/* a lost copy would read as "no driver", and so as viable */
 			d->driver = strdup(buf);
+			if (!d->driver)
+				err = -ENOMEM;
 		} else if (err != -ENOENT) {
 			iot_bad_value(&dir, "driver", err, NULL);
 			d->unreadable = true;
 		}
+		if (err == -ENOMEM) {
+			iot_dir_close(&dir);
+			return iot_nomem(ctx);
+		}
 	}
 
 	if (details && iot_dir_read_str(&dir, "driver_override", buf, sizeof(buf)) > 0 &&
-	    strcmp(buf, "(null)"))
+	    strcmp(buf, "(null)")) {
 		d->driver_override = strdup(buf);
+		if (!d->driver_override)
+			iot_nomem(ctx);
+	}
 
 	err = details ? iot_dir_link_base(&dir, "iommu", buf, sizeof(buf)) : -ENOENT;
 	if (!err) {
 		*unit_name = strdup(buf);
+		if (!*unit_name)
+			iot_nomem(ctx);
 	} else if (err == -EINVAL && !iot_dir_open_sub(&dir, "iommu", &sub)) {
 		/* an AMD IOMMU's own PCI function holds its unit in an iommu/ directory */
 		iot_dir_close(&sub);
@@ -479,8 +501,11 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 	}
 
 	if (details) {
-		if (!iot_dir_link_base(&dir, "physfn", buf, sizeof(buf)))
+		if (!iot_dir_link_base(&dir, "physfn", buf, sizeof(buf))) {
 			d->physfn = strdup(buf);
+			if (!d->physfn)
+				iot_nomem(ctx);
+		}
 		if (iot_dir_read_int(&dir, "sriov_numvfs", 10, &d->sriov_numvfs) < 0)
 			d->sriov_numvfs = -1;
 	}
@@ -609,6 +634,8 @@ static void read_amd(struct iot_ctx *ctx, struct iot_dir *udir, struct iot_unit 
 		enum iot_amd_order order = iot_amd_order_for_kernel(iot_kernel_release(ctx));
 
 		u->amd_features_raw = strdup(buf);
+		if (!u->amd_features_raw)
+			iot_nomem(ctx);
 		if (iot_amd_parse_features(buf, order, &u->efr, &u->efr2, &u->has_efr2))
 			iot_bad_value(&dir, "features", -EINVAL, buf);
 		else
@@ -626,6 +653,10 @@ static void read_unit(struct iot_ctx *ctx, struct iot_dir *class_dir, const char
 	int err;
 
 	u->name = strdup(name);
+	if (!u->name) {
+		iot_nomem(ctx);
+		return;
+	}
 	u->ver_major = u->ver_minor = -1;
 	u->domains_supported = u->domains_used = -1;
 	err = iot_dir_open_link(class_dir, name, &udir);
@@ -634,6 +665,8 @@ static void read_unit(struct iot_ctx *ctx, struct iot_dir *class_dir, const char
 		return;
 	}
 	u->syspath = strdup(udir.path);
+	if (!u->syspath)
+		iot_nomem(ctx);
 	read_vtd(&udir, u);
 	read_amd(ctx, &udir, u);
 	if (u->kind == IOT_UNIT_OTHER) {
@@ -692,6 +725,11 @@ static int read_units(struct iot_ctx *ctx, struct iot_snapshot *snap)
 	}
 	for (ssize_t i = 0; i < n; i++)
 		read_unit(ctx, &dir, names[i], snap->units[snap->n_units++]);
+	if (ctx->nomem) { /* a unit may have lost its name: never sort or show it */
+		iot_strv_free(names, (size_t)n);
+		iot_dir_close(&dir);
+		return -ENOMEM;
+	}
 	qsort(snap->units, snap->n_units, sizeof(*snap->units), unit_cmp);
 	iot_strv_free(names, (size_t)n);
 	iot_dir_close(&dir);
@@ -810,8 +848,11 @@ static void find_group_nodes(struct iot_ctx *ctx, struct iot_snapshot *snap)
 		if (!canonical_number(names[i], &num))
 			continue;
 		g = iot_snapshot_find_group(snap, num);
-		if (g && !g->vfio_node)
+		if (g && !g->vfio_node) {
 			g->vfio_node = iot_strdup_printf("/dev/vfio/%d", num);
+			if (!g->vfio_node)
+				iot_nomem(ctx);
+		}
 	}
 	if (n > 0)
 		iot_strv_free(names, (size_t)n);
@@ -848,7 +889,9 @@ static int read_devices(struct iot_ctx *ctx, struct iot_snapshot *snap, struct f
 		p[i].group = found->v[i].group;
 		err = read_device(ctx, &found->v[i], &p[i].dev, &p[i].unit, details, &p[i].group);
 	}
-	qsort(p, found->n, sizeof(*p), pending_cmp);
+	/* after a failure the unread entries have no name to sort by */
+	if (!err)
+		qsort(p, found->n, sizeof(*p), pending_cmp);
 	for (size_t i = 0; i < found->n; i++) {
 		struct iot_device *d = snap->devices[i];
 
@@ -872,6 +915,7 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 	struct found_list found = { 0 };
 	struct iot_snapshot *snap;
 	int *dev_group = NULL, *outer;
+	bool outer_nomem;
 	int err = 0;
 
 	snap = calloc(1, sizeof(*snap));
@@ -880,6 +924,7 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 	/* this snapshot counts what it reads, and only that */
 	outer = iot_ctx_count_warnings(ctx, &snap->warnings);
 	iot_pci_forget_caps(ctx);
+	outer_nomem = iot_nomem_begin(ctx);
 
 	if (!(flags & IOT_SCAN_UNITS_ONLY))
 		err = read_groups(ctx, snap, &found, flags & IOT_SCAN_DETAILS);
@@ -905,15 +950,23 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 		if (err)
 			goto fail;
 	}
+	/* something was lost on the way (a name, a link, a listing): no answer */
+	if (ctx->nomem) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	err = iot_verdict_compute(snap);
 	if (err)
 		goto fail;
+	iot_nomem_end(ctx, outer_nomem);
 	iot_ctx_count_warnings(ctx, outer);
 	free(dev_group);
 	found_free(&found);
 	*out = snap;
 	return 0;
 fail:
+	if (iot_nomem_end(ctx, outer_nomem))
+		err = -ENOMEM; /* whatever a reader made of its lost allocation */
 	iot_ctx_count_warnings(ctx, outer);
 	free(dev_group);
 	found_free(&found);

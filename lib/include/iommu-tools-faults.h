@@ -130,7 +130,9 @@ void iot_fault_parser_free(struct iot_fault_parser *p);
  *
  * Lines that are not understood are skipped, never guessed at.
  * Returns the number of records delivered, or the first negative value @fn
- * returned (the parser stays usable; undelivered records are dropped).
+ * returned (the parser stays usable; undelivered records are dropped), or
+ * -ENOMEM when memory ran out: what the log said about a device may be lost
+ * and later records would lack it, so a caller stops there.
  */
 int iot_fault_parser_feed(struct iot_fault_parser *p, const char *line, size_t len,
 			  iot_fault_fn fn, void *data);

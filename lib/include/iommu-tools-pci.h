@@ -80,7 +80,8 @@ struct iot_pci_caps {
  * gives a user who is not root and the device has a capability list past it
  * ("need root"); -EIO when config is absent, unreadable, malformed, or no
  * device answers (vendor ffff), with one warning naming the file (absence
- * is only a debug message: captured trees may leave config out).
+ * is only a debug message: captured trees may leave config out); -ENOMEM
+ * when memory ran out (no warning: the file is not at fault).
  */
 int iot_pci_read_caps(struct iot_ctx *ctx, const struct iot_device *dev, struct iot_pci_caps *out,
 		      size_t size);

@@ -5,7 +5,8 @@
  * procfs under one root prefix.
  *
  * Conventions: functions that can fail return 0 (or a count) on success and a
- * negative errno on failure. The library never prints and never exits; it
+ * negative errno on failure. A failed allocation anywhere while reading makes
+ * the whole call fail with -ENOMEM: never an answer with something missing. The library never prints and never exits; it
  * reports through the log callback installed with iot_ctx_set_log_fn().
  * Objects returned by a snapshot belong to the snapshot and live until
  * iot_snapshot_free().
@@ -71,7 +72,8 @@ void iot_ctx_set_numeric(struct iot_ctx *ctx, bool numeric);
 /*
  * iot_kernel_release - the kernel's release ("6.8.0-45-generic") from
  * proc/sys/kernel/osrelease below the root, read once per context.
- * Returns: text owned by the context, or NULL when unreadable or not a release.
+ * Returns: text owned by the context, or NULL when unreadable or not a release;
+ * NULL with errno ENOMEM when memory ran out (not remembered: read again next time).
  */
 const char *iot_kernel_release(struct iot_ctx *ctx);
 /*
@@ -82,7 +84,8 @@ const char *iot_kernel_release(struct iot_ctx *ctx);
  * @buf: receives the value ("" for a bare "name"); NULL (with @len 0) only asks
  *       whether the parameter is there.
  * Returns: the value's length, -ENOENT when the parameter is absent or the
- * command line unreadable, -ENOSPC when @len cannot hold value and NUL.
+ * command line unreadable, -ENOSPC when @len cannot hold value and NUL,
+ * -ENOMEM when memory ran out.
  */
 int iot_kernel_param(struct iot_ctx *ctx, const char *name, char *buf, size_t len);
 
@@ -268,7 +271,7 @@ const char *iot_viability_name(enum iot_viability v);
  * chosen by the context's kernel release), then the abbreviations of the
  * features those names leave out. With IOT_UNIT_FEATURES_KEYS: the fields'
  * JSON keys, one per line. @ctx may be NULL (then the mainline naming).
- * Returns: the length, -EINVAL, or -ENOSPC (@buf then holds "").
+ * Returns: the length, -EINVAL, -ENOSPC or -ENOMEM (@buf then holds "").
  */
 enum {
 	IOT_UNIT_FEATURES_KEYS = 1 << 0,
@@ -313,7 +316,10 @@ const char *iot_check_status_name(enum iot_check_status s);
 
 /* ---- PCI names (libpci) -------------------------------------------------- */
 
-/* "Intel Corporation", or "8086" in numeric mode or when unknown. */
+/*
+ * "Intel Corporation", or "8086" in numeric mode or when unknown. NULL with
+ * errno ENOMEM when memory ran out: a number is never shown for want of memory.
+ */
 const char *iot_pci_vendor_name(struct iot_ctx *ctx, const struct iot_device *dev,
 				char *buf, size_t len);
 const char *iot_pci_device_name(struct iot_ctx *ctx, const struct iot_device *dev,
