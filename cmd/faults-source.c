@@ -91,6 +91,9 @@ static int drain(struct faults_source *s, faults_line_fn fn, void *data)
 			break;
 		if (s->skipping) {
 			s->skipping = false;
+		} else if (nl - p > SOURCE_LINE_MAX) {
+			s->long_lines++;
+			s->lines++;
 		} else {
 			s->lines++;
 			rc = fn(data, p, (size_t)(nl - p));
