@@ -134,7 +134,7 @@ for i in $(seq 10 29); do
 		"$i" $((i * 4096))
 done >"$tmp/storm.log"
 expect_status 3 "threshold 10/s under a 20/s storm" --input "$tmp/storm.log" --threshold 10/s
-grep -q 'crossed the threshold' "$tmp/err" && pass || fail "threshold: no message"
+if grep -q 'crossed the threshold' "$tmp/err"; then pass; else fail "threshold: no message"; fi
 expect_status 0 "threshold 20 under a 20/s storm" --input "$tmp/storm.log" --threshold 20
 expect_status 3 "threshold with --events" --input "$tmp/storm.log" --events --threshold 0.5
 expect_status 0 "threshold of another device" --input "$tmp/storm.log" --device 00:03.0 \
