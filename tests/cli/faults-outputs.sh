@@ -97,8 +97,8 @@ if [ "$(find "$tmp/textfile" -mindepth 1 | wc -l)" -eq 1 ]; then pass; else
 	fail "prometheus: temporary files left behind: $(ls -A "$tmp/textfile")"
 fi
 # label values escaped per the exposition format
-printf '%s\n' '{"record":"fault","vendor":"intel","kind":"dma","reason":"a \"quoted\" \\ reason","count":2}' \
-	>"$tmp/quote.jsonl"
+printf '%s%s\n' '{"record":"fault","vendor":"intel","kind":"dma",' \
+	'"reason":"a \"quoted\" \\ reason","count":2}' >"$tmp/quote.jsonl"
 if "$faults" --input "$tmp/quote.jsonl" --prometheus "$prom" >/dev/null &&
 	"$promparse" - "$prom" <<'PY'; then
 import sys
@@ -130,8 +130,8 @@ expect_status() # want description args...
 }
 # 20 faults of one device in one second of event time
 for i in $(seq 10 29); do
-	printf '[  100.%06d] DMAR: [DMA Read] Request device [00:02.0] fault addr %x [fault reason 06] PTE Read access is not set\n' \
-		"$i" $((i * 4096))
+	printf '[  100.%06d] DMAR: [DMA Read] Request device [00:02.0] fault addr %x %s\n' \
+		"$i" $((i * 4096)) '[fault reason 06] PTE Read access is not set'
 done >"$tmp/storm.log"
 expect_status 3 "threshold 10/s under a 20/s storm" --input "$tmp/storm.log" --threshold 10/s
 if grep -q 'crossed the threshold' "$tmp/err"; then pass; else fail "threshold: no message"; fi
