@@ -347,8 +347,14 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 	}
 	if (rc < -1)
 		cmd_popt_fail(pc, rc);
-	if (poptPeekArg(pc))
-		cmd_usage_error("unexpected argument: %s", poptPeekArg(pc));
+	if (poptPeekArg(pc)) {
+		static char extra[256];
+
+		/* the context goes first: exit() must find nothing of popt's left */
+		snprintf(extra, sizeof(extra), "%s", poptPeekArg(pc));
+		poptFreeContext(pc);
+		cmd_usage_error("unexpected argument: %s", extra);
+	}
 	poptFreeContext(pc);
 
 	if (ctl->list_columns)
