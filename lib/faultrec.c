@@ -302,7 +302,7 @@ static const char *access_name(unsigned int v)
 
 static bool field(struct in *in, const char *key, struct iot_fault *r, bool *have_record)
 {
-	char text[sizeof(r->reason)];
+	char text[sizeof(r->reason)] = "";
 	uint64_t v;
 	int e;
 
@@ -418,12 +418,14 @@ static bool field(struct in *in, const char *key, struct iot_fault *r, bool *hav
 
 int iot_fault_from_json(const char *line, size_t len, struct iot_fault *out)
 {
-	struct in in = { .s = line, .end = line + len };
+	struct in in;
 	struct iot_fault r;
 	bool have_record = false;
 
 	if (!line || !out)
 		return -EINVAL;
+	in.s = line;
+	in.end = line + len;
 	while (in.end > in.s && (in.end[-1] == '\n' || in.end[-1] == '\r'))
 		in.end--;
 	memset(&r, 0, sizeof(r));
