@@ -153,6 +153,30 @@ const char *iot_fault_access_name(enum iot_fault_access a);
 /* The kernel's text for a VT-d fault reason code ("PTE Write access is not set"), or NULL. */
 const char *iot_fault_vtd_reason(unsigned int code);
 
+/* ---- recordings: one record as one line of JSON ------------------------- */
+
+/*
+ * iot_fault_to_json - @rec as one line of JSON, without the newline: the keys
+ * record, vendor, kind, event, unit, device, group, driver, name, pci_id,
+ * pci_class, addr, access, reason_code, reason, pasid, domain, sid, flags,
+ * timestamp and count, in that order, each only when present (record and
+ * count always; vendor and kind when known). Text fields are written as the
+ * parser makes them, printable ASCII; any other byte is written as '?'.
+ * Returns: the length written (NUL-terminated), -ENOSPC when @buf is too
+ * small (1 KiB always suffices), -EINVAL for an unknown record type.
+ */
+#define IOT_FAULT_JSON_MAX 1024
+int iot_fault_to_json(const struct iot_fault *rec, char *buf, size_t len);
+
+/*
+ * iot_fault_from_json - a line iot_fault_to_json() wrote, back into @rec, so
+ * that a recording replays as the log it was made from. Keys it does not
+ * know are skipped (a later release's), values are checked as the parser
+ * checks a log (names of [A-Za-z0-9_.:@+-], text of printable ASCII).
+ * Returns: 0, or -EINVAL when @line is no such record (@rec untouched).
+ */
+int iot_fault_from_json(const char *line, size_t len, struct iot_fault *rec);
+
 /* ---- aggregation: fault records in, counters by key out ------------------ */
 
 /*

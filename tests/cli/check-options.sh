@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # check-options.sh - keeps every command's --help, man page and bash/zsh completions in step.
 #
-# For each built command $IOT_BIN/iommu-*:
+# For each command cmd/iommu-*.c, built in $IOT_BIN:
 #  - every long option in --help appears in man/<cmd>.8, completions/bash/<cmd> and
 #    completions/zsh/_<cmd>, and no option appears there (man page: OPTIONS, VIEWS and
 #    FILTERS sections) that --help lacks;
@@ -134,7 +134,11 @@ list_columns()
 	local bin=$1
 
 	shift
-	"$bin" -H -r -n "$@" 2>/dev/null |
+	# -r -n where the command has them (raw, no headings); else the table's first column
+	if grep -qxF raw "$tmp/help-opts" && grep -qxF noheadings "$tmp/help-opts"; then
+		set -- -r -n "$@"
+	fi
+	"$bin" -H "$@" 2>/dev/null |
 		awk '$2 != "TYPE" { print $1 }' | while read -r name; do
 		printf '%b\n' "$name" # raw output hex-escapes unsafe characters
 	done
@@ -315,10 +319,16 @@ check_command()
 }
 
 found=0
-for bin in "$IOT_BIN"/iommu-*; do
-	[[ -f $bin && -x $bin ]] || continue
+# every command the source has (cmd/iommu-*.c) must be built and checked
+for src in "$IOT_SRC"/cmd/iommu-*.c; do
+	[[ -f $src ]] || continue
+	bin=$IOT_BIN/$(basename "$src" .c)
 	found=$((found + 1))
-	check_command "$bin"
+	if [[ -f $bin && -x $bin ]]; then
+		check_command "$bin"
+	else
+		fail "${src#"$IOT_SRC"/}: no command $bin built from it"
+	fi
 done
 if ((found == 0)); then
 	fail "no iommu-* commands in $IOT_BIN"

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * faults-prom.c - the node_exporter textfile (--prometheus): fault counters by device,
+ * unit, kind and reason, suppressed, lost and interrupts, written whole to a temporary
+ * file beside the target, synced and renamed over it, so a scrape never sees half.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "encode.h"
+#include "faults.h"
+
+#define PROM_VENDORS 16
+#define PROM_KINDS 8
+
+struct faults_prom {
+	char *path;
+	struct iot_agg *by_device, *by_unit, *by_reason;
+	/* by vendor and kind: a fixed, small table, so plain counters */
+	uint64_t kinds[PROM_VENDORS][PROM_KINDS];
+};
+
+struct faults_prom *faults_prom_new(const char *path, unsigned int max_keys)
+{
+	struct faults_prom *p = calloc(1, sizeof(*p));
+
+	if (!p || !(p->path = strdup(path)))
+		cmd_die("out of memory");
+	if (iot_agg_new(IOT_AGG_BY_DEVICE, max_keys, &p->by_device) ||
+	    iot_agg_new(IOT_AGG_BY_UNIT, max_keys, &p->by_unit) ||
+	    iot_agg_new(IOT_AGG_BY_REASON, max_keys, &p->by_reason))
+		cmd_die("out of memory");
+	return p;
+}
+
+void faults_prom_free(struct faults_prom *p)
+{
+	if (!p)
+		return;
+	iot_agg_free(p->by_device);
+	iot_agg_free(p->by_unit);
+	iot_agg_free(p->by_reason);
+	free(p->path);
+	free(p);
+}
+
+void faults_prom_add(struct faults_prom *p, const struct iot_fault *rec)
+{
+	iot_agg_add(p->by_device, rec, 0);
+	/* suppressed, lost and interrupts are counted once, from the device aggregator */
+	if (rec->record != IOT_FAULT_REC_FAULT)
+		return;
+	iot_agg_add(p->by_unit, rec, 0);
+	iot_agg_add(p->by_reason, rec, 0);
+	if ((unsigned int)rec->vendor < PROM_VENDORS && (unsigned int)rec->kind < PROM_KINDS)
+		p->kinds[rec->vendor][rec->kind] += rec->count;
+}
+
+/* A label value per the exposition format: \\, \" and \n escaped, valid UTF-8. */
+static void label(FILE *f, const char *name, const char *value, bool first)
+{
+	char *clean = NULL;
+
+	if (cmd_utf8_sanitize(value, &clean))
+		cmd_die("out of memory");
+	fprintf(f, "%s%s=\"", first ? "" : ",", name);
+	for (const char *s = clean ? clean : value; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+	free(clean);
+}
+
+static void help(FILE *f, const char *metric, const char *type, const char *text)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", metric, text, metric, type);
+}
+
+static int by_key(FILE *f, struct iot_agg *a, const char *metric, const char *lbl,
+		  const char *text)
+{
+	struct iot_agg_query q = { .sort = IOT_AGG_SORT_KEY, .ascending = 1 };
+	struct iot_agg_view *v;
+	int err = iot_agg_view_new(a, &q, sizeof(q), &v);
+
+	if (err)
+		return err;
+	help(f, metric, "counter", text);
+	for (size_t i = 0; i < v->n_rows; i++) {
+		fprintf(f, "%s{", metric);
+		label(f, lbl, v->rows[i]->key, true);
+		fprintf(f, "} %llu\n", (unsigned long long)v->rows[i]->total);
+	}
+	iot_agg_view_free(v);
+	return 0;
+}
+
+static int write_metrics(struct faults_prom *p, FILE *f)
+{
+	struct iot_agg_view *v;
+	int err = iot_agg_view_new(p->by_device, NULL, sizeof(struct iot_agg_query), &v);
+
+	if (err)
+		return err;
+	help(f, "iommu_faults_total", "counter", "IOMMU faults the kernel logged.");
+	fprintf(f, "iommu_faults_total %llu\n", (unsigned long long)v->faults);
+	help(f, "iommu_faults_suppressed_total", "counter",
+	     "Fault messages the kernel's rate limit suppressed.");
+	fprintf(f, "iommu_faults_suppressed_total %llu\n", (unsigned long long)v->suppressed);
+	help(f, "iommu_faults_suppressed_by_source_total", "counter",
+	     "Suppressed fault messages by the kernel function that suppressed them.");
+	for (size_t i = 0; i < v->n_sources; i++) {
+		fputs("iommu_faults_suppressed_by_source_total{", f);
+		label(f, "source", v->sources[i]->name, true);
+		fprintf(f, "} %llu\n", (unsigned long long)v->sources[i]->count);
+	}
+	help(f, "iommu_faults_lost_total", "counter",
+	     "Fault records the hardware or the log says were lost.");
+	fprintf(f, "iommu_faults_lost_total %llu\n", (unsigned long long)v->lost);
+	help(f, "iommu_fault_interrupts_total", "counter",
+	     "Fault interrupts the log announced (VT-d fault status banners).");
+	fprintf(f, "iommu_fault_interrupts_total %llu\n", (unsigned long long)v->interrupts);
+	help(f, "iommu_faults_folded_keys", "gauge",
+	     "Distinct keys past --max-keys, counted in the (other) rows.");
+	fprintf(f, "iommu_faults_folded_keys %llu\n", (unsigned long long)v->folded_keys);
+	iot_agg_view_free(v);
+
+	help(f, "iommu_faults_by_kind_total", "counter", "IOMMU faults by vendor and kind.");
+	for (unsigned int ven = 0; ven < PROM_VENDORS; ven++) {
+		for (unsigned int k = 0; k < PROM_KINDS; k++) {
+			const char *vn = iot_fault_vendor_name((enum iot_fault_vendor)ven);
+			const char *kn = iot_fault_kind_name((enum iot_fault_kind)k);
+
+			if (!p->kinds[ven][k] || !vn || !kn)
+				continue;
+			fputs("iommu_faults_by_kind_total{", f);
+			label(f, "vendor", vn, true);
+			label(f, "kind", kn, false);
+			fprintf(f, "} %llu\n", (unsigned long long)p->kinds[ven][k]);
+		}
+	}
+	err = by_key(f, p->by_device, "iommu_faults_by_device_total", "device",
+		     "IOMMU faults by the faulting device.");
+	if (!err)
+		err = by_key(f, p->by_unit, "iommu_faults_by_unit_total", "unit",
+			     "IOMMU faults by IOMMU unit.");
+	if (!err)
+		err = by_key(f, p->by_reason, "iommu_faults_by_reason_total", "reason",
+			     "IOMMU faults by decoded reason (else the kernel's event name).");
+	return err;
+}
+
+int faults_prom_write(struct faults_prom *p)
+{
+	const char *slash = strrchr(p->path, '/');
+	char *tmp = NULL;
+	FILE *f = NULL;
+	int fd = -1, err = 0;
+	bool created = false;
+
+	/* in the same directory, so that rename() replaces the file atomically; node_exporter
+	 * reads only *.prom, so the temporary file is never scraped */
+	if (asprintf(&tmp, "%.*s.%s.XXXXXX", slash ? (int)(slash - p->path + 1) : 0, p->path,
+		     slash ? slash + 1 : p->path) < 0) {
+		tmp = NULL;
+		err = -ENOMEM;
+		goto out;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	created = true;
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = -errno;
+		goto out;
+	}
+	fd = -1;
+	err = write_metrics(p, f);
+	if (!err && (fflush(f) || ferror(f)))
+		err = errno ? -errno : -EIO;
+	if (!err && (fchmod(fileno(f), 0644) || fsync(fileno(f))))
+		err = -errno;
+	if (fclose(f) && !err)
+		err = errno ? -errno : -EIO;
+	if (!err && rename(tmp, p->path))
+		err = -errno;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (err && created)
+		unlink(tmp);
+	free(tmp);
+	return err;
+}

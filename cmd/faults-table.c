@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * faults-table.c - the aggregator's view as columns: a header like top's and a
+ * libsmartcols table for people, one JSON object per frame for scripts. Shared by -b
+ * and -J now, by the full-screen view later.
+ */
+#include <libsmartcols.h>
+#include <langinfo.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd-common.h"
+#include "encode.h"
+#include "faults-table.h"
+
+const struct cmd_colinfo faults_infos[] = {
+	[FCOL_KEY] = { "KEY", 0.2, 0, SCOLS_JSON_STRING,
+		       "what rows are grouped by (--group-by): device, group, ..." },
+	[FCOL_NAME] = { "NAME", 0.1, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+			"the device's name, or its [vendor:device] ID from the log" },
+	[FCOL_TOTAL] = { "TOTAL", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "faults counted" },
+	[FCOL_RATE1] = { "RATE1", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			 "faults per second over the last second" },
+	[FCOL_RATE10] = { "RATE10", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			  "faults per second over the last 10 seconds" },
+	[FCOL_RATE60] = { "RATE60", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			  "faults per second over the last 60 seconds" },
+	[FCOL_FIRST] = { "FIRST-SEEN", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			 "kernel time of the first fault (seconds)" },
+	[FCOL_LAST] = { "LAST-SEEN", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			"kernel time of the latest fault (seconds)" },
+	[FCOL_ADDR] = { "LAST-ADDR", 10, 0, SCOLS_JSON_STRING, "address of the latest fault" },
+	[FCOL_REASON] = { "LAST-REASON", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+			  "reason (or event) of the latest fault" },
+	[FCOL_SPARK] = { "SPARK", 20, 0, SCOLS_JSON_ARRAY_NUMBER,
+			 "faults in the last minute, 3 seconds a mark (JSON: 60 counts)" },
+	[FCOL_VENDOR] = { "VENDOR", 6, 0, SCOLS_JSON_STRING, "IOMMU vendors of the faults" },
+	[FCOL_KIND] = { "KIND", 6, 0, SCOLS_JSON_STRING, "kinds of the faults" },
+	[FCOL_DEVICE] = { "DEVICE", 12, 0, SCOLS_JSON_STRING,
+			  "the one device all faults named" },
+	[FCOL_UNIT] = { "UNIT", 8, 0, SCOLS_JSON_STRING, "the one IOMMU unit all faults named" },
+	[FCOL_FOLDED] = { "FOLDED", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			  "keys folded into the (other) row" },
+};
+const size_t faults_n_infos = CMD_ARRAY_SIZE(faults_infos);
+
+void faults_columns_init(struct cmd_columns *cols, const char *list)
+{
+	static const int defaults[] = { FCOL_KEY,  FCOL_TOTAL, FCOL_RATE1,  FCOL_RATE10,
+					FCOL_RATE60, FCOL_LAST, FCOL_ADDR, FCOL_REASON,
+					FCOL_SPARK };
+
+	cmd_columns_init(cols, faults_infos, faults_n_infos, defaults, CMD_ARRAY_SIZE(defaults),
+			 list);
+}
+
+int faults_sort_by_name(const char *name, enum iot_agg_sort *sort, bool *ascending)
+{
+	static const struct {
+		const char *name;
+		enum iot_agg_sort sort;
+		bool ascending;
+	} sorts[] = {
+		{ "key", IOT_AGG_SORT_KEY, true },          { "total", IOT_AGG_SORT_TOTAL, false },
+		{ "rate1", IOT_AGG_SORT_RATE1, false },     { "rate10", IOT_AGG_SORT_RATE10, false },
+		{ "rate60", IOT_AGG_SORT_RATE60, false },
+		{ "first-seen", IOT_AGG_SORT_FIRST_SEEN, true },
+		{ "last-seen", IOT_AGG_SORT_LAST_SEEN, false },
+	};
+
+	for (size_t i = 0; i < CMD_ARRAY_SIZE(sorts); i++) {
+		if (!strcasecmp(name, sorts[i].name)) {
+			*sort = sorts[i].sort;
+			*ascending = sorts[i].ascending;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void faults_seconds(uint64_t us, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu.%06llu", (unsigned long long)(us / 1000000),
+		 (unsigned long long)(us % 1000000));
+}
+
+/* "intel,amd" from a bit set of names */
+static void bit_names(unsigned int bits, const char *(*name)(unsigned int), char *buf,
+		      size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < 32 && name(i); i++) {
+		int w;
+
+		if (!(bits & (1u << i)))
+			continue;
+		w = snprintf(buf + n, len - n, "%s%s", n ? "," : "", name(i));
+		if (w < 0 || (size_t)w >= len - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
+static const char *vendor_name(unsigned int v)
+{
+	return iot_fault_vendor_name((enum iot_fault_vendor)v);
+}
+
+static const char *kind_name(unsigned int k)
+{
+	return iot_fault_kind_name((enum iot_fault_kind)k);
+}
+
+/* the row's cell as text; NULL when it has none */
+static const char *cell_text(const struct iot_agg_row *r, int id, const struct faults_names *names,
+			     bool utf8, char *buf, size_t len)
+{
+	switch (id) {
+	case FCOL_KEY:
+		return r->key;
+	case FCOL_NAME:
+		return faults_names_get(names, r->device);
+	case FCOL_TOTAL:
+		snprintf(buf, len, "%llu", (unsigned long long)r->total);
+		return buf;
+	case FCOL_RATE1:
+	case FCOL_RATE10:
+	case FCOL_RATE60:
+		snprintf(buf, len, "%.2f", id == FCOL_RATE1 ? r->rate1 : id == FCOL_RATE10 ?
+			 r->rate10 : r->rate60);
+		return buf;
+	case FCOL_FIRST:
+	case FCOL_LAST:
+		if (!r->total)
+			return NULL;
+		faults_seconds(id == FCOL_FIRST ? r->first_us : r->last_us, buf, len);
+		return buf;
+	case FCOL_ADDR:
+		if (!(r->present & IOT_FAULT_HAS_ADDR))
+			return NULL;
+		snprintf(buf, len, "0x%llx", (unsigned long long)r->last_addr);
+		return buf;
+	case FCOL_REASON:
+		return r->last_reason;
+	case FCOL_SPARK: {
+		uint32_t marks[IOT_AGG_SECONDS / 3];
+
+		for (size_t i = 0; i < CMD_ARRAY_SIZE(marks); i++)
+			marks[i] = r->spark[3 * i] + r->spark[3 * i + 1] + r->spark[3 * i + 2];
+		if (iot_agg_sparkline(marks, CMD_ARRAY_SIZE(marks), utf8, buf, len) < 0)
+			return NULL;
+		return buf;
+	}
+	case FCOL_VENDOR:
+		bit_names(r->vendors, vendor_name, buf, len);
+		return buf;
+	case FCOL_KIND:
+		bit_names(r->kinds, kind_name, buf, len);
+		return buf;
+	case FCOL_DEVICE:
+		return r->device;
+	case FCOL_UNIT:
+		return r->unit;
+	case FCOL_FOLDED:
+		if (r->type != IOT_AGG_ROW_OTHER)
+			return NULL;
+		snprintf(buf, len, "%llu", (unsigned long long)r->folded_keys);
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
+/* ---- text ---- */
+
+static void header_text(const struct iot_agg_view *v, const struct faults_frame_info *fi)
+{
+	char now[32], first[32];
+	uint64_t faults = v->faults;
+
+	faults_seconds(v->now_us, now, sizeof(now));
+	faults_seconds(v->first_us, first, sizeof(first));
+	cmd_printf_safe("%s - %s: %llu lines", "iommu-faults", fi->input,
+			(unsigned long long)fi->lines);
+	if (fi->long_lines)
+		printf(" (%llu too long, skipped)", (unsigned long long)fi->long_lines);
+	printf(", %llu records; kernel time %s\n", (unsigned long long)fi->records,
+	       faults ? now : "-");
+	printf("Faults: %llu total, %.2f/s 1s, %.2f/s 10s, %.2f/s 60s",
+	       (unsigned long long)faults, v->rate1, v->rate10, v->rate60);
+	if (faults)
+		printf(", since %s", first);
+	putchar('\n');
+	printf("Kernel: %llu logged, %llu suppressed, %llu lost, %llu interrupts\n",
+	       (unsigned long long)faults, (unsigned long long)v->suppressed,
+	       (unsigned long long)v->lost, (unsigned long long)v->interrupts);
+	printf("Rows: %llu by %s (at most %u), %llu%s keys folded with %llu faults\n",
+	       (unsigned long long)v->keys, iot_agg_by_name(v->by), fi->max_keys,
+	       (unsigned long long)v->folded_keys, v->folded_keys_capped ? "+" : "",
+	       (unsigned long long)v->folded_records);
+	for (size_t i = 0; i < v->n_sources; i++) {
+		cmd_printf_safe("Suppressed: %llu by %s", (unsigned long long)v->sources[i]->count,
+				v->sources[i]->name);
+		putchar('\n');
+	}
+	putchar('\n');
+}
+
+static void frame_text(const struct iot_agg_view *v, const struct faults_frame_info *fi,
+		       const struct cmd_columns *cols, const struct faults_names *names,
+		       const struct cmd_output *out)
+{
+	struct cmd_colinfo infos[CMD_ARRAY_SIZE(faults_infos)];
+	struct cmd_columns c = *cols;
+	bool utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	char key[32];
+	struct libscols_table *tb;
+
+	header_text(v, fi);
+	/* the key column is headed by what it holds: DEVICE, GROUP, ... */
+	memcpy(infos, faults_infos, sizeof(infos));
+	snprintf(key, sizeof(key), "%s", iot_agg_by_name(v->by));
+	for (char *p = key; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	infos[FCOL_KEY].name = key;
+	c.infos = infos;
+	tb = cmd_table_new(out, "faults", &c);
+	for (size_t i = 0; i < v->n_rows; i++) {
+		struct libscols_line *ln = cmd_line_new(tb, NULL);
+
+		for (size_t j = 0; j < cols->n; j++) {
+			char buf[256];
+
+			cmd_cell_set(ln, j, cell_text(v->rows[i], cols->ids[j], names, utf8, buf,
+						      sizeof(buf)));
+		}
+	}
+	cmd_table_print(tb);
+}
+
+/* ---- JSON: one object per frame, on one line ---- */
+
+static void json_str(const char *s)
+{
+	char *clean = NULL;
+
+	if (cmd_utf8_sanitize(s, &clean))
+		cmd_die("out of memory");
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)(clean ? clean : s); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+	free(clean);
+}
+
+static void json_key(const char *name)
+{
+	putchar('"');
+	for (const char *p = name; *p; p++)
+		putchar(*p == '-' ? '_' : (*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p);
+	fputs("\":", stdout);
+}
+
+static void json_cell(const struct iot_agg_row *r, int id, const struct faults_names *names)
+{
+	char buf[256];
+	const char *text;
+
+	if (id == FCOL_SPARK) {
+		putchar('[');
+		for (size_t i = 0; i < IOT_AGG_SECONDS; i++)
+			printf("%s%u", i ? "," : "", r->spark[i]);
+		putchar(']');
+		return;
+	}
+	text = cell_text(r, id, names, false, buf, sizeof(buf));
+	if (!text || (!*text && id != FCOL_KEY))
+		fputs("null", stdout);
+	else if (faults_infos[id].json_type == SCOLS_JSON_NUMBER)
+		fputs(text, stdout);
+	else
+		json_str(text);
+}
+
+static void frame_json(const struct iot_agg_view *v, const struct faults_frame_info *fi,
+		       const struct cmd_columns *cols, const struct faults_names *names)
+{
+	char now[32];
+
+	faults_seconds(v->now_us, now, sizeof(now));
+	fputs("{\"input\":", stdout);
+	json_str(fi->input);
+	printf(",\"lines\":%llu,\"long_lines\":%llu,\"records\":%llu,\"time\":%s",
+	       (unsigned long long)fi->lines, (unsigned long long)fi->long_lines,
+	       (unsigned long long)fi->records, v->faults ? now : "null");
+	printf(",\"faults\":%llu,\"rate1\":%.2f,\"rate10\":%.2f,\"rate60\":%.2f",
+	       (unsigned long long)v->faults, v->rate1, v->rate10, v->rate60);
+	printf(",\"logged\":%llu,\"suppressed\":%llu,\"lost\":%llu,\"interrupts\":%llu",
+	       (unsigned long long)v->faults, (unsigned long long)v->suppressed,
+	       (unsigned long long)v->lost, (unsigned long long)v->interrupts);
+	fputs(",\"suppressed_by\":[", stdout);
+	for (size_t i = 0; i < v->n_sources; i++) {
+		fputs(i ? ",{\"source\":" : "{\"source\":", stdout);
+		json_str(v->sources[i]->name);
+		printf(",\"count\":%llu}", (unsigned long long)v->sources[i]->count);
+	}
+	printf("],\"group_by\":\"%s\",\"keys\":%llu,\"max_keys\":%u,\"folded_keys\":%llu,"
+	       "\"folded_records\":%llu,\"rows\":[",
+	       iot_agg_by_name(v->by), (unsigned long long)v->keys, fi->max_keys,
+	       (unsigned long long)v->folded_keys, (unsigned long long)v->folded_records);
+	for (size_t i = 0; i < v->n_rows; i++) {
+		putchar(i ? ',' : '{');
+		if (i)
+			putchar('{');
+		for (size_t j = 0; j < cols->n; j++) {
+			if (j)
+				putchar(',');
+			json_key(faults_infos[cols->ids[j]].name);
+			json_cell(v->rows[i], cols->ids[j], names);
+		}
+		putchar('}');
+	}
+	fputs("]}\n", stdout);
+}
+
+void faults_frame_print(const struct iot_agg_view *v, const struct faults_frame_info *fi,
+			const struct cmd_columns *cols, const struct faults_names *names,
+			const struct cmd_output *out)
+{
+	if (out->json)
+		frame_json(v, fi, cols, names);
+	else
+		frame_text(v, fi, cols, names, out);
+	fflush(stdout);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * faults-table.h - the aggregated fault view as columns and frames (header and table),
+ * as text or JSON; used by -b, -J and (part 2) the full-screen view. Device names come
+ * from faults-names.c.
+ */
+#ifndef FAULTS_TABLE_H
+#define FAULTS_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "columns.h"
+#include "iommu-tools-faults.h"
+#include "output.h"
+
+/* faults-names.c: device names from the log's own enumeration lines; a hook for libpci */
+struct faults_names;
+struct faults_names *faults_names_new(void);
+void faults_names_free(struct faults_names *n);
+/* remember what @rec says about its device (bounded: the first 4096 devices) */
+void faults_names_note(struct faults_names *n, const struct iot_fault *rec);
+/* a recorded name, else the log's "[8086:3e92]"; NULL when the log said nothing */
+const char *faults_names_get(const struct faults_names *n, const char *device);
+
+/* row columns, in faults_infos[] */
+enum {
+	FCOL_KEY,
+	FCOL_NAME,
+	FCOL_TOTAL,
+	FCOL_RATE1,
+	FCOL_RATE10,
+	FCOL_RATE60,
+	FCOL_FIRST,
+	FCOL_LAST,
+	FCOL_ADDR,
+	FCOL_REASON,
+	FCOL_SPARK,
+	FCOL_VENDOR,
+	FCOL_KIND,
+	FCOL_DEVICE,
+	FCOL_UNIT,
+	FCOL_FOLDED,
+};
+
+extern const struct cmd_colinfo faults_infos[];
+extern const size_t faults_n_infos;
+/* the default columns, then -o @list */
+void faults_columns_init(struct cmd_columns *cols, const char *list);
+/* a sort column by name ("total", "rate10", "last-seen", "key"): 0, or -1 if it is none */
+int faults_sort_by_name(const char *name, enum iot_agg_sort *sort, bool *ascending);
+
+/* What a frame's header says besides the view's counters. */
+struct faults_frame_info {
+	const char *input;     /* the source's name */
+	uint64_t lines;        /* lines read */
+	uint64_t long_lines;   /* lines skipped whole for their length */
+	uint64_t records;      /* records that passed the filters */
+	unsigned int max_keys;
+};
+
+/* One frame of -b: a header like top's, then the table (text), or one JSON line. */
+void faults_frame_print(const struct iot_agg_view *v, const struct faults_frame_info *fi,
+			const struct cmd_columns *cols, const struct faults_names *names,
+			const struct cmd_output *out);
+
+/* "144.480641": kernel seconds of @us */
+void faults_seconds(uint64_t us, char *buf, size_t len);
+
+#endif

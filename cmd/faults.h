@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * faults.h - what the files of iommu-faults share. The flow is one way:
+ * sources (faults-source.c: lines) -> the library's parser -> records -> the sink
+ * in iommu-faults.c (filters, then the aggregator and every output) -> views
+ * (faults-table.c frames, faults-events.c lines, faults-prom.c textfile).
+ * Part 2 adds live sources and the screen beside these, not inside them.
+ */
+#ifndef IOMMU_FAULTS_H
+#define IOMMU_FAULTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmd-common.h"
+#include "columns.h"
+#include "faults-table.h"
+#include "iommu-tools-faults.h"
+#include "output.h"
+
+struct faults_source;
+struct faults_prom;
+
+struct faults_ctl {
+	/* options */
+	char *input, *record, *prometheus, *columns; /* owned copies */
+	bool batch, events, list_columns;
+	uint64_t iterations;  /* -n: frames before exit, 0 until the input ends */
+	uint64_t delay_ms;    /* -d */
+	bool has_threshold;
+	double threshold;     /* faults per second */
+	enum iot_agg_by by;
+	enum iot_agg_sort sort;
+	bool ascending;
+	unsigned int max_keys;
+	unsigned int vendors, kinds; /* filters: bit (1u << enum), 0 any */
+	char *device, *unit;         /* filters: normalised device, unit; NULL any */
+	struct cmd_output out;
+	struct cmd_columns cols;
+
+	/* the engine */
+	struct faults_source *src;
+	struct iot_fault_parser *parser;
+	struct iot_agg *agg;
+	struct faults_names *names;
+	struct faults_prom *prom;
+	FILE *record_fp;
+	uint64_t records;       /* records that passed the filters */
+	uint64_t replayed;      /* of them, lines of a recording */
+	uint64_t latest_sec;    /* event second of the latest fault, for --threshold */
+	bool have_latest;
+	bool crossed;           /* --threshold was crossed */
+	double crossed_rate;
+	uint64_t crossed_us;
+};
+
+/* faults-source.c: lines from a saved log (a file or stdin), bounded, of any length */
+typedef int (*faults_line_fn)(void *data, const char *line, size_t len);
+/* "-" is stdin; exits on failure */
+struct faults_source *faults_source_open(const char *path);
+void faults_source_close(struct faults_source *s);
+/*
+ * Hand complete lines to @fn until the input ends (0), @deadline_ms on the
+ * monotonic clock passes (1; 0 means no deadline) or @fn fails (its value).
+ */
+int faults_source_read(struct faults_source *s, uint64_t deadline_ms, faults_line_fn fn,
+		       void *data);
+const char *faults_source_name(const struct faults_source *s);
+uint64_t faults_source_lines(const struct faults_source *s);
+uint64_t faults_source_long_lines(const struct faults_source *s); /* skipped whole */
+uint64_t faults_now_ms(void);
+
+/* faults-events.c: one line per record (--events), JSON lines (-J, --record) */
+void faults_event_print(const struct faults_ctl *ctl, const struct iot_fault *rec);
+void faults_event_record(struct faults_ctl *ctl, const struct iot_fault *rec);
+
+/* faults-prom.c: the node_exporter textfile */
+struct faults_prom *faults_prom_new(const char *path, unsigned int max_keys);
+void faults_prom_free(struct faults_prom *p);
+void faults_prom_add(struct faults_prom *p, const struct iot_fault *rec);
+/* write the file atomically (temp file, fsync, rename); 0 or a negative errno */
+int faults_prom_write(struct faults_prom *p);
+
+#endif

@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * iommu-faults - IOMMU faults from the kernel log, parsed, aggregated and exported.
+ * This file: options, help, main, and the sink every record passes (filters, then the
+ * aggregator and each output). Sources are in faults-source.c, the views in
+ * faults-table.c, faults-events.c and faults-prom.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "encode.h"
+#include "faults.h"
+
+#define DEFAULT_DELAY_MS 3000
+
+__attribute__((noreturn)) static void usage(const struct poptOption *opts)
+{
+	FILE *out = stdout;
+
+	fprintf(out, "\nUsage:\n %s --input <file> [options]\n", cmd_progname);
+	fputs("\nShow IOMMU faults from a kernel log: parsed, aggregated, exported.\n", out);
+	cmd_usage_options(out, opts);
+	cmd_columns_print_help(faults_infos, faults_n_infos, "Available output columns", out);
+	fprintf(out, "\nExit status: %d success, %d failure, %d usage error;\n"
+		"%d the fault rate crossed --threshold.\n",
+		CMD_EXIT_OK, CMD_EXIT_FAILURE, CMD_EXIT_USAGE, CMD_EXIT_FAULTS_THRESHOLD);
+	fprintf(out, "\nFor more details see %s(8).\n", cmd_progname);
+	exit(CMD_EXIT_OK);
+}
+
+/* ---- option values ---- */
+
+static char *arg_dup(const char *arg)
+{
+	char *copy;
+
+	if (!arg)
+		cmd_usage_error("missing argument");
+	copy = strdup(arg);
+	if (!copy)
+		cmd_die("out of memory");
+	return copy;
+}
+
+static void set_str(char **field, const char *arg)
+{
+	free(*field);
+	*field = arg_dup(arg);
+}
+
+/* "1", "0.5", "2.25": a non-negative decimal, at most 3 fraction digits kept (ms) */
+static int parse_decimal_milli(const char *s, uint64_t max, uint64_t *out)
+{
+	const char *dot = strchr(s, '.');
+	uint64_t whole, frac = 0;
+	char buf[32];
+	size_t n = dot ? (size_t)(dot - s) : strlen(s);
+
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (cmd_parse_u64(buf, 10, max, &whole))
+		return -EINVAL;
+	if (dot) {
+		const char *f = dot + 1;
+		int digits = 0;
+
+		if (!*f)
+			return -EINVAL;
+		for (; *f; f++, digits++) {
+			if (*f < '0' || *f > '9')
+				return -EINVAL;
+			if (digits < 3)
+				frac = frac * 10 + (uint64_t)(*f - '0');
+		}
+		for (; digits < 3; digits++)
+			frac *= 10;
+	}
+	*out = whole * 1000 + frac;
+	return 0;
+}
+
+/* a comma list of names from a names.c table, as a bit set */
+static unsigned int parse_names(const char *arg, const char *what,
+				const char *(*name_of)(unsigned int))
+{
+	char *copy = arg_dup(arg), *tok, *save = NULL;
+	unsigned int bits = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned int i;
+		const char *n;
+
+		for (i = 0; (n = name_of(i)); i++)
+			if (!strcasecmp(n, tok))
+				break;
+		if (!n)
+			cmd_usage_error("unknown %s: %s", what, tok);
+		bits |= 1u << i;
+	}
+	free(copy);
+	if (!bits)
+		cmd_usage_error("invalid %s list: %s", what, arg);
+	return bits;
+}
+
+static const char *vendor_name(unsigned int v)
+{
+	return iot_fault_vendor_name((enum iot_fault_vendor)v);
+}
+
+static const char *kind_name(unsigned int k)
+{
+	return iot_fault_kind_name((enum iot_fault_kind)k);
+}
+
+/* "03:00.0" is "0000:03:00.0", as the parser writes PCI devices; else a platform name */
+static void parse_device(struct faults_ctl *ctl, const char *arg)
+{
+	struct cmd_pci_addr a;
+
+	if (!arg || !*arg)
+		cmd_usage_error("--device needs a device");
+	free(ctl->device);
+	if (!cmd_parse_pci_addr(arg, &a)) {
+		if (asprintf(&ctl->device, "%04x:%02x:%02x.%x", a.domain, a.bus, a.slot, a.func) <
+		    0)
+			cmd_die("out of memory");
+	} else {
+		ctl->device = arg_dup(arg);
+	}
+}
+
+static void parse_group_by(struct faults_ctl *ctl, const char *arg)
+{
+	const char *n;
+
+	for (unsigned int i = 0; (n = iot_agg_by_name((enum iot_agg_by)i)); i++) {
+		if (arg && !strcasecmp(n, arg)) {
+			ctl->by = (enum iot_agg_by)i;
+			return;
+		}
+	}
+	cmd_usage_error("unknown --group-by: %s (use device, group, unit, reason, driver or page)",
+			arg ? arg : "");
+}
+
+static void parse_threshold(struct faults_ctl *ctl, const char *arg)
+{
+	char buf[32];
+	size_t n = arg ? strlen(arg) : 0;
+	uint64_t milli;
+
+	if (n > 2 && !strcmp(arg + n - 2, "/s"))
+		n -= 2;
+	if (!n || n >= sizeof(buf))
+		cmd_usage_error("invalid --threshold: %s (use faults per second: 10 or 10/s)",
+				arg ? arg : "");
+	memcpy(buf, arg, n);
+	buf[n] = '\0';
+	if (parse_decimal_milli(buf, 1000000000, &milli))
+		cmd_usage_error("invalid --threshold: %s (use faults per second: 10 or 10/s)", arg);
+	ctl->threshold = (double)milli / 1000;
+	ctl->has_threshold = true;
+}
+
+/* ---- options ---- */
+
+enum {
+	OPT_BATCH = 1,
+	OPT_EVENTS,
+	OPT_INPUT,
+	OPT_ITER,
+	OPT_DELAY,
+	OPT_GROUPBY,
+	OPT_SORT,
+	OPT_MAXKEYS,
+	OPT_DEVICE,
+	OPT_UNIT,
+	OPT_VENDOR,
+	OPT_KIND,
+	OPT_RECORD,
+	OPT_PROM,
+	OPT_THRESHOLD,
+	OPT_OUTPUT,
+	OPT_LISTCOLS,
+	OPT_JSON,
+};
+
+static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
+{
+	char *arg = NULL;
+	/* one view (rows ascending) */
+	static const cmd_excl_t excl[] = {
+		{ OPT_BATCH, OPT_EVENTS },
+	};
+	int excl_status[CMD_ARRAY_SIZE(excl)] = { 0 };
+	uint64_t v;
+	int rc;
+	struct poptOption views[] = {
+		{ "batch", 'b', POPT_ARG_NONE, NULL, OPT_BATCH,
+		  "frames of a header and the table, like top -b\n(the default)", NULL },
+		{ "events", 0, POPT_ARG_NONE, NULL, OPT_EVENTS, "one line per event", NULL },
+		POPT_TABLEEND
+	};
+	struct poptOption source[] = {
+		{ "input", 0, POPT_ARG_STRING, &arg, OPT_INPUT,
+		  "read a saved kernel log or a recording (- for stdin)", "<file>" },
+		{ "iterations", 'n', POPT_ARG_STRING, &arg, OPT_ITER,
+		  "frames to print, then exit (the last one\ncovers the whole input)", "<n>" },
+		{ "delay", 'd', POPT_ARG_STRING, &arg, OPT_DELAY,
+		  "seconds between frames and --prometheus writes\n(default 3)", "<secs>" },
+		POPT_TABLEEND
+	};
+	struct poptOption aggregation[] = {
+		{ "group-by", 0, POPT_ARG_STRING, &arg, OPT_GROUPBY,
+		  "rows by device (default), group, unit, reason,\ndriver or page", "<key>" },
+		{ "sort", 0, POPT_ARG_STRING, &arg, OPT_SORT,
+		  "sort by total (default), rate1, rate10, rate60,\nfirst-seen, last-seen or key",
+		  "<column>" },
+		{ "max-keys", 0, POPT_ARG_STRING, &arg, OPT_MAXKEYS,
+		  "rows before the rest are folded into (other)\n(default 4096)", "<n>" },
+		POPT_TABLEEND
+	};
+	struct poptOption filters[] = {
+		{ "device", 0, POPT_ARG_STRING, &arg, OPT_DEVICE,
+		  "only faults of this device (03:00.0 or a platform name)", "<dev>" },
+		{ "unit", 0, POPT_ARG_STRING, &arg, OPT_UNIT, "only faults of this IOMMU unit",
+		  "<unit>" },
+		{ "vendor", 0, POPT_ARG_STRING, &arg, OPT_VENDOR,
+		  "only these IOMMU vendors: intel, amd, arm-smmu, ...", "<list>" },
+		{ "kind", 0, POPT_ARG_STRING, &arg, OPT_KIND,
+		  "only these kinds: dma, intr-remap, event, context,\nglobal, page-request",
+		  "<list>" },
+		POPT_TABLEEND
+	};
+	struct poptOption output[] = {
+		{ "record", 0, POPT_ARG_STRING, &arg, OPT_RECORD,
+		  "write every event to a file as JSON lines", "<file>" },
+		{ "prometheus", 0, POPT_ARG_STRING, &arg, OPT_PROM,
+		  "write counters in node_exporter textfile format", "<file>" },
+		{ "threshold", 0, POPT_ARG_STRING, &arg, OPT_THRESHOLD,
+		  "exit 3 when the fault rate (per second) crosses it", "<rate>[/s]" },
+		{ "output", 'o', POPT_ARG_STRING, &arg, OPT_OUTPUT,
+		  "columns to show (+<list> adds to the default)", "<list>" },
+		{ "list-columns", 'H', POPT_ARG_NONE, NULL, OPT_LISTCOLS,
+		  "list the available columns", NULL },
+		{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "use JSON output", NULL },
+		POPT_TABLEEND
+	};
+	struct poptOption standard[] = {
+		{ "help", 'h', POPT_ARG_NONE, NULL, CMD_OPT_HELP, "display this help", NULL },
+		{ "version", 'V', POPT_ARG_NONE, NULL, CMD_OPT_VERSION, "display version", NULL },
+		POPT_TABLEEND
+	};
+	struct poptOption opts[] = {
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, views, 0, "Views", NULL },
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, source, 0, "Input", NULL },
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, aggregation, 0, "Aggregation", NULL },
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, filters, 0, "Filters", NULL },
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, output, 0, "Output", NULL },
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, standard, 0, "Options", NULL },
+		POPT_TABLEEND
+	};
+	poptContext pc = poptGetContext(NULL, argc, argv, opts, 0);
+
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		cmd_exclusive_options(rc, opts, excl, CMD_ARRAY_SIZE(excl), excl_status);
+		switch (rc) {
+		case OPT_BATCH:
+			ctl->batch = true;
+			break;
+		case OPT_EVENTS:
+			ctl->events = true;
+			break;
+		case OPT_INPUT:
+			set_str(&ctl->input, arg);
+			break;
+		case OPT_ITER:
+			if (!arg || cmd_parse_u64(arg, 10, UINT32_MAX, &v) || !v)
+				cmd_usage_error("invalid --iterations: %s", arg ? arg : "");
+			ctl->iterations = v;
+			break;
+		case OPT_DELAY:
+			if (!arg || parse_decimal_milli(arg, 86400, &v) || !v)
+				cmd_usage_error("invalid --delay: %s (seconds, such as 1 or 0.5)",
+						arg ? arg : "");
+			ctl->delay_ms = v;
+			break;
+		case OPT_GROUPBY:
+			parse_group_by(ctl, arg);
+			break;
+		case OPT_SORT:
+			if (!arg || faults_sort_by_name(arg, &ctl->sort, &ctl->ascending))
+				cmd_usage_error("unknown --sort column: %s", arg ? arg : "");
+			break;
+		case OPT_MAXKEYS:
+			if (!arg || cmd_parse_u64(arg, 10, IOT_AGG_MAX_KEYS_LIMIT, &v) || !v)
+				cmd_usage_error("invalid --max-keys: %s (1 to %u)", arg ? arg : "",
+						IOT_AGG_MAX_KEYS_LIMIT);
+			ctl->max_keys = (unsigned int)v;
+			break;
+		case OPT_DEVICE:
+			parse_device(ctl, arg);
+			break;
+		case OPT_UNIT:
+			set_str(&ctl->unit, arg);
+			break;
+		case OPT_VENDOR:
+			ctl->vendors = parse_names(arg, "vendor", vendor_name);
+			break;
+		case OPT_KIND:
+			ctl->kinds = parse_names(arg, "kind", kind_name);
+			break;
+		case OPT_RECORD:
+			set_str(&ctl->record, arg);
+			break;
+		case OPT_PROM:
+			set_str(&ctl->prometheus, arg);
+			break;
+		case OPT_THRESHOLD:
+			parse_threshold(ctl, arg);
+			break;
+		case OPT_OUTPUT:
+			set_str(&ctl->columns, arg);
+			break;
+		case OPT_LISTCOLS:
+			ctl->list_columns = true;
+			break;
+		case OPT_JSON:
+			ctl->out.json = true;
+			break;
+		case CMD_OPT_HELP:
+			usage(opts);
+		case CMD_OPT_VERSION:
+			cmd_print_version();
+		default:
+			break;
+		}
+		free(arg);
+		arg = NULL;
+	}
+	if (rc < -1)
+		cmd_popt_fail(pc, rc);
+	if (poptPeekArg(pc)) {
+		static char extra[256];
+
+		/* the context goes first: exit() must find nothing of popt's left */
+		snprintf(extra, sizeof(extra), "%s", poptPeekArg(pc));
+		poptFreeContext(pc);
+		cmd_usage_error("unexpected argument: %s", extra);
+	}
+	poptFreeContext(pc);
+
+	if (ctl->list_columns)
+		return;
+	if (!ctl->input)
+		cmd_usage_error("no input: give --input <file> (live sources are not there yet)");
+	if (ctl->events && ctl->iterations)
+		cmd_usage_error("--iterations applies to frames (--batch), not to --events");
+	if (!ctl->events)
+		ctl->batch = true;
+	faults_columns_init(&ctl->cols, ctl->columns);
+}
+
+/* ---- the sink: every record from every source passes here ---- */
+
+static bool wanted(const struct faults_ctl *ctl, const struct iot_fault *rec)
+{
+	if (ctl->vendors && rec->vendor != IOT_FAULT_VENDOR_UNKNOWN &&
+	    !(ctl->vendors & (1u << rec->vendor)))
+		return false;
+	if (rec->record != IOT_FAULT_REC_FAULT)
+		return !ctl->vendors || rec->vendor != IOT_FAULT_VENDOR_UNKNOWN;
+	if (ctl->vendors && !(ctl->vendors & (1u << rec->vendor)))
+		return false;
+	if (ctl->kinds && !(ctl->kinds & (1u << rec->kind)))
+		return false;
+	if (ctl->device &&
+	    (!(rec->present & IOT_FAULT_HAS_DEVICE) || strcmp(ctl->device, rec->device)))
+		return false;
+	if (ctl->unit && (!(rec->present & IOT_FAULT_HAS_UNIT) || strcmp(ctl->unit, rec->unit)))
+		return false;
+	return true;
+}
+
+/* The rate of the latest second of event time, against --threshold. */
+static void check_threshold(struct faults_ctl *ctl)
+{
+	struct iot_agg_query q = { .sort = IOT_AGG_SORT_TOTAL };
+	struct iot_agg_view *v;
+
+	if (!ctl->has_threshold || ctl->crossed)
+		return;
+	/* the counters are all this needs: a filter no row matches keeps the view small */
+	q.unit = "/";
+	if (iot_agg_view_new(ctl->agg, &q, sizeof(q), &v))
+		cmd_die("out of memory");
+	if (v->rate1 > ctl->threshold) {
+		ctl->crossed = true;
+		ctl->crossed_rate = v->rate1;
+		ctl->crossed_us = v->now_us;
+	}
+	iot_agg_view_free(v);
+}
+
+static int on_record(void *data, const struct iot_fault *rec)
+{
+	struct faults_ctl *ctl = data;
+
+	if (!wanted(ctl, rec))
+		return 0;
+	ctl->records++;
+	faults_names_note(ctl->names, rec);
+	if (ctl->has_threshold && rec->record == IOT_FAULT_REC_FAULT) {
+		uint64_t sec = rec->present & IOT_FAULT_HAS_TIMESTAMP ?
+				       rec->timestamp_us / 1000000 : 0;
+
+		/* a second of event time ended: was it above the threshold? */
+		if (ctl->have_latest && sec != ctl->latest_sec)
+			check_threshold(ctl);
+		ctl->latest_sec = sec;
+		ctl->have_latest = true;
+	}
+	iot_agg_add(ctl->agg, rec, 0);
+	if (ctl->prom)
+		faults_prom_add(ctl->prom, rec);
+	if (ctl->record_fp)
+		faults_event_record(ctl, rec);
+	if (ctl->events)
+		faults_event_print(ctl, rec);
+	return 0;
+}
+
+static int on_line(void *data, const char *line, size_t len)
+{
+	struct faults_ctl *ctl = data;
+
+	/* a line of a recording (no kernel line starts with a brace) */
+	if (len && line[0] == '{') {
+		struct iot_fault rec;
+
+		if (!iot_fault_from_json(line, len, &rec)) {
+			ctl->replayed++;
+			return on_record(ctl, &rec);
+		}
+	}
+	return iot_fault_parser_feed(ctl->parser, line, len, on_record, ctl);
+}
+
+/* ---- main ---- */
+
+static void frame(struct faults_ctl *ctl)
+{
+	struct iot_agg_query q = { .sort = ctl->sort, .ascending = ctl->ascending };
+	struct faults_frame_info fi = {
+		.input = faults_source_name(ctl->src),
+		.lines = faults_source_lines(ctl->src),
+		.long_lines = faults_source_long_lines(ctl->src),
+		.records = ctl->records,
+		.max_keys = ctl->max_keys ? ctl->max_keys : IOT_AGG_MAX_KEYS_DEFAULT,
+	};
+	struct iot_agg_view *v;
+
+	if (iot_agg_view_new(ctl->agg, &q, sizeof(q), &v))
+		cmd_die("out of memory");
+	faults_frame_print(v, &fi, &ctl->cols, ctl->names, &ctl->out);
+	iot_agg_view_free(v);
+}
+
+static void write_prom(struct faults_ctl *ctl)
+{
+	int err;
+
+	if (!ctl->prom)
+		return;
+	err = faults_prom_write(ctl->prom);
+	if (err)
+		cmd_die("cannot write %s: %s", ctl->prometheus, strerror(-err));
+}
+
+/* Read, and at each interval print a frame (-b) and write the textfile, until the end. */
+static void run(struct faults_ctl *ctl)
+{
+	uint64_t delay = ctl->delay_ms ? ctl->delay_ms : DEFAULT_DELAY_MS;
+	uint64_t deadline = faults_now_ms() + delay;
+
+	for (uint64_t iter = 1;; iter++) {
+		/* the last frame covers the whole input */
+		bool last = ctl->iterations && iter == ctl->iterations;
+		int rc = faults_source_read(ctl->src, last ? 0 : deadline, on_line, ctl);
+
+		if (rc < 0)
+			cmd_die("cannot parse %s: %s", faults_source_name(ctl->src), strerror(-rc));
+		if (rc == 0 && iot_fault_parser_flush(ctl->parser, on_record, ctl) < 0)
+			cmd_die("out of memory");
+		check_threshold(ctl);
+		if (ctl->batch)
+			frame(ctl);
+		else
+			fflush(stdout);
+		write_prom(ctl);
+		if (rc == 0 || last)
+			break;
+		if (ctl->batch)
+			putchar('\n');
+		deadline += delay;
+	}
+}
+
+static void ctl_free(struct faults_ctl *ctl)
+{
+	faults_source_close(ctl->src);
+	iot_fault_parser_free(ctl->parser);
+	iot_agg_free(ctl->agg);
+	faults_names_free(ctl->names);
+	faults_prom_free(ctl->prom);
+	free(ctl->input);
+	free(ctl->record);
+	free(ctl->prometheus);
+	free(ctl->columns);
+	free(ctl->device);
+	free(ctl->unit);
+}
+
+int main(int argc, const char **argv)
+{
+	struct faults_ctl ctl = { .by = IOT_AGG_BY_DEVICE, .sort = IOT_AGG_SORT_TOTAL };
+	char when[32];
+	int err;
+
+	cmd_init(argv[0]);
+	parse_args(&ctl, argc, argv);
+	if (ctl.list_columns) {
+		err = cmd_columns_list(faults_infos, faults_n_infos, &ctl.out);
+		ctl_free(&ctl);
+		return err;
+	}
+
+	ctl.src = faults_source_open(ctl.input);
+	ctl.names = faults_names_new();
+	if (iot_fault_parser_new(&ctl.parser) || iot_agg_new(ctl.by, ctl.max_keys, &ctl.agg))
+		cmd_die("out of memory");
+	if (ctl.prometheus)
+		ctl.prom = faults_prom_new(ctl.prometheus, ctl.max_keys);
+	if (ctl.record) {
+		ctl.record_fp = fopen(ctl.record, "we");
+		if (!ctl.record_fp)
+			cmd_die("cannot open %s: %s", ctl.record, strerror(errno));
+	}
+
+	run(&ctl);
+
+	if (ctl.record_fp && fclose(ctl.record_fp))
+		cmd_die("cannot write %s: %s", ctl.record, strerror(errno));
+	ctl.record_fp = NULL;
+	err = ctl.crossed ? CMD_EXIT_FAULTS_THRESHOLD : CMD_EXIT_OK;
+	if (ctl.crossed) {
+		faults_seconds(ctl.crossed_us, when, sizeof(when));
+		cmd_warnx("fault rate %.2f/s crossed the threshold %.2f/s at kernel time %s",
+			  ctl.crossed_rate, ctl.threshold, when);
+	}
+	ctl_free(&ctl);
+	return err;
+}
