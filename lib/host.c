@@ -110,17 +110,6 @@ static void strmap_free(struct strmap *m, void (*free_val)(void *))
 	m->cap = m->n = 0;
 }
 
-/* A directory entry named as the kernel names a number: no sign, no leading zero. */
-static bool canonical_number(const char *s, int *out)
-{
-	char buf[16];
-
-	if (iot_parse_int(s, 10, out) || *out < 0)
-		return false;
-	snprintf(buf, sizeof(buf), "%d", *out);
-	return !strcmp(buf, s);
-}
-
 /*
  * The caps on what a scan considers: far above any real host, low enough
  * that a hostile tree cannot make a listing take minutes.
@@ -274,7 +263,7 @@ int iot_host_scan_owners(struct iot_ctx *ctx, struct iot_snapshot *snap)
 		int pid;
 
 		/* "007" is not pid 7: the kernel never names a process so */
-		if (!canonical_number(names[i], &pid))
+		if (!iot_parse_canonical_int(names[i], &pid))
 			continue;
 		if (count++ == MAX_PROCS) {
 			iot_warn(ctx, "proc: more than %d processes, read the first %d", MAX_PROCS,

@@ -200,6 +200,11 @@ enum iot_resv_type iot_resv_type_parse(const char *s);
  * trailing characters, no overflow. -EINVAL or -ERANGE otherwise. */
 int iot_parse_u64(const char *s, int base, uint64_t *out);
 int iot_parse_int(const char *s, int base, int *out);
+/*
+ * A number as the kernel writes it in a name (a group directory, a pid, a
+ * dev/vfio node): decimal, no sign, no leading zero. "007" is not group 7.
+ */
+bool iot_parse_canonical_int(const char *s, int *out);
 /* The value of one hex digit, or -1. */
 int iot_hexval(char c);
 /* Parse "[dddd:]bb:ss.f" into parts; -EINVAL if malformed. */

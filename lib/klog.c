@@ -43,23 +43,12 @@ struct iot_kmsg {
 	struct iot_kmsg_record rec;
 };
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The byte of "\xNN" at @s (@n bytes left), or -1. */
 static int escaped_byte(const char *s, size_t n)
 {
-	if (n < 4 || s[0] != '\\' || s[1] != 'x' || hexval(s[2]) < 0 || hexval(s[3]) < 0)
+	if (n < 4 || s[0] != '\\' || s[1] != 'x' || iot_hexval(s[2]) < 0 || iot_hexval(s[3]) < 0)
 		return -1;
-	return hexval(s[2]) << 4 | hexval(s[3]);
+	return iot_hexval(s[2]) << 4 | iot_hexval(s[3]);
 }
 
 /*

@@ -54,20 +54,6 @@ static void found_free(struct found_list *l)
 /* ---- groups --------------------------------------------------------------- */
 
 /*
- * A number as the kernel writes it in a name: decimal, no sign, no leading
- * zero. "007" is not group 7 (group 7 would then be read twice).
- */
-static bool canonical_number(const char *s, int *out)
-{
-	char buf[16];
-
-	if (iot_parse_int(s, 10, out) || *out < 0)
-		return false;
-	snprintf(buf, sizeof(buf), "%d", *out);
-	return !strcmp(buf, s);
-}
-
-/*
  * A group's attributes are read as "<number>/<attr>" from the groups
  * directory: one open each, where opening the group's directory first would
  * double the system calls of a listing with thousands of groups.
@@ -230,7 +216,7 @@ static int read_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, struct fo
 	for (ssize_t i = 0; i < n; i++) {
 		int num;
 
-		if (!canonical_number(names[i], &num))
+		if (!iot_parse_canonical_int(names[i], &num))
 			iot_warn(ctx, "%s/%s: not a group number, skipped", dir.path, names[i]);
 		else
 			snap->groups[snap->n_groups++]->number = num;
@@ -514,7 +500,7 @@ static int read_device(struct iot_ctx *ctx, struct found *f, struct iot_device *
 	 * unreadable): the device's own link still names its group.
 	 */
 	if (*group < 0 && !iot_dir_link_base(&dir, "iommu_group", buf, sizeof(buf)) &&
-	    !canonical_number(buf, group))
+	    !iot_parse_canonical_int(buf, group))
 		*group = -1;
 	/* only VFIO drivers (vfio-pci and its variants) create the device cdev */
 	if (iot_driver_is_vfio(d->driver))
@@ -845,7 +831,7 @@ static void find_group_nodes(struct iot_ctx *ctx, struct iot_snapshot *snap)
 		struct iot_group *g;
 		int num;
 
-		if (!canonical_number(names[i], &num))
+		if (!iot_parse_canonical_int(names[i], &num))
 			continue;
 		g = iot_snapshot_find_group(snap, num);
 		if (g && !g->vfio_node) {

@@ -56,6 +56,16 @@ int iot_parse_int(const char *s, int base, int *out)
 	return 0;
 }
 
+bool iot_parse_canonical_int(const char *s, int *out)
+{
+	char buf[16];
+
+	if (iot_parse_int(s, 10, out) || *out < 0)
+		return false;
+	snprintf(buf, sizeof(buf), "%d", *out);
+	return !strcmp(buf, s);
+}
+
 int iot_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
