@@ -356,3 +356,22 @@ int cmd_parse_pci_addr(const char *s, struct cmd_pci_addr *addr)
 	*addr = a;
 	return 0;
 }
+
+char *cmd_arg_dup(const char *arg)
+{
+	char *copy;
+
+	/* popt gives an argument for every option that takes one; say so if it ever does not */
+	if (!arg)
+		cmd_usage_error("missing argument");
+	copy = strdup(arg);
+	if (!copy)
+		cmd_die("out of memory");
+	return copy;
+}
+
+void cmd_set_str(char **field, const char *arg)
+{
+	free(*field);
+	*field = cmd_arg_dup(arg);
+}

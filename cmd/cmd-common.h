@@ -45,6 +45,14 @@ void cmd_log(void *data, int priority, const char *fmt, va_list ap);
 /* A log callback that drops everything (the demo tree's warnings are not the host's). */
 void cmd_log_quiet(void *data, int priority, const char *fmt, va_list ap);
 
+/*
+ * An option's argument, copied (popt's own is gone with its context); a
+ * missing one is a usage error, no memory an error. cmd_set_str() replaces
+ * what @field held: an option given twice keeps its last value.
+ */
+char *cmd_arg_dup(const char *arg);
+void cmd_set_str(char **field, const char *arg);
+
 /* Open the library context for --sysroot (or $IOMMU_TOOLS_SYSROOT); exits on failure. */
 struct iot_ctx *cmd_open(const char *sysroot, const char *pci_ids, bool numeric, bool verbose);
 

@@ -32,26 +32,6 @@ __attribute__((noreturn)) static void usage(const struct poptOption *opts)
 	exit(CMD_EXIT_OK);
 }
 
-/* ---- option values ---- */
-
-static char *arg_dup(const char *arg)
-{
-	char *copy;
-
-	if (!arg)
-		cmd_usage_error("missing argument");
-	copy = strdup(arg);
-	if (!copy)
-		cmd_die("out of memory");
-	return copy;
-}
-
-static void set_str(char **field, const char *arg)
-{
-	free(*field);
-	*field = arg_dup(arg);
-}
-
 /* "1", "0.5", "2.25": a non-negative decimal, at most 3 fraction digits kept (ms) */
 static int parse_decimal_milli(const char *s, uint64_t max, uint64_t *out)
 {
@@ -89,7 +69,7 @@ static int parse_decimal_milli(const char *s, uint64_t max, uint64_t *out)
 static unsigned int parse_names(const char *arg, const char *what,
 				const char *(*name_of)(unsigned int))
 {
-	char *copy = arg_dup(arg), *tok, *save = NULL;
+	char *copy = cmd_arg_dup(arg), *tok, *save = NULL;
 	unsigned int bits = 0;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -132,7 +112,7 @@ static void parse_device(struct faults_ctl *ctl, const char *arg)
 		    0)
 			cmd_die("out of memory");
 	} else {
-		ctl->device = arg_dup(arg);
+		ctl->device = cmd_arg_dup(arg);
 	}
 }
 
@@ -279,7 +259,7 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 			ctl->events = true;
 			break;
 		case OPT_INPUT:
-			set_str(&ctl->input, arg);
+			cmd_set_str(&ctl->input, arg);
 			break;
 		case OPT_ITER:
 			if (!arg || cmd_parse_u64(arg, 10, UINT32_MAX, &v) || !v)
@@ -309,7 +289,7 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 			parse_device(ctl, arg);
 			break;
 		case OPT_UNIT:
-			set_str(&ctl->unit, arg);
+			cmd_set_str(&ctl->unit, arg);
 			break;
 		case OPT_VENDOR:
 			ctl->vendors = parse_names(arg, "vendor", vendor_name);
@@ -318,16 +298,16 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 			ctl->kinds = parse_names(arg, "kind", kind_name);
 			break;
 		case OPT_RECORD:
-			set_str(&ctl->record, arg);
+			cmd_set_str(&ctl->record, arg);
 			break;
 		case OPT_PROM:
-			set_str(&ctl->prometheus, arg);
+			cmd_set_str(&ctl->prometheus, arg);
 			break;
 		case OPT_THRESHOLD:
 			parse_threshold(ctl, arg);
 			break;
 		case OPT_OUTPUT:
-			set_str(&ctl->columns, arg);
+			cmd_set_str(&ctl->columns, arg);
 			break;
 		case OPT_LISTCOLS:
 			ctl->list_columns = true;

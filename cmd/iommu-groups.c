@@ -52,23 +52,9 @@ __attribute__((noreturn)) static void usage(const struct poptOption *opts)
 
 /* ---- filters ---- */
 
-/* popt gives an argument for every option that takes one; say so if it ever does not */
-static char *arg_dup(const char *arg)
-{
-	char *copy;
-
-	if (!arg)
-		cmd_usage_error("missing argument");
-	copy = strdup(arg);
-	if (!copy)
-		cmd_die("out of memory");
-	return copy;
-}
-
-
 static void parse_groups(struct groups_ctl *ctl, const char *arg)
 {
-	char *copy = arg_dup(arg), *tok, *save = NULL;
+	char *copy = cmd_arg_dup(arg), *tok, *save = NULL;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		uint64_t v;
@@ -102,7 +88,7 @@ static bool parse_slot(const char *s)
  */
 static void parse_devices(struct groups_ctl *ctl, const char *arg)
 {
-	char *copy = arg_dup(arg), *tok, *save = NULL;
+	char *copy = cmd_arg_dup(arg), *tok, *save = NULL;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		struct cmd_pci_addr a;
@@ -125,7 +111,7 @@ static void parse_devices(struct groups_ctl *ctl, const char *arg)
 /* --vendor: vvvv, vvvv:dddd or vvvv: (any device), comma-separated as vfio-pci.ids= */
 static void parse_vendor(struct groups_ctl *ctl, const char *arg)
 {
-	char *copy = arg_dup(arg), *tok, *save = NULL;
+	char *copy = cmd_arg_dup(arg), *tok, *save = NULL;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		const char *colon = strchr(tok, ':');
@@ -252,13 +238,6 @@ enum {
 	OPT_SORT,
 };
 
-/* An option given twice: the last one counts, the earlier copy is freed. */
-static void set_str(char **field, const char *arg)
-{
-	free(*field);
-	*field = arg_dup(arg);
-}
-
 static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 {
 	char *arg = NULL;
@@ -368,7 +347,7 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 			cmd_output_parse_width(&ctl->out, arg);
 			break;
 		case OPT_SORT:
-			set_str(&ctl->sort, arg);
+			cmd_set_str(&ctl->sort, arg);
 			ctl->out.sort = ctl->sort;
 			break;
 		case OPT_VENDOR:
@@ -378,10 +357,10 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 			parse_class(ctl, arg);
 			break;
 		case OPT_DRIVER:
-			set_str(&ctl->driver, arg);
+			cmd_set_str(&ctl->driver, arg);
 			break;
 		case OPT_OUTPUT:
-			set_str(&ctl->columns, arg);
+			cmd_set_str(&ctl->columns, arg);
 			break;
 		case OPT_LISTCOLS:
 			ctl->list_columns = true;
@@ -408,12 +387,12 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 			ctl->verbose = true;
 			break;
 		case OPT_PCIIDS:
-			set_str(&ctl->pci_ids, arg);
+			cmd_set_str(&ctl->pci_ids, arg);
 			break;
 		case CMD_OPT_SYSROOT:
 			if (!cmd_opt_arg || !*cmd_opt_arg)
 				cmd_usage_error("--sysroot needs a directory");
-			set_str(&ctl->sysroot, cmd_opt_arg);
+			cmd_set_str(&ctl->sysroot, cmd_opt_arg);
 			break;
 		case CMD_OPT_HELP:
 			usage(opts);
