@@ -987,9 +987,42 @@ static int target_devices(struct iot_ctx *ctx, const char *const *names, size_t 
 	return err;
 }
 
-/* The groups numbered in @nums that exist, read with their members into @found. */
+/*
+ * Whether group @num lists its members, each as a link that resolves. A full read
+ * with IOT_SCAN_ALL_PCI finds the members of a group that does not through their
+ * iommu_group links, which only a walk of the whole bus can do.
+ */
+static bool group_lists(struct iot_dir *groups, int num)
+{
+	struct iot_dir ddir = IOT_DIR_INIT;
+	char name[32], **members = NULL;
+	bool ok;
+	ssize_t n;
+
+	snprintf(name, sizeof(name), "%d/devices", num);
+	if (iot_dir_open_sub(groups, name, &ddir))
+		return false;
+	n = iot_dir_list_unsorted(&ddir, &members);
+	ok = n > 0;
+	for (ssize_t i = 0; i < n && ok; i++) {
+		char *target = NULL;
+
+		ok = !iot_dir_link_target(&ddir, members[i], &target);
+		free(target);
+	}
+	if (n > 0)
+		iot_strv_free(members, (size_t)n);
+	iot_dir_close(&ddir);
+	return ok;
+}
+
+/*
+ * The groups numbered in @nums that exist, read with their members into @found.
+ * 1 (nothing read) when one of them does not list its members and @all_pci asks
+ * for them: then only a full read can answer.
+ */
 static int target_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, int *nums,
-			 size_t n_nums, struct found_list *found, bool details)
+			 size_t n_nums, struct found_list *found, bool details, bool all_pci)
 {
 	struct iot_dir dir = IOT_DIR_INIT;
 	int err = 0;
@@ -1008,8 +1041,13 @@ static int target_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, int *nu
 		if (i && nums[i] == nums[i - 1])
 			continue;
 		snprintf(name, sizeof(name), "%d", nums[i]);
-		if (iot_dir_has(&dir, name))
-			snap->groups[snap->n_groups++]->number = nums[i];
+		if (!iot_dir_has(&dir, name))
+			continue;
+		if (all_pci && !group_lists(&dir, nums[i])) {
+			iot_dir_close(&dir);
+			return 1;
+		}
+		snap->groups[snap->n_groups++]->number = nums[i];
 	}
 	for (size_t i = 0; i < snap->n_groups && !err; i++)
 		err = read_group(&dir, snap->groups[i], found, details);
@@ -1147,7 +1185,16 @@ int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const 
 		err = target_devices(ctx, devices, n_devices, flags & IOT_SCAN_ALL_PCI, &found,
 				     &nums, &n_nums);
 	if (!err)
-		err = target_groups(ctx, snap, nums, n_nums, &found, flags & IOT_SCAN_DETAILS);
+		err = target_groups(ctx, snap, nums, n_nums, &found, flags & IOT_SCAN_DETAILS,
+				    flags & IOT_SCAN_ALL_PCI);
+	if (err == 1) {
+		/* nothing read yet that warns: the full read says it all, once */
+		iot_ctx_count_warnings(ctx, outer);
+		free(nums);
+		found_free(&found);
+		iot_snapshot_free(snap);
+		return iot_snapshot_new(ctx, flags, out);
+	}
 	if (!err && (flags & IOT_SCAN_ALL_PCI))
 		err = target_ancestors(&found);
 	if (!err) {
