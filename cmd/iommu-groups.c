@@ -500,6 +500,51 @@ static void no_groups(struct groups_ctl *ctl, unsigned flags)
 	fputs("), not this host\n", out);
 }
 
+/*
+ * A question about named devices or groups reads only those, their groups and the
+ * groups' members (a loop over every device stays linear). What that cannot answer
+ * as a full read would (nothing found: no such name, no group, no groups at all)
+ * is read again in full, which then says why. IOMMU_GROUPS_FULL_SCAN=1 always
+ * reads everything: the test that compares both paths sets it.
+ */
+static int read_snapshot(struct groups_ctl *ctl, unsigned flags)
+{
+	const char *full = getenv("IOMMU_GROUPS_FULL_SCAN");
+	char **addrs = NULL;
+	size_t n = 0;
+	int err;
+
+	if ((ctl->view != VIEW_DEVICE && ctl->view != VIEW_TREE && ctl->view != VIEW_LIST) ||
+	    (!ctl->n_devices && !ctl->n_groups) || (full && *full && strcmp(full, "0")))
+		return iot_snapshot_new(ctl->ctx, flags, &ctl->snap);
+	/* a slot is its eight possible functions: those that exist are read */
+	addrs = calloc(8 * ctl->n_devices + 1, sizeof(*addrs));
+	if (!addrs)
+		cmd_die("out of memory");
+	for (size_t i = 0; i < ctl->n_devices; i++) {
+		bool slot = parse_slot(ctl->devices[i]);
+
+		for (int f = 0; f < (slot ? 8 : 1); f++) {
+			size_t len = strlen(ctl->devices[i]) + 3;
+
+			addrs[n] = malloc(len);
+			if (!addrs[n])
+				cmd_die("out of memory");
+			snprintf(addrs[n++], len, slot ? "%s.%d" : "%s", ctl->devices[i], f);
+		}
+	}
+	err = iot_snapshot_new_for(ctl->ctx, flags, (const char *const *)addrs, n, ctl->groups,
+				   ctl->n_groups, &ctl->snap);
+	for (size_t i = 0; i < n; i++)
+		free(addrs[i]);
+	free(addrs);
+	if (err || ctl->snap->n_groups)
+		return err;
+	iot_snapshot_free(ctl->snap);
+	ctl->snap = NULL;
+	return iot_snapshot_new(ctl->ctx, flags, &ctl->snap);
+}
+
 int main(int argc, const char **argv)
 {
 	struct groups_ctl ctl = { 0 };
@@ -518,7 +563,7 @@ int main(int argc, const char **argv)
 	groups_device_columns(&ctl);
 	flags = groups_scan_flags(&ctl);
 	ctl.ctx = cmd_open(ctl.sysroot, ctl.pci_ids, ctl.numeric, ctl.verbose);
-	err = iot_snapshot_new(ctl.ctx, flags, &ctl.snap);
+	err = read_snapshot(&ctl, flags);
 	if (err)
 		cmd_die("cannot read %s: %s", iot_ctx_get_sysroot(ctl.ctx), strerror(-err));
 	if (!ctl.snap->n_groups && ctl.view != VIEW_CHECK && ctl.view != VIEW_UNITS)

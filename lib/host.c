@@ -328,11 +328,16 @@ static int index_build(struct iot_snapshot *snap, struct path_index *ix)
 	return 0;
 }
 
-/* The index of the device whose directory contains @path, nearest first; -1 if none. */
+/*
+ * The index of the device whose directory contains @path, nearest first; -1 if none.
+ * A PCI function on the way that is not indexed owns what is below it: -1 too, or a
+ * snapshot without it (a targeted one) would charge its disks to the bridge above.
+ */
 static ssize_t index_owner(const struct path_index *ix, const char *path)
 {
 	char buf[4096];
 	char *slash;
+	int dom, bus, slot, fn;
 
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (;;) {
@@ -350,7 +355,7 @@ static ssize_t index_owner(const struct path_index *ix, const char *path)
 				hi = mid;
 		}
 		slash = strrchr(buf, '/');
-		if (!slash)
+		if (!slash || !iot_parse_pci_addr(slash + 1, &dom, &bus, &slot, &fn))
 			return -1;
 		*slash = '\0';
 	}

@@ -960,6 +960,324 @@ fail:
 	return err;
 }
 
+/* ---- a targeted read: a few devices and groups ----------------------------- */
+
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Add @num to the numbers in @v (kept unique later); -ENOMEM or 0. */
+static int num_add(int **v, size_t *n, int num)
+{
+	int *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[(*n)++] = num;
+	return 0;
+}
+
+/*
+ * The named PCI functions, through sys/bus/pci/devices/<addr> as lspci -s finds
+ * them: each goes into @found (with IOT_SCAN_ALL_PCI; without it a device is in a
+ * listing only through its group, as in a full read) and its group into @nums.
+ * A name that is not there is left out: the caller's lookup says so.
+ */
+static int target_devices(struct iot_ctx *ctx, const char *const *names, size_t n_names,
+			  bool all_pci, struct found_list *found, int **nums, size_t *n_nums)
+{
+	struct iot_dir bus = IOT_DIR_INIT;
+	int err = 0;
+
+	if (!n_names || iot_dir_open(ctx, "sys/bus/pci/devices", &bus))
+		return 0;
+	for (size_t i = 0; i < n_names && !err; i++) {
+		struct iot_dir dev = IOT_DIR_INIT;
+		char name[32], buf[32], *target = NULL;
+		int dom, b, s, f, num;
+
+		if (iot_parse_pci_addr(names[i], &dom, &b, &s, &f))
+			continue;
+		snprintf(name, sizeof(name), "%04x:%02x:%02x.%x", (unsigned)dom, (unsigned)b,
+			 (unsigned)s, (unsigned)f);
+		err = iot_dir_link_target(&bus, name, &target);
+		if (err) {
+			err = err == -ENOMEM ? err : 0;
+			continue;
+		}
+		if (!iot_dir_open(ctx, target, &dev)) {
+			if (!iot_dir_link_base(&dev, "iommu_group", buf, sizeof(buf)) &&
+			    canonical_number(buf, &num))
+				err = num_add(nums, n_nums, num);
+			iot_dir_close(&dev);
+		}
+		if (!err && all_pci) {
+			err = found_add(found, name, target, -1);
+			if (!err)
+				target = NULL;
+		}
+		free(target);
+	}
+	iot_dir_close(&bus);
+	return err;
+}
+
+/*
+ * Whether group @num lists its members, each as a link that resolves. A full read
+ * with IOT_SCAN_ALL_PCI finds the members of a group that does not through their
+ * iommu_group links, which only a walk of the whole bus can do.
+ */
+static bool group_lists(struct iot_dir *groups, int num)
+{
+	struct iot_dir ddir = IOT_DIR_INIT;
+	char name[32], **members = NULL;
+	bool ok;
+	ssize_t n;
+
+	snprintf(name, sizeof(name), "%d/devices", num);
+	if (iot_dir_open_sub(groups, name, &ddir))
+		return false;
+	n = iot_dir_list_unsorted(&ddir, &members);
+	ok = n > 0;
+	for (ssize_t i = 0; i < n && ok; i++) {
+		char *target = NULL;
+
+		ok = !iot_dir_link_target(&ddir, members[i], &target);
+		free(target);
+	}
+	if (n > 0)
+		iot_strv_free(members, (size_t)n);
+	iot_dir_close(&ddir);
+	return ok;
+}
+
+/*
+ * The groups numbered in @nums that exist, read with their members into @found.
+ * 1 (nothing read) when one of them does not list its members and @all_pci asks
+ * for them: then only a full read can answer.
+ */
+static int target_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, int *nums,
+			 size_t n_nums, struct found_list *found, bool details, bool all_pci)
+{
+	struct iot_dir dir = IOT_DIR_INIT;
+	int err = 0;
+
+	if (!n_nums || iot_dir_open(ctx, "sys/kernel/iommu_groups", &dir))
+		return 0;
+	qsort(nums, n_nums, sizeof(*nums), int_cmp);
+	snap->groups = iot_ptr_array_new(n_nums, sizeof(**snap->groups));
+	if (!snap->groups) {
+		iot_dir_close(&dir);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n_nums; i++) {
+		char name[16];
+
+		if (i && nums[i] == nums[i - 1])
+			continue;
+		snprintf(name, sizeof(name), "%d", nums[i]);
+		if (!iot_dir_has(&dir, name))
+			continue;
+		if (all_pci && !group_lists(&dir, nums[i])) {
+			iot_dir_close(&dir);
+			return 1;
+		}
+		snap->groups[snap->n_groups++]->number = nums[i];
+	}
+	for (size_t i = 0; i < snap->n_groups && !err; i++)
+		err = read_group(&dir, snap->groups[i], found, details);
+	iot_dir_close(&dir);
+	return err;
+}
+
+/*
+ * The PCI bridges above every device found, named by the components of its path
+ * (sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0): what iot_group_share_causes()
+ * walks, and nothing beside it.
+ */
+static int target_ancestors(struct found_list *found)
+{
+	size_t n = found->n;
+	int err = 0;
+
+	for (size_t i = 0; i < n && !err; i++) {
+		const char *path = found->v[i].syspath, *p = path;
+
+		while (!err && (p = strchr(p, '/'))) {
+			const char *start = p + 1, *end = strchr(start, '/');
+			char name[32], *sub;
+			int dom, b, s, f;
+
+			if (!end) /* the device itself */
+				break;
+			p = end;
+			if ((size_t)(end - start) >= sizeof(name))
+				continue;
+			memcpy(name, start, (size_t)(end - start));
+			name[end - start] = '\0';
+			if (iot_parse_pci_addr(name, &dom, &b, &s, &f))
+				continue;
+			sub = strndup(path, (size_t)(end - path));
+			err = sub ? found_add(found, name, sub, -1) : -ENOMEM;
+			if (err)
+				free(sub);
+		}
+	}
+	return err;
+}
+
+/* The units the devices found are served by (their iommu links), not every unit. */
+static int target_units(struct iot_ctx *ctx, struct iot_snapshot *snap, struct found_list *found)
+{
+	struct iot_dir class_dir = IOT_DIR_INIT;
+	char **names = NULL;
+	size_t n = 0;
+	int err = 0;
+
+	if (iot_dir_open(ctx, "sys/class/iommu", &class_dir))
+		return 0;
+	for (size_t i = 0; i < found->n && !err; i++) {
+		struct iot_dir dev = IOT_DIR_INIT;
+		char buf[256];
+		bool seen = false;
+
+		if (iot_dir_open(ctx, found->v[i].syspath, &dev))
+			continue;
+		if (!iot_dir_link_base(&dev, "iommu", buf, sizeof(buf)) &&
+		    iot_dir_has(&class_dir, buf)) {
+			for (size_t j = 0; j < n && !seen; j++)
+				seen = !strcmp(names[j], buf);
+			if (!seen) {
+				char **nv = realloc(names, (n + 1) * sizeof(*nv));
+
+				if (nv) {
+					names = nv;
+					names[n] = strdup(buf);
+				}
+				err = nv && names[n] ? 0 : -ENOMEM;
+				n += !err;
+			}
+		}
+		iot_dir_close(&dev);
+	}
+	if (!err && n) {
+		snap->units = iot_ptr_array_new(n, sizeof(**snap->units));
+		if (!snap->units)
+			err = -ENOMEM;
+		for (size_t i = 0; i < n && !err; i++)
+			read_unit(ctx, &class_dir, names[i], snap->units[snap->n_units++]);
+		if (!err)
+			qsort(snap->units, snap->n_units, sizeof(*snap->units), unit_cmp);
+	}
+	iot_strv_free(names, n);
+	iot_dir_close(&class_dir);
+	return err;
+}
+
+static bool has_vfio_node(const struct iot_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->n_groups; i++)
+		if (snap->groups[i]->vfio_node)
+			return true;
+	for (size_t i = 0; i < snap->n_devices; i++)
+		if (snap->devices[i]->vfio_cdev)
+			return true;
+	return false;
+}
+
+int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const *devices,
+			 size_t n_devices, const int *groups, size_t n_groups,
+			 struct iot_snapshot **out)
+{
+	struct found_list found = { 0 };
+	struct iot_snapshot *snap;
+	int *dev_group = NULL, *outer, *nums = NULL;
+	size_t n_nums = 0;
+	int err = 0;
+
+	if (!ctx || !out || (n_devices && !devices) || (n_groups && !groups))
+		return -EINVAL;
+	/* a platform device has no address to look up: read everything, a superset */
+	for (size_t i = 0; i < n_devices; i++) {
+		int dom, b, s, f;
+
+		if (!devices[i] || iot_parse_pci_addr(devices[i], &dom, &b, &s, &f))
+			return iot_snapshot_new(ctx, flags, out);
+	}
+	if (flags & IOT_SCAN_UNITS_ONLY)
+		return iot_snapshot_new(ctx, flags, out);
+
+	snap = calloc(1, sizeof(*snap));
+	if (!snap)
+		return -ENOMEM;
+	outer = iot_ctx_count_warnings(ctx, &snap->warnings);
+	iot_pci_forget_caps(ctx);
+
+	for (size_t i = 0; i < n_groups && !err; i++)
+		if (groups[i] >= 0)
+			err = num_add(&nums, &n_nums, groups[i]);
+	if (!err)
+		err = target_devices(ctx, devices, n_devices, flags & IOT_SCAN_ALL_PCI, &found,
+				     &nums, &n_nums);
+	if (!err)
+		err = target_groups(ctx, snap, nums, n_nums, &found, flags & IOT_SCAN_DETAILS,
+				    flags & IOT_SCAN_ALL_PCI);
+	if (err == 1) {
+		/* nothing read yet that warns: the full read says it all, once */
+		iot_ctx_count_warnings(ctx, outer);
+		free(nums);
+		found_free(&found);
+		iot_snapshot_free(snap);
+		return iot_snapshot_new(ctx, flags, out);
+	}
+	if (!err && (flags & IOT_SCAN_ALL_PCI))
+		err = target_ancestors(&found);
+	if (!err) {
+		merge_found(ctx, &found);
+		if (flags & IOT_SCAN_DETAILS)
+			err = target_units(ctx, snap, &found);
+	}
+	if (!err)
+		err = read_devices(ctx, snap, &found, &dev_group, flags & IOT_SCAN_DETAILS);
+	if (!err)
+		err = link_members(snap, dev_group);
+	if (err)
+		goto fail;
+	find_group_nodes(ctx, snap);
+
+	/* /proc says who holds a node: only worth reading when there is one */
+	if ((flags & IOT_SCAN_OWNERS) && has_vfio_node(snap)) {
+		err = iot_host_scan_owners(ctx, snap);
+		if (err)
+			goto fail;
+	}
+	if (flags & IOT_SCAN_CRITICAL) {
+		err = iot_host_scan_critical(ctx, snap);
+		if (err)
+			goto fail;
+	}
+	err = iot_verdict_compute(snap);
+	if (err)
+		goto fail;
+	iot_ctx_count_warnings(ctx, outer);
+	free(nums);
+	free(dev_group);
+	found_free(&found);
+	*out = snap;
+	return 0;
+fail:
+	iot_ctx_count_warnings(ctx, outer);
+	free(nums);
+	free(dev_group);
+	found_free(&found);
+	iot_snapshot_free(snap);
+	return err;
+}
+
 void iot_snapshot_free(struct iot_snapshot *snap)
 {
 	if (!snap)

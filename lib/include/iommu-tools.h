@@ -251,6 +251,26 @@ struct iot_snapshot {
  */
 int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **out);
 void iot_snapshot_free(struct iot_snapshot *snap);
+/*
+ * iot_snapshot_new_for - read only what questions about a few devices or
+ * groups need, in time independent of the size of the host: each PCI function
+ * in @devices (found through sys/bus/pci/devices/<addr>, as lspci -s finds it),
+ * the groups in @groups and those of the devices, every member of those groups,
+ * with IOT_SCAN_ALL_PCI the named devices and the PCI bridges above every
+ * device read (what iot_group_share_causes() walks), and with
+ * IOT_SCAN_DETAILS the units serving them. The model has the same shape as
+ * iot_snapshot_new()'s, holding only these: a bridge above whose group was
+ * not read has a NULL group, a unit no device read links to is absent, and
+ * IOT_SCAN_OWNERS reads /proc only when a group or device read has a VFIO
+ * node. Names and numbers that do not exist are left out (the lookups say
+ * so); a name that is not a PCI address, or IOT_SCAN_UNITS_ONLY, reads
+ * everything, as iot_snapshot_new().
+ * @devices: PCI addresses ("03:00.0", "0000:03:00.0"); @groups: group numbers.
+ * Returns: as iot_snapshot_new().
+ */
+int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const *devices,
+			 size_t n_devices, const int *groups, size_t n_groups,
+			 struct iot_snapshot **out);
 
 struct iot_group *iot_snapshot_find_group(const struct iot_snapshot *snap, int number);
 /* Accepts "03:00.0", "0000:03:00.0" and platform names. */
