@@ -1011,7 +1011,7 @@ static int target_devices(struct iot_ctx *ctx, const char *const *names, size_t 
 		}
 		if (!iot_dir_open(ctx, target, &dev)) {
 			if (!iot_dir_link_base(&dev, "iommu_group", buf, sizeof(buf)) &&
-			    canonical_number(buf, &num))
+			    iot_parse_canonical_int(buf, &num))
 				err = num_add(nums, n_nums, num);
 			iot_dir_close(&dev);
 		}
