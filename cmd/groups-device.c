@@ -103,6 +103,9 @@ void groups_fill_device_answer(const struct groups_ctl *ctl, struct libscols_lin
 		if (!d->group || d->group->n_devices < 2)
 			break;
 		n = iot_group_share_causes(ctl->ctx, ctl->snap, d->group, &c);
+		/* not an empty cell: memory ran out, the causes are not "none" */
+		if (n == -ENOMEM)
+			cmd_die("out of memory");
 		buf[0] = '\0';
 		for (int i = 0; i < n; i++) {
 			char line[1024];
@@ -150,6 +153,9 @@ static void show_causes(const struct groups_ctl *ctl, const struct iot_group *g)
 	struct iot_share_cause **c;
 	int n = iot_group_share_causes(ctl->ctx, ctl->snap, g, &c);
 
+	/* not "unknown": memory ran out, the causes are knowable */
+	if (n == -ENOMEM)
+		cmd_die("out of memory");
 	if (n < 0) {
 		cmd_pair("Why shared:", "unknown (%s)", strerror(-n));
 		return;

@@ -442,9 +442,13 @@ static int build_remedy(struct iso *s, struct iot_share_cause *c, const bool *ov
 				 : strdup(s->nodes[j].dev->name);
 			free(part);
 			part = t;
+			/* a lost part would restart the list without the devices before it */
+			if (!part)
+				break;
 		}
-		if (!part) {
-			err = -ENOMEM;
+		if (!part || err) {
+			free(part);
+			err = err ? err : -ENOMEM;
 			break;
 		}
 		if (strstr(part, " and "))
@@ -618,13 +622,15 @@ int iot_group_share_causes(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 	struct iot_share_cause **v = NULL;
 	size_t n = 0;
 	int *key = NULL, err = 0, first = -1;
-	bool split = false;
+	bool split = false, outer;
 
 	if (!ctx || !snap || !g || !out)
 		return -EINVAL;
 	*out = NULL;
 	if (g->n_devices < 2)
 		return 0;
+	/* a config read that lost memory on the way is no "not readable" cause */
+	outer = iot_nomem_begin(ctx);
 	for (size_t i = 0; i < g->n_devices; i++) {
 		if (g->devices[i]->bus != IOT_BUS_PCI) {
 			err = single_cause(g, IOT_SHARE_UNEXPLAINED,
@@ -694,6 +700,10 @@ out:
 	free(key);
 	free(s.edges);
 	free(s.nodes);
+	if (err == -ENOMEM)
+		iot_nomem(ctx);
+	if (iot_nomem_end(ctx, outer) && err >= 0)
+		err = -ENOMEM;
 	if (err < 0) {
 		iot_share_causes_free(v, n);
 		return err;

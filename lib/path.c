@@ -121,7 +121,7 @@ static int walk_in_root(struct iot_ctx *ctx, const char *base, const char *relpa
 		/* the canonical path only: every component was checked above */
 		*out = strdup(canon);
 		if (!*out)
-			return -ENOMEM;
+			return iot_nomem(ctx);
 		if (!dir) /* remember the directory the file is in */
 			while (clen && canon[clen - 1] != '/')
 				canon[--clen] = '\0';
@@ -637,7 +637,7 @@ int iot_root_read_lines(struct iot_ctx *ctx, const char *relpath, const struct i
 	buf = malloc(cap + 1);
 	if (!buf) {
 		close(fd);
-		return -ENOMEM;
+		return iot_nomem(ctx);
 	}
 	for (;;) {
 		size_t want = cap - have, start = 0;
