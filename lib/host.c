@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stddef.h>
@@ -301,6 +302,7 @@ struct path_index {
 	struct iot_device **v; /* sorted by syspath */
 	struct dev_state *st;  /* beside v */
 	size_t n;
+	bool targeted;         /* a few devices of a bigger tree (iot_snapshot_new_for) */
 };
 
 static int dev_path_cmp(const void *a, const void *b)
@@ -415,6 +417,66 @@ static int mark_critical(const struct path_index *ix, size_t i, unsigned why, co
 typedef int (*child_fn)(struct iot_ctx *ctx, const struct path_index *ix, size_t dev,
 			const char *name, const char *path, void *data);
 
+/* Append the components of @rel to @out (@len long), "." and ".." resolved, never above "". */
+static void push_lexical(char *out, size_t *len, const char *rel)
+{
+	for (const char *p = rel; *p;) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (!n)
+			break;
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (*len && out[*len - 1] != '/')
+				(*len)--;
+			if (*len)
+				(*len)--;
+		} else if (!(n == 1 && p[0] == '.')) {
+			if (*len)
+				out[(*len)++] = '/';
+			memcpy(out + *len, p, n);
+			*len += n;
+		}
+		p += n;
+	}
+	out[*len] = '\0';
+}
+
+/*
+ * Whether the class entry @name of @dir may lead to a device of a targeted
+ * snapshot. The kernel links a class entry straight at its device's
+ * directory under sys/devices, no link on the way, so where the link text
+ * points lexically is where it resolves: an entry that lands in sys/devices
+ * outside every device held is skipped on one readlink, without the lookup
+ * of each component that resolving it costs. Anything else (a link through
+ * a link, out of sys/devices, unreadable) is resolved as in a full scan.
+ */
+static bool may_own(const struct path_index *ix, const struct iot_dir *dir, const char *name)
+{
+	char target[PATH_MAX], path[2 * PATH_MAX + 2];
+	size_t len = 0;
+	ssize_t n;
+
+	if (!ix->targeted)
+		return true;
+	n = readlinkat(dir->fd, name, target, sizeof(target) - 1);
+	if (n <= 0)
+		return true;
+	target[n] = '\0';
+	path[0] = '\0';
+	if (target[0] != '/') {
+		if (strlen(dir->path) >= PATH_MAX)
+			return true;
+		push_lexical(path, &len, dir->path);
+	}
+	push_lexical(path, &len, target);
+	if (strncmp(path, "sys/devices/", 12))
+		return true;
+	return index_owner(ix, path) >= 0;
+}
+
 static int walk_class(struct iot_ctx *ctx, const struct path_index *ix, const char *class_path,
 		      const char *prefix, child_fn cb, void *data)
 {
@@ -433,6 +495,8 @@ static int walk_class(struct iot_ctx *ctx, const struct path_index *ix, const ch
 		ssize_t d;
 
 		if (prefix && strncmp(names[i], prefix, strlen(prefix)))
+			continue;
+		if (!may_own(ix, &dir, names[i]))
 			continue;
 		if (iot_dir_link_target(&dir, names[i], &target))
 			continue;
@@ -819,7 +883,7 @@ static int scan_console(struct iot_ctx *ctx, const struct path_index *ix)
 	return err;
 }
 
-int iot_host_scan_critical(struct iot_ctx *ctx, struct iot_snapshot *snap)
+int iot_host_scan_critical(struct iot_ctx *ctx, struct iot_snapshot *snap, bool targeted)
 {
 	struct strmap addrs = { 0 };
 	struct path_index ix;
@@ -828,6 +892,7 @@ int iot_host_scan_critical(struct iot_ctx *ctx, struct iot_snapshot *snap)
 	err = index_build(snap, &ix);
 	if (err)
 		return err;
+	ix.targeted = targeted;
 	err = read_addresses(ctx, &addrs);
 	if (!err)
 		err = walk_class(ctx, &ix, "sys/class/net", NULL, note_net, &addrs);

@@ -243,7 +243,8 @@ void iot_kernel_free(struct iot_ctx *ctx);
 
 /* ---- host.c: facts about the running host beyond sysfs ---- */
 int iot_host_scan_owners(struct iot_ctx *ctx, struct iot_snapshot *snap);
-int iot_host_scan_critical(struct iot_ctx *ctx, struct iot_snapshot *snap);
+/* @targeted: @snap holds a few devices of the tree; the scan costs what they do. */
+int iot_host_scan_critical(struct iot_ctx *ctx, struct iot_snapshot *snap, bool targeted);
 
 /* ---- bind.c, journal.c ---- */
 #define IOT_PCI_ADDR_LEN 13 /* "0000:00:03.0" and its NUL */

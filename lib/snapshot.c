@@ -932,7 +932,7 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 			goto fail;
 	}
 	if (flags & IOT_SCAN_CRITICAL) {
-		err = iot_host_scan_critical(ctx, snap);
+		err = iot_host_scan_critical(ctx, snap, false);
 		if (err)
 			goto fail;
 	}
@@ -1256,7 +1256,7 @@ int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const 
 			goto fail;
 	}
 	if (flags & IOT_SCAN_CRITICAL) {
-		err = iot_host_scan_critical(ctx, snap);
+		err = iot_host_scan_critical(ctx, snap, true);
 		if (err)
 			goto fail;
 	}
