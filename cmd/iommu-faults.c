@@ -247,9 +247,9 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, standard, 0, "Options", NULL },
 		POPT_TABLEEND
 	};
-	poptContext pc = poptGetContext(NULL, argc, argv, opts, 0);
+	poptContext pc = cmd_popt_context(argc, argv, opts);
 
-	while ((rc = poptGetNextOpt(pc)) > 0) {
+	while ((rc = cmd_popt_next(pc)) > 0) {
 		cmd_exclusive_options(rc, opts, excl, CMD_ARRAY_SIZE(excl), excl_status);
 		switch (rc) {
 		case OPT_BATCH:
@@ -316,6 +316,8 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 			ctl->out.json = true;
 			break;
 		case CMD_OPT_HELP:
+			/* usage() exits: nothing of popt's may be left behind */
+			poptFreeContext(pc);
 			usage(opts);
 		case CMD_OPT_VERSION:
 			cmd_print_version();

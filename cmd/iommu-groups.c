@@ -395,6 +395,8 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 			cmd_set_str(&ctl->sysroot, cmd_opt_arg);
 			break;
 		case CMD_OPT_HELP:
+			/* usage() exits: nothing of popt's may be left behind */
+			poptFreeContext(pc);
 			usage(opts);
 		case CMD_OPT_VERSION:
 			cmd_print_version();

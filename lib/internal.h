@@ -73,8 +73,6 @@ int iot_nomem(struct iot_ctx *ctx);
 bool iot_nomem_begin(struct iot_ctx *ctx);
 /* It ends: true when an allocation failed since iot_nomem_begin(); the outer one keeps it. */
 bool iot_nomem_end(struct iot_ctx *ctx, bool outer);
-/* Record that an allocation failed (see struct iot_ctx); returns -ENOMEM. */
-int iot_nomem(struct iot_ctx *ctx);
 
 /* ---- path.c: every file access below the root goes through here ---- */
 

@@ -60,6 +60,8 @@ static size_t utf8_len(const unsigned char *b, size_t n)
 	size_t len;
 	uint32_t cp;
 
+	if (!n)
+		return 0;
 	if (b[0] >= 0xc2 && b[0] <= 0xdf) {
 		len = 2;
 		cp = b[0] & 0x1f;
