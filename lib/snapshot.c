@@ -993,8 +993,11 @@ static int target_devices(struct iot_ctx *ctx, const char *const *names, size_t 
 	struct iot_dir bus = IOT_DIR_INIT;
 	int err = 0;
 
-	if (!n_names || iot_dir_open(ctx, "sys/bus/pci/devices", &bus))
+	if (!n_names)
 		return 0;
+	err = iot_dir_open(ctx, "sys/bus/pci/devices", &bus);
+	if (err)
+		return err == -ENOMEM ? err : 0;
 	for (size_t i = 0; i < n_names && !err; i++) {
 		struct iot_dir dev = IOT_DIR_INIT;
 		char name[32], buf[32], *target = NULL;
@@ -1009,11 +1012,14 @@ static int target_devices(struct iot_ctx *ctx, const char *const *names, size_t 
 			err = err == -ENOMEM ? err : 0;
 			continue;
 		}
-		if (!iot_dir_open(ctx, target, &dev)) {
+		err = iot_dir_open(ctx, target, &dev);
+		if (!err) {
 			if (!iot_dir_link_base(&dev, "iommu_group", buf, sizeof(buf)) &&
 			    iot_parse_canonical_int(buf, &num))
 				err = num_add(nums, n_nums, num);
 			iot_dir_close(&dev);
+		} else if (err != -ENOMEM) {
+			err = 0;
 		}
 		if (!err && all_pci) {
 			err = found_add(found, name, target, -1);
@@ -1027,32 +1033,36 @@ static int target_devices(struct iot_ctx *ctx, const char *const *names, size_t 
 }
 
 /*
- * Whether group @num lists its members, each as a link that resolves. A full read
- * with IOT_SCAN_ALL_PCI finds the members of a group that does not through their
+ * Whether group @num lists its members, each as a link that resolves: 1 if so, 0
+ * if not, -ENOMEM when that could not be told (never "it does not": that would
+ * send the caller to a full read, which may answer otherwise). A full read with
+ * IOT_SCAN_ALL_PCI finds the members of a group that does not through their
  * iommu_group links, which only a walk of the whole bus can do.
  */
-static bool group_lists(struct iot_dir *groups, int num)
+static int group_lists(struct iot_dir *groups, int num)
 {
 	struct iot_dir ddir = IOT_DIR_INIT;
 	char name[32], **members = NULL;
-	bool ok;
+	int ret;
 	ssize_t n;
 
 	snprintf(name, sizeof(name), "%d/devices", num);
-	if (iot_dir_open_sub(groups, name, &ddir))
-		return false;
+	ret = iot_dir_open_sub(groups, name, &ddir);
+	if (ret)
+		return ret == -ENOMEM ? ret : 0;
 	n = iot_dir_list_unsorted(&ddir, &members);
-	ok = n > 0;
-	for (ssize_t i = 0; i < n && ok; i++) {
+	ret = n == -ENOMEM ? -ENOMEM : n > 0;
+	for (ssize_t i = 0; i < n && ret == 1; i++) {
 		char *target = NULL;
+		int err = iot_dir_link_target(&ddir, members[i], &target);
 
-		ok = !iot_dir_link_target(&ddir, members[i], &target);
+		ret = err == -ENOMEM ? err : !err;
 		free(target);
 	}
 	if (n > 0)
 		iot_strv_free(members, (size_t)n);
 	iot_dir_close(&ddir);
-	return ok;
+	return ret;
 }
 
 /*
@@ -1066,8 +1076,11 @@ static int target_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, int *nu
 	struct iot_dir dir = IOT_DIR_INIT;
 	int err = 0;
 
-	if (!n_nums || iot_dir_open(ctx, "sys/kernel/iommu_groups", &dir))
+	if (!n_nums)
 		return 0;
+	err = iot_dir_open(ctx, "sys/kernel/iommu_groups", &dir);
+	if (err)
+		return err == -ENOMEM ? err : 0;
 	qsort(nums, n_nums, sizeof(*nums), int_cmp);
 	snap->groups = iot_ptr_array_new(n_nums, sizeof(**snap->groups));
 	if (!snap->groups) {
@@ -1082,9 +1095,13 @@ static int target_groups(struct iot_ctx *ctx, struct iot_snapshot *snap, int *nu
 		snprintf(name, sizeof(name), "%d", nums[i]);
 		if (!iot_dir_has(&dir, name))
 			continue;
-		if (all_pci && !group_lists(&dir, nums[i])) {
-			iot_dir_close(&dir);
-			return 1;
+		if (all_pci) {
+			err = group_lists(&dir, nums[i]);
+			if (err <= 0) {
+				iot_dir_close(&dir);
+				return err ? err : 1;
+			}
+			err = 0;
 		}
 		snap->groups[snap->n_groups++]->number = nums[i];
 	}
@@ -1138,15 +1155,19 @@ static int target_units(struct iot_ctx *ctx, struct iot_snapshot *snap, struct f
 	size_t n = 0;
 	int err = 0;
 
-	if (iot_dir_open(ctx, "sys/class/iommu", &class_dir))
-		return 0;
+	err = iot_dir_open(ctx, "sys/class/iommu", &class_dir);
+	if (err)
+		return err == -ENOMEM ? err : 0;
 	for (size_t i = 0; i < found->n && !err; i++) {
 		struct iot_dir dev = IOT_DIR_INIT;
 		char buf[256];
 		bool seen = false;
 
-		if (iot_dir_open(ctx, found->v[i].syspath, &dev))
+		err = iot_dir_open(ctx, found->v[i].syspath, &dev);
+		if (err) {
+			err = err == -ENOMEM ? err : 0;
 			continue;
+		}
 		if (!iot_dir_link_base(&dev, "iommu", buf, sizeof(buf)) &&
 		    iot_dir_has(&class_dir, buf)) {
 			for (size_t j = 0; j < n && !seen; j++)
@@ -1170,6 +1191,9 @@ static int target_units(struct iot_ctx *ctx, struct iot_snapshot *snap, struct f
 			err = -ENOMEM;
 		for (size_t i = 0; i < n && !err; i++)
 			read_unit(ctx, &class_dir, names[i], snap->units[snap->n_units++]);
+		/* a unit may have lost its name: never sort or show it */
+		if (!err && ctx->nomem)
+			err = -ENOMEM;
 		if (!err)
 			qsort(snap->units, snap->n_units, sizeof(*snap->units), unit_cmp);
 	}
@@ -1197,6 +1221,7 @@ int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const 
 	struct iot_snapshot *snap;
 	int *dev_group = NULL, *outer, *nums = NULL;
 	size_t n_nums = 0;
+	bool outer_nomem;
 	int err = 0;
 
 	if (!ctx || !out || (n_devices && !devices) || (n_groups && !groups))
@@ -1216,6 +1241,8 @@ int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const 
 		return -ENOMEM;
 	outer = iot_ctx_count_warnings(ctx, &snap->warnings);
 	iot_pci_forget_caps(ctx);
+	/* as iot_snapshot_new: a lost allocation anywhere is -ENOMEM, never "absent" */
+	outer_nomem = iot_nomem_begin(ctx);
 
 	for (size_t i = 0; i < n_groups && !err; i++)
 		if (groups[i] >= 0)
@@ -1228,11 +1255,14 @@ int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const 
 				    flags & IOT_SCAN_ALL_PCI);
 	if (err == 1) {
 		/* nothing read yet that warns: the full read says it all, once */
+		bool lost = iot_nomem_end(ctx, outer_nomem);
+
 		iot_ctx_count_warnings(ctx, outer);
 		free(nums);
 		found_free(&found);
 		iot_snapshot_free(snap);
-		return iot_snapshot_new(ctx, flags, out);
+		/* unless what sent us there was a lost allocation: no answer then */
+		return lost ? -ENOMEM : iot_snapshot_new(ctx, flags, out);
 	}
 	if (!err && (flags & IOT_SCAN_ALL_PCI))
 		err = target_ancestors(&found);
@@ -1260,9 +1290,15 @@ int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const 
 		if (err)
 			goto fail;
 	}
+	/* something was lost on the way (a name, a link, a listing): no answer */
+	if (ctx->nomem) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	err = iot_verdict_compute(snap);
 	if (err)
 		goto fail;
+	iot_nomem_end(ctx, outer_nomem);
 	iot_ctx_count_warnings(ctx, outer);
 	free(nums);
 	free(dev_group);
@@ -1270,6 +1306,8 @@ int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const 
 	*out = snap;
 	return 0;
 fail:
+	if (iot_nomem_end(ctx, outer_nomem))
+		err = -ENOMEM; /* whatever a reader made of its lost allocation */
 	iot_ctx_count_warnings(ctx, outer);
 	free(nums);
 	free(dev_group);
