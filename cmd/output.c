@@ -216,30 +216,37 @@ void cmd_cell_set_null_list(struct libscols_line *ln, size_t col)
  */
 static void put_fixed(const char *buf)
 {
-	for (const char *p = buf; *p; p++) {
-		size_t n = 0, u = 0;
+	const char *p = buf, *q;
 
-		if (text_table) {
-			/* blanks that end a line are padding: drop them */
-			size_t b = strspn(p, " ");
+	if (text_table) {
+		/* blanks that end a line are padding: drop them, a line at a time */
+		while (*p) {
+			size_t len = strcspn(p, "\n"), keep = len;
 
-			if (b && (p[b] == '\n' || !p[b]))
-				p += b;
-			if (*p)
-				putchar(*p);
-			else
-				p--;
-			continue;
+			while (keep && p[keep - 1] == ' ')
+				keep--;
+			fwrite(p, 1, keep, stdout);
+			if (p[len] == '\n')
+				putchar('\n');
+			p += len + (p[len] == '\n');
 		}
-		n = one_element_array_at(p, "null");
-		u = one_element_array_at(p, NULL_LIST_JSON);
+		return;
+	}
+	/* JSON: only a '[' can start an array to fix; the rest goes out in spans */
+	while ((q = strchr(p, '['))) {
+		size_t n = one_element_array_at(q, "null");
+		size_t u = n ? 0 : one_element_array_at(q, NULL_LIST_JSON);
+
+		fwrite(p, 1, (size_t)(q - p), stdout);
 		if (n || u) {
 			fputs(n ? "[]" : "null", stdout);
-			p += (n ? n : u) - 1;
+			p = q + (n ? n : u);
 		} else {
-			putchar(*p);
+			putchar('[');
+			p = q + 1;
 		}
 	}
+	fputs(p, stdout);
 }
 
 void cmd_table_print(struct libscols_table *tb)
