@@ -417,33 +417,6 @@ static int mark_critical(const struct path_index *ix, size_t i, unsigned why, co
 typedef int (*child_fn)(struct iot_ctx *ctx, const struct path_index *ix, size_t dev,
 			const char *name, const char *path, void *data);
 
-/* Append the components of @rel to @out (@len long), "." and ".." resolved, never above "". */
-static void push_lexical(char *out, size_t *len, const char *rel)
-{
-	for (const char *p = rel; *p;) {
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		n = strcspn(p, "/");
-		if (!n)
-			break;
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (*len && out[*len - 1] != '/')
-				(*len)--;
-			if (*len)
-				(*len)--;
-		} else if (!(n == 1 && p[0] == '.')) {
-			if (*len)
-				out[(*len)++] = '/';
-			memcpy(out + *len, p, n);
-			*len += n;
-		}
-		p += n;
-	}
-	out[*len] = '\0';
-}
-
 /*
  * Whether the class entry @name of @dir may lead to a device of a targeted
  * snapshot. The kernel links a class entry straight at its device's
@@ -469,9 +442,9 @@ static bool may_own(const struct path_index *ix, const struct iot_dir *dir, cons
 	if (target[0] != '/') {
 		if (strlen(dir->path) >= PATH_MAX)
 			return true;
-		push_lexical(path, &len, dir->path);
+		iot_path_push(path, &len, dir->path);
 	}
-	push_lexical(path, &len, target);
+	iot_path_push(path, &len, target);
 	if (strncmp(path, "sys/devices/", 12))
 		return true;
 	return index_owner(ix, path) >= 0;

@@ -89,6 +89,11 @@ struct iot_dir {
 
 #define IOT_DIR_INIT { .fd = -1, .path = NULL, .ctx = NULL }
 
+/*
+ * Append the components of @p to @out (*@len bytes long, room for both),
+ * resolving "." and ".." lexically, never above "": a path below the root.
+ */
+void iot_path_push(char *out, size_t *len, const char *p);
 /* Open @relpath (relative to the root; a leading '/' is allowed). */
 int iot_dir_open(struct iot_ctx *ctx, const char *relpath, struct iot_dir *out);
 /* Open the subdirectory @name of @parent. */

@@ -261,8 +261,7 @@ int iot_root_stat(struct iot_ctx *ctx, const char *relpath, struct stat *st)
 	return 0;
 }
 
-/* Append the components of @p to @out (length *len), resolving "." and "..". */
-static void push_components(char *out, size_t *len, const char *p)
+void iot_path_push(char *out, size_t *len, const char *p)
 {
 	while (*p) {
 		size_t n;
@@ -300,8 +299,8 @@ static char *join_canonical(const char *base, const char *rel)
 	out[0] = '\0';
 	/* an absolute link points at the root of the tree, as in a chroot */
 	if (rel[0] != '/')
-		push_components(out, &len, base);
-	push_components(out, &len, rel);
+		iot_path_push(out, &len, base);
+	iot_path_push(out, &len, rel);
 	return out;
 }
 

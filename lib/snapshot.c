@@ -896,6 +896,45 @@ static int read_devices(struct iot_ctx *ctx, struct iot_snapshot *snap, struct f
 	return err;
 }
 
+static bool has_vfio_node(const struct iot_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->n_groups; i++)
+		if (snap->groups[i]->vfio_node)
+			return true;
+	for (size_t i = 0; i < snap->n_devices; i++)
+		if (snap->devices[i]->vfio_cdev)
+			return true;
+	return false;
+}
+
+/*
+ * What a snapshot reads once its groups, devices and units are in place:
+ * VFIO nodes, holders, host-critical marks, then the verdicts. A targeted
+ * snapshot reads /proc only when it holds a node, and the critical scan
+ * only around its own devices.
+ */
+static int finish_snapshot(struct iot_ctx *ctx, struct iot_snapshot *snap, unsigned flags,
+			   bool targeted)
+{
+	int err;
+
+	find_group_nodes(ctx, snap);
+	if ((flags & IOT_SCAN_OWNERS) && (!targeted || has_vfio_node(snap))) {
+		err = iot_host_scan_owners(ctx, snap);
+		if (err)
+			return err;
+	}
+	if (flags & IOT_SCAN_CRITICAL) {
+		err = iot_host_scan_critical(ctx, snap, targeted);
+		if (err)
+			return err;
+	}
+	/* something was lost on the way (a name, a link, a listing): no answer */
+	if (ctx->nomem)
+		return -ENOMEM;
+	return iot_verdict_compute(snap);
+}
+
 int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **out)
 {
 	struct found_list found = { 0 };
@@ -924,24 +963,7 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 		err = link_members(snap, dev_group);
 	if (err)
 		goto fail;
-	find_group_nodes(ctx, snap);
-
-	if (flags & IOT_SCAN_OWNERS) {
-		err = iot_host_scan_owners(ctx, snap);
-		if (err)
-			goto fail;
-	}
-	if (flags & IOT_SCAN_CRITICAL) {
-		err = iot_host_scan_critical(ctx, snap, false);
-		if (err)
-			goto fail;
-	}
-	/* something was lost on the way (a name, a link, a listing): no answer */
-	if (ctx->nomem) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	err = iot_verdict_compute(snap);
+	err = finish_snapshot(ctx, snap, flags, false);
 	if (err)
 		goto fail;
 	iot_nomem_end(ctx, outer_nomem);
@@ -1202,17 +1224,6 @@ static int target_units(struct iot_ctx *ctx, struct iot_snapshot *snap, struct f
 	return err;
 }
 
-static bool has_vfio_node(const struct iot_snapshot *snap)
-{
-	for (size_t i = 0; i < snap->n_groups; i++)
-		if (snap->groups[i]->vfio_node)
-			return true;
-	for (size_t i = 0; i < snap->n_devices; i++)
-		if (snap->devices[i]->vfio_cdev)
-			return true;
-	return false;
-}
-
 int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const *devices,
 			 size_t n_devices, const int *groups, size_t n_groups,
 			 struct iot_snapshot **out)
@@ -1277,25 +1288,7 @@ int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const 
 		err = link_members(snap, dev_group);
 	if (err)
 		goto fail;
-	find_group_nodes(ctx, snap);
-
-	/* /proc says who holds a node: only worth reading when there is one */
-	if ((flags & IOT_SCAN_OWNERS) && has_vfio_node(snap)) {
-		err = iot_host_scan_owners(ctx, snap);
-		if (err)
-			goto fail;
-	}
-	if (flags & IOT_SCAN_CRITICAL) {
-		err = iot_host_scan_critical(ctx, snap, true);
-		if (err)
-			goto fail;
-	}
-	/* something was lost on the way (a name, a link, a listing): no answer */
-	if (ctx->nomem) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	err = iot_verdict_compute(snap);
+	err = finish_snapshot(ctx, snap, flags, true);
 	if (err)
 		goto fail;
 	iot_nomem_end(ctx, outer_nomem);
