@@ -143,6 +143,19 @@ static void test_vm(void **state)
 	check("vm-vtd-legacy", w, IOT_ARRAY_SIZE(w), 1);
 }
 
+/* a Ricoh R5C832's FireWire function DMAs as function 0: nothing splits an alias */
+static void test_dma_alias(void **state)
+{
+	static const struct want w[] = {
+		{ "0000:0d:00.0", IOT_SHARE_DMA_ALIAS, "0000:0d:00.3", "0000:0d:00.0 0000:0d:00.3",
+		  "kernel quirk: 0000:0d:00.3 uses the requester ID of another function (DMA alias)",
+		  NULL },
+	};
+
+	(void)state;
+	check("laptop", w, IOT_ARRAY_SIZE(w), 1);
+}
+
 /* unreadable config space is "unknown", never a guess */
 static void test_unreadable(void **state)
 {
@@ -201,7 +214,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_desktop),   cmocka_unit_test(test_epyc),
 		cmocka_unit_test(test_vm),        cmocka_unit_test(test_unreadable),
-		cmocka_unit_test(test_answers),
+		cmocka_unit_test(test_answers),   cmocka_unit_test(test_dma_alias),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
