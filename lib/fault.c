@@ -38,6 +38,7 @@ struct fault_dev {
 
 struct iot_fault_parser {
 	char buf[FAULT_LINE_MAX + 1];
+	const char *end; /* the NUL that ends the line in buf */
 	/* the line being parsed */
 	bool has_ts;
 	uint64_t ts_us;
@@ -721,7 +722,7 @@ static bool amd_event(struct iot_fault_parser *p, const char *s, const char *drv
 	while ((name[n] >= 'A' && name[n] <= 'Z') || name[n] == '_')
 		n++;
 	for (i = 0; i < IOT_ARRAY_SIZE(amd_events); i++)
-		if (strlen(amd_events[i]) == n && same_n(name, amd_events[i], n))
+		if (same_n(name, amd_events[i], n) && !amd_events[i][n])
 			break;
 	if (i == IOT_ARRAY_SIZE(amd_events) || (name[n] != ' ' && name[n] != ']'))
 		return false;
@@ -1710,7 +1711,7 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 		p->ts_us = p->hold_ts_us;
 		return amd_event(p, m, hdrv[0] ? hdrv : NULL, hdev[0] ? hdev : NULL);
 	}
-	len = strlen(m);
+	len = (size_t)(p->end - m); /* m is inside p->buf, which has no NUL before p->end */
 	if (len > 21 && STR_IS(m + len - 20, "callbacks suppressed"))
 		return suppressed(p, m);
 
@@ -1797,6 +1798,7 @@ int iot_fault_parser_feed(struct iot_fault_parser *p, const char *line, size_t l
 	}
 	memcpy(p->buf, line, len);
 	p->buf[len] = '\0';
+	p->end = p->buf + len;
 
 	p->fresh = false;
 	m = strip_prefix(p, p->buf);
