@@ -38,6 +38,7 @@ struct fault_dev {
 
 struct iot_fault_parser {
 	char buf[FAULT_LINE_MAX + 1];
+	const char *end; /* the NUL that ends the line in buf */
 	/* the line being parsed */
 	bool has_ts;
 	uint64_t ts_us;
@@ -180,23 +181,59 @@ static const char *skip_sp(const char *s)
 	return s;
 }
 
-static bool lit_n(const char **s, const char *w, size_t n)
+/*
+ * @s starts with the @n bytes of @w (which holds no NUL in them). A byte loop, not
+ * strncmp: the words are short, most lines differ in the first byte or two, and a
+ * call per word cost more than the comparing. It stops at the first difference, so
+ * it never reads past the NUL that ends a shorter @s.
+ */
+static inline bool same_n(const char *s, const char *w, size_t n)
 {
-	if (**s != *w || strncmp(*s, w, n) != 0) /* most lines fail on the first byte */
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != w[i])
+			return false;
+	return true;
+}
+/* @s starts with the literal @w; STR_IS: @s is exactly @w (its NUL compared too) */
+#define STARTS(s, w) same_n((s), (w), sizeof(w) - 1)
+#define STR_IS(s, w) same_n((s), (w), sizeof(w))
+
+static inline bool lit_n(const char **s, const char *w, size_t n)
+{
+	if (!same_n(*s, w, n))
 		return false;
 	*s += n;
 	return true;
 }
 #define LIT(s, w) lit_n((s), (w), sizeof(w) - 1)
 
-static bool is_hex(char c)
+/* Character classes by table: the scanners below ask them for every byte of a line. */
+enum { C_DIG = 1, C_HEX = 2, C_NAME = 4 };
+#define C_HEXDIG (C_DIG | C_HEX | C_NAME)
+#define C_HEXLET (C_HEX | C_NAME)
+static const uint8_t ctype[256] = {
+	['0' ... '9'] = C_HEXDIG,
+	['a' ... 'f'] = C_HEXLET, ['A' ... 'F'] = C_HEXLET,
+	['g' ... 'z'] = C_NAME,   ['G' ... 'Z'] = C_NAME,
+	['_'] = C_NAME, ['.'] = C_NAME, [':'] = C_NAME, ['@'] = C_NAME, ['+'] = C_NAME,
+	['-'] = C_NAME,
+};
+/* a hex digit's value plus one (0: not a hex digit) */
+static const uint8_t hexv1[256] = {
+	['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
+	['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+	['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+	['F'] = 16,
+};
+
+static inline bool is_hex(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	return ctype[(unsigned char)c] & C_HEX;
 }
 
-static bool is_dig(char c)
+static inline bool is_dig(char c)
 {
-	return c >= '0' && c <= '9';
+	return ctype[(unsigned char)c] & C_DIG;
 }
 
 /* Hex number, "0x" optional, 1..16 digits. */
@@ -208,10 +245,10 @@ static bool hexnum(const char **s, uint64_t *out)
 
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && is_hex(p[2]))
 		p += 2;
-	for (; is_hex(*p); p++, n++) {
+	for (unsigned int d; (d = hexv1[(unsigned char)*p]) != 0; p++, n++) {
 		if (n == 16)
 			return false;
-		v = v << 4 | (uint64_t)iot_hexval(*p);
+		v = v << 4 | (d - 1);
 	}
 	if (!n)
 		return false;
@@ -324,10 +361,9 @@ static void set_text(char *dst, size_t cap, const char *src, size_t n)
 }
 
 /* A device or driver name: [A-Za-z0-9_.:@+-], 1..cap-1 long. */
-static bool name_char(char c)
+static inline bool name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_dig(c) || c == '_' ||
-	       c == '.' || c == ':' || c == '@' || c == '+' || c == '-';
+	return ctype[(unsigned char)c] & C_NAME;
 }
 
 static bool set_name(char *dst, size_t cap, const char *src, size_t n)
@@ -686,12 +722,12 @@ static bool amd_event(struct iot_fault_parser *p, const char *s, const char *drv
 	while ((name[n] >= 'A' && name[n] <= 'Z') || name[n] == '_')
 		n++;
 	for (i = 0; i < IOT_ARRAY_SIZE(amd_events); i++)
-		if (strlen(amd_events[i]) == n && !strncmp(name, amd_events[i], n))
+		if (same_n(name, amd_events[i], n) && !amd_events[i][n])
 			break;
 	if (i == IOT_ARRAY_SIZE(amd_events) || (name[n] != ' ' && name[n] != ']'))
 		return false;
 	r = rec_start(p, IOT_FAULT_VENDOR_AMD, IOT_FAULT_KIND_EVENT);
-	unknown = !strcmp(amd_events[i], "UNKNOWN");
+	unknown = STR_IS(amd_events[i], "UNKNOWN");
 	rec_event(r, amd_events[i]);
 	s += n;
 	if (unknown) /* raw event words, no fields (and no closing bracket) */
@@ -720,7 +756,7 @@ static bool amd_event(struct iot_fault_parser *p, const char *s, const char *drv
 			continue;
 		}
 		s++;
-#define KEY(k) (kn == sizeof(k) - 1 && !strncmp(key, k, kn))
+#define KEY(k) (kn == sizeof(k) - 1 && STARTS(key, k))
 		if (KEY("device")) {
 			if (!rec_device_pci(r, &s))
 				return false;
@@ -750,29 +786,29 @@ static bool amd_event(struct iot_fault_parser *p, const char *s, const char *drv
 		return false; /* cut short */
 	if (*skip_sp(s))
 		return false;
-	if (!has_dev && dev && (i == 0 || !strncmp(r->event, "RMP_", 4))) {
+	if (!has_dev && dev && (i == 0 || STARTS(r->event, "RMP_"))) {
 		/* pci_err() on the faulting device: its prefix names it and its driver */
 		const char *d = dev;
 
 		if (!rec_device_pci(r, &d) || *d)
 			return false;
-		if (drv && strcmp(drv, "pci") && set_name(r->driver, sizeof(r->driver), drv, strlen(drv)))
+		if (drv && !STR_IS(drv, "pci") && set_name(r->driver, sizeof(r->driver), drv, strlen(drv)))
 			r->present |= IOT_FAULT_HAS_DRIVER;
 	} else if (dev && set_name(r->unit, sizeof(r->unit), dev, strlen(dev))) {
 		r->present |= IOT_FAULT_HAS_UNIT; /* dev_err() on the IOMMU */
 	}
-	if (!strcmp(r->event, "IO_PAGE_FAULT") || !strcmp(r->event, "ILLEGAL_DEV_TABLE_ENTRY")) {
+	if (STR_IS(r->event, "IO_PAGE_FAULT") || STR_IS(r->event, "ILLEGAL_DEV_TABLE_ENTRY")) {
 		uint32_t f = r->flags;
 
 		if (r->present & IOT_FAULT_HAS_FLAGS)
 			rec_bits(r, f, amd_flag_names, IOT_ARRAY_SIZE(amd_flag_names));
-		if (!strcmp(r->event, "IO_PAGE_FAULT"))
+		if (STR_IS(r->event, "IO_PAGE_FAULT"))
 			r->kind = (f & AMD_F_I) ? IOT_FAULT_KIND_INTR_REMAP : IOT_FAULT_KIND_DMA;
 		/* the spec: RW only means something when PR=1, TR=0, I=0 */
 		if ((r->present & IOT_FAULT_HAS_FLAGS) && (f & AMD_F_PR) &&
 		    !(f & (AMD_F_TR | AMD_F_I)))
 			rec_access(r, (f & AMD_F_RW) ? IOT_FAULT_ACCESS_WRITE : IOT_FAULT_ACCESS_READ);
-	} else if (!strcmp(r->event, "INVALID_PPR_REQUEST")) {
+	} else if (STR_IS(r->event, "INVALID_PPR_REQUEST")) {
 		r->kind = IOT_FAULT_KIND_PAGE_REQUEST;
 	}
 	emit(p);
@@ -1242,7 +1278,7 @@ static bool tegra(struct iot_fault_parser *p, const char *s, const char *dev)
 		return false;
 	paren = strrchr(s, '(');
 	end = paren ? strrchr(paren, ')') : NULL;
-	if (!end || end[1] || strncmp(paren + 1, "SMMU ", 5))
+	if (!end || end[1] || !STARTS(paren + 1, "SMMU "))
 		return false;
 	rec_reason(r, paren + 1, (size_t)(end - paren - 1));
 	r->present |= IOT_FAULT_HAS_ADDR;
@@ -1308,7 +1344,7 @@ static bool is_month(const char *s)
 	if (*s < 'A' || *s > 'S')
 		return false;
 	for (int i = 0; i < 36; i += 3)
-		if (!strncmp(s, months + i, 3) && s[3] == ' ')
+		if (same_n(s, months + i, 3) && s[3] == ' ')
 			return true;
 	return false;
 }
@@ -1431,7 +1467,7 @@ static const char *strip_prefix(struct iot_fault_parser *p, const char *s)
 				q = s;
 				while (name_char(*q) && *q != ':')
 					q++;
-				if (q != s && !strncmp(q, " kernel: ", 9))
+				if (q != s && STARTS(q, " kernel: "))
 					s = q + 9;
 			}
 		} else if (!dmesg_bracket(&s)) {
@@ -1641,23 +1677,23 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 
 	switch (m[0]) {
 	case 'D':
-		if (!strncmp(m, "DMAR:", 5))
+		if (STARTS(m, "DMAR:"))
 			return vtd(p, m + 5);
 		break;
 	case 'd':
-		if (!strncmp(m, "dmar:", 5))
+		if (STARTS(m, "dmar:"))
 			return vtd(p, m + 5);
 		break;
 	case 'I':
-		if (!strncmp(m, "INTR-REMAP:", 11))
+		if (STARTS(m, "INTR-REMAP:"))
 			return vtd(p, m);
 		break;
 	case 'A':
-		if (!strncmp(m, "AMD-Vi:", 7))
+		if (STARTS(m, "AMD-Vi:"))
 			return amd(p, m + 7, NULL, NULL);
 		break;
 	case 'i':
-		if (!strncmp(m, "iommu: Adding device ", 21)) {
+		if (STARTS(m, "iommu: Adding device ")) {
 			iommu_enum_old(p, m + 21);
 			return false;
 		}
@@ -1675,8 +1711,8 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 		p->ts_us = p->hold_ts_us;
 		return amd_event(p, m, hdrv[0] ? hdrv : NULL, hdev[0] ? hdev : NULL);
 	}
-	len = strlen(m);
-	if (len > 21 && !strcmp(m + len - 20, "callbacks suppressed"))
+	len = (size_t)(p->end - m); /* m is inside p->buf, which has no NUL before p->end */
+	if (len > 21 && STR_IS(m + len - 20, "callbacks suppressed"))
 		return suppressed(p, m);
 
 	rest = dev_prefix(m, drv, sizeof(drv), dev, sizeof(dev));
@@ -1686,41 +1722,41 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 		uint32_t key;
 		bool pci = pci_addr(&d, addr, &key) && !*d;
 
-		if (!strncmp(rest, "AMD-Vi: ", 8))
+		if (STARTS(rest, "AMD-Vi: "))
 			return amd(p, rest + 7, drv, dev);
 		switch (drv[0]) {
 		case 'a':
-			if (!strcmp(drv, "arm-smmu"))
+			if (STR_IS(drv, "arm-smmu"))
 				return smmu_v2(p, rest, IOT_FAULT_VENDOR_ARM_SMMU, dev);
-			if (!strcmp(drv, "arm-smmu-v3"))
+			if (STR_IS(drv, "arm-smmu-v3"))
 				return smmuv3(p, rest, dev);
-			if (!strcmp(drv, "apple-dart"))
+			if (STR_IS(drv, "apple-dart"))
 				return apple_dart(p, rest, dev);
 			break;
 		case 'i':
-			if (!strcmp(drv, "ipmmu-vmsa"))
+			if (STR_IS(drv, "ipmmu-vmsa"))
 				return renesas(p, rest, dev);
 			break;
 		case 'm':
-			if (!strncmp(drv, "mtk-iommu", 9) || !strncmp(drv, "mtk_iommu", 9))
+			if (STARTS(drv, "mtk-iommu") || STARTS(drv, "mtk_iommu"))
 				return mediatek(p, rest, dev);
 			break;
 		case 'p':
-			if (pci && !strcmp(drv, "pci")) {
+			if (pci && STR_IS(drv, "pci")) {
 				pci_enum(p, rest, key);
 				return false;
 			}
 			break;
 		case 'q':
-			if (!strncmp(drv, "qcom-iommu", 10) || !strncmp(drv, "qcom_iommu", 10))
+			if (STARTS(drv, "qcom-iommu") || STARTS(drv, "qcom_iommu"))
 				return smmu_v2(p, rest, IOT_FAULT_VENDOR_QUALCOMM, dev);
 			break;
 		case 'r':
-			if (!strcmp(drv, "rk_iommu"))
+			if (STR_IS(drv, "rk_iommu"))
 				return rockchip(p, rest, dev);
 			break;
 		case 't':
-			if (!strcmp(drv, "tegra-mc"))
+			if (STR_IS(drv, "tegra-mc"))
 				return tegra(p, rest, dev);
 			break;
 		default:
@@ -1731,7 +1767,7 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 
 			if (fd && strcmp(fd->driver, drv))
 				set_text(fd->driver, sizeof(fd->driver), drv, strlen(drv));
-			if (!strncmp(rest, "Adding to iommu group ", 22))
+			if (STARTS(rest, "Adding to iommu group "))
 				pci_enum(p, rest, key);
 		}
 		return false;
@@ -1762,6 +1798,7 @@ int iot_fault_parser_feed(struct iot_fault_parser *p, const char *line, size_t l
 	}
 	memcpy(p->buf, line, len);
 	p->buf[len] = '\0';
+	p->end = p->buf + len;
 
 	p->fresh = false;
 	m = strip_prefix(p, p->buf);
