@@ -908,16 +908,24 @@ static bool has_vfio_node(const struct iot_snapshot *snap)
 }
 
 /*
- * What a snapshot reads once its groups, devices and units are in place:
- * VFIO nodes, holders, host-critical marks, then the verdicts. A targeted
+ * What a snapshot reads once it knows its groups, units and which devices to
+ * read: the devices, linked to their groups, VFIO nodes, holders,
+ * host-critical marks, then the verdicts. A targeted
  * snapshot reads /proc only when it holds a node, and the critical scan
  * only around its own devices.
  */
-static int finish_snapshot(struct iot_ctx *ctx, struct iot_snapshot *snap, unsigned flags,
-			   bool targeted)
+static int finish_snapshot(struct iot_ctx *ctx, struct iot_snapshot *snap,
+			   struct found_list *found, unsigned flags, bool targeted)
 {
+	int *dev_group = NULL;
 	int err;
 
+	err = read_devices(ctx, snap, found, &dev_group, flags & IOT_SCAN_DETAILS);
+	if (!err)
+		err = link_members(snap, dev_group);
+	free(dev_group); /* read_devices may leave it even when it fails */
+	if (err)
+		return err;
 	find_group_nodes(ctx, snap);
 	if ((flags & IOT_SCAN_OWNERS) && (!targeted || has_vfio_node(snap))) {
 		err = iot_host_scan_owners(ctx, snap);
@@ -939,7 +947,7 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 {
 	struct found_list found = { 0 };
 	struct iot_snapshot *snap;
-	int *dev_group = NULL, *outer;
+	int *outer;
 	bool outer_nomem;
 	int err = 0;
 
@@ -958,17 +966,11 @@ int iot_snapshot_new(struct iot_ctx *ctx, unsigned flags, struct iot_snapshot **
 	if (!err)
 		err = read_units(ctx, snap);
 	if (!err)
-		err = read_devices(ctx, snap, &found, &dev_group, flags & IOT_SCAN_DETAILS);
-	if (!err)
-		err = link_members(snap, dev_group);
-	if (err)
-		goto fail;
-	err = finish_snapshot(ctx, snap, flags, false);
+		err = finish_snapshot(ctx, snap, &found, flags, false);
 	if (err)
 		goto fail;
 	iot_nomem_end(ctx, outer_nomem);
 	iot_ctx_count_warnings(ctx, outer);
-	free(dev_group);
 	found_free(&found);
 	*out = snap;
 	return 0;
@@ -976,7 +978,6 @@ fail:
 	if (iot_nomem_end(ctx, outer_nomem))
 		err = -ENOMEM; /* whatever a reader made of its lost allocation */
 	iot_ctx_count_warnings(ctx, outer);
-	free(dev_group);
 	found_free(&found);
 	iot_snapshot_free(snap);
 	return err;
@@ -1230,7 +1231,7 @@ int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const 
 {
 	struct found_list found = { 0 };
 	struct iot_snapshot *snap;
-	int *dev_group = NULL, *outer, *nums = NULL;
+	int *outer, *nums = NULL;
 	size_t n_nums = 0;
 	bool outer_nomem;
 	int err = 0;
@@ -1283,18 +1284,12 @@ int iot_snapshot_new_for(struct iot_ctx *ctx, unsigned flags, const char *const 
 			err = target_units(ctx, snap, &found);
 	}
 	if (!err)
-		err = read_devices(ctx, snap, &found, &dev_group, flags & IOT_SCAN_DETAILS);
-	if (!err)
-		err = link_members(snap, dev_group);
-	if (err)
-		goto fail;
-	err = finish_snapshot(ctx, snap, flags, true);
+		err = finish_snapshot(ctx, snap, &found, flags, true);
 	if (err)
 		goto fail;
 	iot_nomem_end(ctx, outer_nomem);
 	iot_ctx_count_warnings(ctx, outer);
 	free(nums);
-	free(dev_group);
 	found_free(&found);
 	*out = snap;
 	return 0;
@@ -1303,7 +1298,6 @@ fail:
 		err = -ENOMEM; /* whatever a reader made of its lost allocation */
 	iot_ctx_count_warnings(ctx, outer);
 	free(nums);
-	free(dev_group);
 	found_free(&found);
 	iot_snapshot_free(snap);
 	return err;
