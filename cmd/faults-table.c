@@ -174,7 +174,58 @@ static const char *cell_text(const struct iot_agg_row *r, int id, const struct f
 	}
 }
 
+const char *faults_src_state_name(enum faults_src_state s)
+{
+	static const char *const names[] = {
+		[FSRC_OFF] = "off",
+		[FSRC_OK] = "ok",
+		[FSRC_FALLBACK] = "fallback",
+		[FSRC_UNAVAILABLE] = "unavailable",
+		[FSRC_NEED_ROOT] = "need root",
+	};
+
+	return (unsigned int)s < CMD_ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+static uint64_t unlogged(const struct faults_unit_row *u)
+{
+	return u->signalled > u->logged ? u->signalled - u->logged : 0;
+}
+
 /* ---- text ---- */
+
+/* The live part of the header: per unit the kernel's own counts, the sources, hotplug. */
+static void header_live(const struct faults_frame_info *fi)
+{
+	for (size_t i = 0; i < fi->n_units; i++) {
+		const struct faults_unit_row *u = &fi->units[i];
+
+		cmd_printf_safe("Unit %s: ", u->name);
+		if (u->have_signalled)
+			printf("%llu signalled, %llu logged, %llu unlogged\n",
+			       (unsigned long long)u->signalled, (unsigned long long)u->logged,
+			       (unsigned long long)unlogged(u));
+		else
+			printf("- signalled, %llu logged, - unlogged\n",
+			       (unsigned long long)u->logged);
+	}
+	fputs("Sources:", stdout);
+	for (size_t i = 0; i < fi->n_sources; i++) {
+		const struct faults_src_status *st = &fi->sources[i];
+
+		cmd_printf_safe("%s %s %s", i ? ";" : "", st->name, faults_src_state_name(st->state));
+		if (st->detail[0] && st->state != FSRC_OFF)
+			cmd_printf_safe(" (%s)", st->detail);
+	}
+	putchar('\n');
+	if (fi->n_changes) {
+		fputs("Devices:", stdout);
+		for (size_t i = 0; i < fi->n_changes; i++)
+			cmd_printf_safe("%s %s %s", i ? "," : "", fi->changes[i].device,
+					fi->changes[i].state);
+		putchar('\n');
+	}
+}
 
 static void header_text(const struct iot_agg_view *v, const struct faults_frame_info *fi)
 {
@@ -197,6 +248,8 @@ static void header_text(const struct iot_agg_view *v, const struct faults_frame_
 	printf("Kernel: %llu logged, %llu suppressed, %llu lost, %llu interrupts\n",
 	       (unsigned long long)faults, (unsigned long long)v->suppressed,
 	       (unsigned long long)v->lost, (unsigned long long)v->interrupts);
+	if (fi->live)
+		header_live(fi);
 	printf("Rows: %llu by %s (at most %u), %llu%s keys folded with %llu faults\n",
 	       (unsigned long long)v->keys, iot_agg_by_name(v->by), fi->max_keys,
 	       (unsigned long long)v->folded_keys, v->folded_keys_capped ? "+" : "",
@@ -291,6 +344,43 @@ static void json_cell(const struct iot_agg_row *r, int id, const struct faults_n
 		json_str(text);
 }
 
+static void json_live(const struct faults_frame_info *fi)
+{
+	fputs(",\"units\":[", stdout);
+	for (size_t i = 0; i < fi->n_units; i++) {
+		const struct faults_unit_row *u = &fi->units[i];
+
+		fputs(i ? ",{\"unit\":" : "{\"unit\":", stdout);
+		json_str(u->name);
+		if (u->have_signalled)
+			printf(",\"signalled\":%llu,\"logged\":%llu,\"unlogged\":%llu}",
+			       (unsigned long long)u->signalled, (unsigned long long)u->logged,
+			       (unsigned long long)unlogged(u));
+		else
+			printf(",\"signalled\":null,\"logged\":%llu,\"unlogged\":null}",
+			       (unsigned long long)u->logged);
+	}
+	fputs("],\"sources\":[", stdout);
+	for (size_t i = 0; i < fi->n_sources; i++) {
+		fputs(i ? ",{\"source\":" : "{\"source\":", stdout);
+		json_str(fi->sources[i].name);
+		fputs(",\"status\":", stdout);
+		json_str(faults_src_state_name(fi->sources[i].state));
+		fputs(",\"detail\":", stdout);
+		json_str(fi->sources[i].detail);
+		putchar('}');
+	}
+	fputs("],\"devices\":[", stdout);
+	for (size_t i = 0; i < fi->n_changes; i++) {
+		fputs(i ? ",{\"device\":" : "{\"device\":", stdout);
+		json_str(fi->changes[i].device);
+		fputs(",\"state\":", stdout);
+		json_str(fi->changes[i].state);
+		putchar('}');
+	}
+	putchar(']');
+}
+
 static void frame_json(const struct iot_agg_view *v, const struct faults_frame_info *fi,
 		       const struct cmd_columns *cols, const struct faults_names *names)
 {
@@ -313,7 +403,10 @@ static void frame_json(const struct iot_agg_view *v, const struct faults_frame_i
 		json_str(v->sources[i]->name);
 		printf(",\"count\":%llu}", (unsigned long long)v->sources[i]->count);
 	}
-	printf("],\"group_by\":\"%s\",\"keys\":%llu,\"max_keys\":%u,\"folded_keys\":%llu,"
+	putchar(']');
+	if (fi->live)
+		json_live(fi);
+	printf(",\"group_by\":\"%s\",\"keys\":%llu,\"max_keys\":%u,\"folded_keys\":%llu,"
 	       "\"folded_records\":%llu,\"rows\":[",
 	       iot_agg_by_name(v->by), (unsigned long long)v->keys, fi->max_keys,
 	       (unsigned long long)v->folded_keys, (unsigned long long)v->folded_records);

@@ -20,11 +20,13 @@
 
 struct faults_source;
 struct faults_prom;
+struct faults_live;
 
 struct faults_ctl {
 	/* options */
-	char *input, *record, *prometheus, *columns; /* owned copies */
+	char *input, *record, *prometheus, *columns, *sysroot; /* owned copies */
 	bool batch, events, list_columns;
+	bool since_boot, trace;
 	uint64_t iterations;  /* -n: frames before exit, 0 until the input ends */
 	uint64_t delay_ms;    /* -d */
 	bool has_threshold;
@@ -52,7 +54,37 @@ struct faults_ctl {
 	bool crossed;           /* --threshold was crossed */
 	double crossed_rate;
 	uint64_t crossed_us;
+
+	/* live (no --input) */
+	struct iot_ctx *ctx;
+	struct faults_live *live;
+	const char *kmsg_device; /* DEVICE= of the kmsg record being parsed, or NULL */
+	bool from_trace;         /* the line being parsed came from the tracepoint */
+	struct faults_unit_row unit_rows[FAULTS_MAX_UNIT_ROWS];
 };
+
+/* iommu-faults.c: the one sink every line and record of every source passes */
+int faults_sink_line(void *ctl, const char *line, size_t len);
+int faults_sink_record(void *ctl, const struct iot_fault *rec);
+
+/*
+ * faults-live.c: the live sources. Each source has an fd to poll (-1: none, read it at
+ * each tick) and a call that reads what is ready into the sink; the batch loop and the
+ * screen's loop both drive them so: epoll on faults_live_fd(), faults_live_read() when
+ * ready, faults_live_tick() at each interval (it also reads the interrupt counters).
+ */
+/* open every source the options ask for; their statuses are set (exits without a log) */
+void faults_live_open(struct faults_ctl *ctl, struct iot_ctx *ctx);
+/* close them all; the trace instance removed (the host's tracing state as it was) */
+void faults_live_close(struct faults_ctl *ctl);
+int faults_live_fd(const struct faults_ctl *ctl, enum faults_src_id id);
+/* read what is ready (a bounded amount): the count read, or 0 */
+int faults_live_read(struct faults_ctl *ctl, enum faults_src_id id);
+void faults_live_tick(struct faults_ctl *ctl);
+/* a record passed the sink: counted as logged for its unit */
+void faults_live_note(struct faults_ctl *ctl, const struct iot_fault *rec);
+/* the header's live part: sources, units, hotplug changes */
+void faults_live_info(const struct faults_ctl *ctl, struct faults_frame_info *fi);
 
 /* faults-source.c: lines from a saved log (a file or stdin), bounded, of any length */
 typedef int (*faults_line_fn)(void *data, const char *line, size_t len);

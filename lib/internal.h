@@ -258,6 +258,8 @@ bool iot_driver_name_ok(const char *d);
 
 /* the private directory below run/ of the root: the journal, the sessions' sockets */
 #define IOT_RUNDIR_NAME "iommu-tools"
+/* field 22 of proc/PID/stat: tells a running owner from a reused pid (journal, tracing) */
+int iot_proc_start_time(struct iot_ctx *ctx, int pid, uint64_t *out);
 /*
  * Open <root>/run/iommu-tools, creating it (0700) with @create. -EPERM (one
  * warning) when it is not a directory of the effective user closed to others.
