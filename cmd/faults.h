@@ -110,6 +110,8 @@ void faults_event_record(struct faults_ctl *ctl, const struct iot_fault *rec);
 struct faults_prom *faults_prom_new(const char *path, unsigned int max_keys);
 void faults_prom_free(struct faults_prom *p);
 void faults_prom_add(struct faults_prom *p, const struct iot_fault *rec);
+/* live: the units' kernel counts and the sources' states, for the next write */
+void faults_prom_live(struct faults_prom *p, const struct faults_frame_info *fi);
 /* write the file atomically (temp file, fsync, rename); 0 or a negative errno */
 int faults_prom_write(struct faults_prom *p);
 

@@ -533,6 +533,12 @@ static void write_prom(struct faults_ctl *ctl)
 
 	if (!ctl->prom)
 		return;
+	if (ctl->live) {
+		struct faults_frame_info fi = { 0 };
+
+		faults_live_info(ctl, &fi);
+		faults_prom_live(ctl->prom, &fi);
+	}
 	err = faults_prom_write(ctl->prom);
 	if (err)
 		cmd_die("cannot write %s: %s", ctl->prometheus, strerror(-err));
