@@ -203,7 +203,7 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		  "read a saved kernel log or a recording (- for stdin)\ninstead of the live kernel",
 		  "<file>" },
 		{ "since-boot", 0, POPT_ARG_NONE, NULL, OPT_SINCE_BOOT,
-		  "live: read the kernel log's buffer first, and count\ninterrupts since boot", NULL },
+		  "live: read the kernel log buffer first, and count\ninterrupts since boot", NULL },
 		{ "trace", 0, POPT_ARG_NONE, NULL, OPT_TRACE,
 		  "live: also read the iommu:io_page_fault tracepoint\n(root)", NULL },
 		{ "iterations", 'n', POPT_ARG_STRING, &arg, OPT_ITER,

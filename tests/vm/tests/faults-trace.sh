@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # faults-trace.sh - in the VM: iommu-faults --trace reads iommu:io_page_fault from a trace
 # instance of its own and leaves the host's tracing files as they were, after SIGTERM, after
-# SIGINT, and after SIGKILL once the next run has removed the leftover (with a notice). And
+# SIGINT, after an error, and after SIGKILL once the next run has removed the leftover (with
+# a notice). And
 # hotplug: a device removed while the monitor runs is shown as gone, one re-bound as such.
 . "$(dirname "$0")/guest.bash"
 
@@ -34,6 +35,14 @@ for sig in TERM INT; do
 	echo "trace: $sig: records left $(ls /run/iommu-tools | grep -c tracing-)"
 	cat /tmp/e.$sig
 done
+# an error after the instance is made: the textfile cannot be written
+iommu-faults --trace -b -n 1 -d 0.2 --prometheus /nonexistent/x.prom >/dev/null 2>/tmp/e.err
+echo "trace: error: exit $?"
+cat /tmp/e.err
+state >/tmp/after
+if cmp -s /tmp/before /tmp/after; then echo "trace: error: tracing state restored"
+else echo "trace: FAIL error: tracing state differs"; diff /tmp/before /tmp/after; fi
+echo "trace: error: records left $(ls /run/iommu-tools | grep -c tracing-)"
 iommu-faults --trace -b -d 0.5 >/tmp/f.KILL 2>&1 &
 pid=$!
 waitfor "^Sources:" /tmp/f.KILL
@@ -70,6 +79,10 @@ for sig in TERM INT; do
 	want "^trace: $sig: tracing state restored\$"
 	want "^trace: $sig: records left 0\$"
 done
+want '^trace: error: exit 1$'
+want '^iommu-faults: cannot write /nonexistent/x\.prom: No such file or directory$'
+want '^trace: error: tracing state restored$'
+want '^trace: error: records left 0$'
 want '^trace: KILL: exit 137, instances left: 1, records left 1$'
 want '^trace: next run: exit 0$'
 want '^iommu-faults: restored the tracing state a killed run \(pid [0-9]+\) left: removed trace instance iommu-faults-[0-9]+$'
