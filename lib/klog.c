@@ -468,8 +468,7 @@ static int next_file(struct iot_kmsg *k)
 
 /* ---- syslog(2): "<6>[    1.234567] text" lines, the whole buffer at each read ---- */
 
-/* One line of the buffer at @p (@n bytes) into k->rec; -EINVAL when it is not one. */
-static int syslog_line(struct iot_kmsg *k, const char *p, size_t n)
+int iot_syslog_parse(const char *p, size_t n, char *msg, struct iot_kmsg_record *out)
 {
 	struct iot_kmsg_record r = { .flag = '-' };
 	uint64_t prio = 0, sec = 0, usec = 0;
@@ -479,7 +478,7 @@ static int syslog_line(struct iot_kmsg *k, const char *p, size_t n)
 		return -EINVAL;
 	for (d = 0; i < n && p[i] >= '0' && p[i] <= '9' && d < 6; i++, d++)
 		prio = prio * 10 + (uint64_t)(p[i] - '0');
-	if (!d || i >= n || p[i++] != '>')
+	if (!d || i >= n || p[i++] != '>' || prio > 0xffff)
 		return -EINVAL;
 	if (i < n && p[i] == '[') {
 		size_t j = i + 1;
@@ -501,11 +500,20 @@ static int syslog_line(struct iot_kmsg *k, const char *p, size_t n)
 	}
 	r.facility = (int)(prio >> 3);
 	r.level = (int)(prio & 7);
-	r.seq = k->next_seq++;
-	r.message = k->msg;
-	unescape(p + i, n - i, k->msg);
-	k->rec = r;
+	r.message = msg;
+	unescape(p + i, n - i, msg);
+	*out = r;
 	return 0;
+}
+
+/* One line of the buffer at @p (@n bytes) into k->rec; -EINVAL when it is not one. */
+static int syslog_line(struct iot_kmsg *k, const char *p, size_t n)
+{
+	int err = iot_syslog_parse(p, n, k->msg, &k->rec);
+
+	if (!err)
+		k->rec.seq = k->next_seq++;
+	return err;
 }
 
 /* The time of the line at @p, or 0. */
