@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "encode.h"
@@ -232,8 +233,13 @@ static void kmsg_open(struct faults_ctl *ctl)
 	int err = iot_kmsg_open(l->ctx, flags, &l->kmsg), err2;
 
 	if (!err) {
+		struct stat st;
+
 		if (iot_ctx_is_live(l->ctx)) {
 			status(l, FSRC_KMSG, FSRC_OK, "/dev/kmsg, %s", from);
+		} else if (!fstat(iot_kmsg_fd(l->kmsg), &st) && S_ISFIFO(st.st_mode)) {
+			status(l, FSRC_KMSG, FSRC_OK, "%s/dev/kmsg (a feed)",
+			       iot_ctx_get_sysroot(l->ctx));
 		} else {
 			/* a captured tree's saved records: read once, at each tick */
 			l->kmsg_polled = true;

@@ -650,7 +650,15 @@ static void run_live(struct faults_ctl *ctl, const sigset_t *sigs)
 			uint32_t id = evs[i].data.u32;
 
 			if (id < FSRC_N) {
-				faults_live_read(ctl, (enum faults_src_id)id);
+				int fd = faults_live_fd(ctl, (enum faults_src_id)id);
+
+				/* a feed whose writer left stays readable at EOF: stop polling it */
+				if (!faults_live_read(ctl, (enum faults_src_id)id) &&
+				    (evs[i].events & (EPOLLHUP | EPOLLERR)))
+					epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
+				/* --events: each wakeup's events are out before the next wait */
+				if (ctl->events)
+					fflush(stdout);
 			} else if (id == EV_TIMER) {
 				uint64_t exp;
 

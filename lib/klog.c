@@ -39,6 +39,7 @@ struct iot_kmsg {
 	size_t size;       /* syslog: the buffer's size */
 	bool since_boot;
 	bool eof;
+	bool drained; /* a feed's read found nothing more: a record at the end is complete */
 	bool have_seq;
 	bool warned;
 	uint64_t next_seq;
@@ -297,7 +298,8 @@ int iot_kmsg_open(struct iot_ctx *ctx, unsigned flags, struct iot_kmsg **out)
 			err = -errno;
 			goto fail;
 		}
-	} else if (!S_ISREG(st.st_mode)) {
+	} else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		/* a FIFO is a feed of records (benchmarks): read non-blocking, it cannot hang */
 		iot_warn(ctx, "dev/kmsg: neither the kernel's device nor a file of records");
 		err = -EINVAL;
 		goto fail;
@@ -405,7 +407,7 @@ static int find_record(struct iot_kmsg *k, size_t *end)
 		}
 		pos = (size_t)(nl - p) + 1;
 	}
-	if (pos == avail && !k->eof)
+	if (pos == avail && !k->eof && !k->drained)
 		return 0; /* a continuation line may follow */
 	*end = k->start + pos;
 	return 1;
@@ -457,8 +459,15 @@ static int next_file(struct iot_kmsg *k)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return errno == EAGAIN ? 0 : -errno;
+			if (errno != EAGAIN)
+				return -errno;
+			/* a feed (FIFO) has nothing more now: what it wrote is whole */
+			if (k->drained)
+				return 0;
+			k->drained = true;
+			continue;
 		}
+		k->drained = false;
 		if (n == 0)
 			k->eof = true;
 		k->have += (size_t)n;

@@ -234,12 +234,13 @@ struct iot_kmsg;
  * iot_kmsg_open - a non-blocking reader of <root>/dev/kmsg. On a live host
  * the device, positioned at the end (or at the oldest record with
  * IOT_KMSG_SINCE_BOOT); on a captured tree a regular file of saved records,
- * read from its start. -ENOENT when absent, -EPERM/-EACCES when not readable,
+ * read from its start, or a FIFO that records are written to (a feed, as for
+ * a benchmark). -ENOENT when absent, -EPERM/-EACCES when not readable,
  * -EINVAL for anything else in its place.
  */
 int iot_kmsg_open(struct iot_ctx *ctx, unsigned flags, struct iot_kmsg **out);
 void iot_kmsg_close(struct iot_kmsg *k);
-/* The fd to poll for POLLIN (a live reader's device). */
+/* The fd to poll for POLLIN (a live reader's device, a FIFO); -1 for syslog(2). */
 int iot_kmsg_fd(const struct iot_kmsg *k);
 
 /*
