@@ -5,7 +5,8 @@
 # systemd/iommu-faults.default in the environment, no terminal: stdin and stdout /dev/null,
 # its own session), writes the textfile into TEXTFILE_DIR every INTERVAL, leaves no
 # temporary file there, and stops on SIGTERM with exit 0 (not a failure to restart).
-# The service runs the live kernel; here OPTIONS points it at a captured tree.
+# The service runs the live kernel; here OPTIONS points it at a captured tree. README's
+# alert rule names only metrics the textfile has.
 . "$(dirname "$0")/common.bash"
 
 IOT_BIN=$(cd "$IOT_BIN" && pwd)
@@ -52,4 +53,18 @@ grep -qx 'iommu_faults_by_unit_total{unit="dmar0"} 1' "$tmp/textfile/iommu-fault
 	fail "service: the fault is not dmar0's"
 [ "$(ls -A "$tmp/textfile")" = iommu-faults.prom ] && pass ||
 	fail "service: left in the textfile directory: $(ls -A "$tmp/textfile")"
+
+# README's alert rule: valid YAML, and every metric it names is in the textfile
+sed -n '/^  groups:/,/^$/p' "$SRC/README" | sed 's/^  //' >"$tmp/rules.yml"
+for m in $(grep -o 'iommu_[a-z_]*' "$tmp/rules.yml" | sort -u); do
+	grep -q "^$m[{ ]" "$tmp/textfile/iommu-faults.prom" && pass ||
+		fail "README alert rule: $m is not in the textfile"
+done
+for py in python3 /usr/bin/python3; do
+	if "$py" -c 'import yaml' 2>/dev/null; then
+		"$py" -c 'import sys, yaml; r = yaml.safe_load(open(sys.argv[1]))["groups"][0]["rules"]; assert all("expr" in x for x in r)' \
+			"$tmp/rules.yml" && pass || fail "README alert rule: not valid YAML"
+		break
+	fi
+done
 finish
