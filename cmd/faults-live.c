@@ -463,7 +463,7 @@ void faults_live_note(struct faults_ctl *ctl, const struct iot_fault *rec)
 	l->logged[l->n_logged++].logged = rec->count;
 }
 
-void faults_live_info(const struct faults_ctl *ctl, struct faults_frame_info *fi)
+void faults_live_info(struct faults_ctl *ctl, struct faults_frame_info *fi)
 {
 	const struct faults_live *l = ctl->live;
 	bool used[MAX_UNITS] = { false };
@@ -474,7 +474,7 @@ void faults_live_info(const struct faults_ctl *ctl, struct faults_frame_info *fi
 	fi->sources = l->st;
 	fi->n_sources = FSRC_N;
 	for (size_t g = 0; g < l->n_groups && n < FAULTS_MAX_UNIT_ROWS; g++) {
-		struct faults_unit_row *u = &((struct faults_ctl *)ctl)->unit_rows[n++];
+		struct faults_unit_row *u = &ctl->unit_rows[n++];
 		const struct irq_group *grp = &l->groups[g];
 
 		memset(u, 0, sizeof(*u));
@@ -496,13 +496,13 @@ void faults_live_info(const struct faults_ctl *ctl, struct faults_frame_info *fi
 
 		if (used[i])
 			continue;
-		u = &((struct faults_ctl *)ctl)->unit_rows[n++];
+		u = &ctl->unit_rows[n++];
 		memset(u, 0, sizeof(*u));
 		snprintf(u->name, sizeof(u->name), "%s", l->logged[i].unit);
 		u->logged = l->logged[i].logged;
 	}
 	if (l->logged_other && n < FAULTS_MAX_UNIT_ROWS) {
-		struct faults_unit_row *u = &((struct faults_ctl *)ctl)->unit_rows[n++];
+		struct faults_unit_row *u = &ctl->unit_rows[n++];
 
 		memset(u, 0, sizeof(*u));
 		snprintf(u->name, sizeof(u->name), "(unknown unit)");

@@ -241,7 +241,7 @@ void faults_names_hotplug(struct faults_names *n, int action, const char *device
 	if (s) {
 		/* never stale: asked again at its next fault (or now, for the header) */
 		s->state = state;
-		if (n->ctx && pci_name(device) && action != IOT_HOTPLUG_REMOVE)
+		if (n->ctx && pci_name(device))
 			look_up(n, s);
 		else
 			show(s);

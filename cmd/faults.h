@@ -84,7 +84,7 @@ void faults_live_tick(struct faults_ctl *ctl);
 /* a record passed the sink: counted as logged for its unit */
 void faults_live_note(struct faults_ctl *ctl, const struct iot_fault *rec);
 /* the header's live part: sources, units, hotplug changes */
-void faults_live_info(const struct faults_ctl *ctl, struct faults_frame_info *fi);
+void faults_live_info(struct faults_ctl *ctl, struct faults_frame_info *fi);
 
 /* faults-source.c: lines from a saved log (a file or stdin), bounded, of any length */
 typedef int (*faults_line_fn)(void *data, const char *line, size_t len);
