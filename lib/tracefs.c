@@ -313,7 +313,7 @@ int iot_trace_record_parse(char *text, char *name, size_t len, int *pid, uint64_
 			return -EINVAL;
 	if (!iot_parse_canonical_int(f[2], pid) || *pid <= 0 || iot_parse_u64(f[3], 10, &v))
 		return -EINVAL;
-	strcpy(name, f[1]);
+	snprintf(name, len, "%s", f[1]);
 	*start = v;
 	return 0;
 }
