@@ -86,6 +86,11 @@ static size_t find_node(const char **names, size_t *n, const char *name)
 	return (*n)++;
 }
 
+static int unit_cmp(const void *a, const void *b)
+{
+	return strverscmp(a, b);
+}
+
 static size_t uf_find(size_t *parent, size_t i)
 {
 	while (parent[i] != i)
@@ -152,6 +157,9 @@ static int irq_read(struct faults_live *l, bool base)
 	for (size_t g = 0; g < nf; g++) {
 		size_t off = 0;
 		bool known = false;
+
+		/* "dmar0+dmar1" whatever order the kernel listed them in */
+		qsort(fresh[g].units, fresh[g].n_units, sizeof(fresh[g].units[0]), unit_cmp);
 
 		for (size_t k = 0; k < fresh[g].n_units && off < sizeof(fresh[g].name); k++)
 			off += (size_t)snprintf(fresh[g].name + off, sizeof(fresh[g].name) - off,

@@ -90,6 +90,22 @@ first=$(grep -m1 '^Unit' "$tmp/out")
 [ "$first" = "Unit dmar0: 0 signalled, 2 logged, 0 unlogged" ] && pass ||
 	fail "start: first frame: $first"
 
+# ---- a vector shared by two units, another unit's own, a page-request vector (not counted)
+cp "$root/proc/interrupts" "$tmp/interrupts.saved"
+cat >"$root/proc/interrupts" <<'EOF'
+            CPU0       CPU1
+  24:         30         12  DMAR-MSI    0-edge      dmar1, dmar0
+  25:          5          0  DMAR-MSI    1-edge      dmar2
+  26:          7          0  DMAR-MSI    2-edge      dmar0-prq
+ NMI:          0          0   Non-maskable interrupts
+EOF
+"$faults" --sysroot "$root" --since-boot -b -n 1 -d 0.1 >"$tmp/out"
+grep -qx 'Unit dmar0+dmar1: 42 signalled, 2 logged, 40 unlogged' "$tmp/out" &&
+	grep -qx 'Unit dmar2: 5 signalled, 0 logged, 5 unlogged' "$tmp/out" &&
+	grep -q '; interrupts ok (2 vector groups);' "$tmp/out" && pass ||
+	fail "shared vector: $(grep -E '^(Unit|Sources)' "$tmp/out")"
+cp "$tmp/interrupts.saved" "$root/proc/interrupts"
+
 # ---- --threshold on the live path: exit 3
 "$faults" --sysroot "$root" -b -n 5 -d 0.1 --threshold 0.5/s >/dev/null 2>"$tmp/err"
 rc=$?
