@@ -424,11 +424,14 @@ static void check_threshold(struct faults_ctl *ctl)
 static void kmsg_device(const struct faults_ctl *ctl, struct iot_fault *rec)
 {
 	const char *d = ctl->kmsg_device;
+	struct cmd_pci_addr a;
 
+	/* only a well-formed PCI address: the property comes from outside */
 	if (!d || strncmp(d, "+pci:", 5) || (rec->present & IOT_FAULT_HAS_DEVICE) ||
-	    strlen(d + 5) >= sizeof(rec->device))
+	    cmd_parse_pci_addr(d + 5, &a))
 		return;
-	snprintf(rec->device, sizeof(rec->device), "%s", d + 5);
+	snprintf(rec->device, sizeof(rec->device), "%04x:%02x:%02x.%x", a.domain, a.bus, a.slot,
+		 a.func);
 	rec->present |= IOT_FAULT_HAS_DEVICE;
 }
 

@@ -106,6 +106,24 @@ grep -qx 'Unit dmar0+dmar1: 42 signalled, 2 logged, 40 unlogged' "$tmp/out" &&
 	fail "shared vector: $(grep -E '^(Unit|Sources)' "$tmp/out")"
 cp "$tmp/interrupts.saved" "$root/proc/interrupts"
 
+# ---- DEVICE= of a dev_printk record names a device the line does not; garbage does not
+cat >"$tmp/kmsg.dev" <<'EOF'
+3,1,5000100,-;AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0000 address=0x1000 flags=0x0020]
+ SUBSYSTEM=pci
+ DEVICE=+pci:0000:00:03.0
+3,2,5000200,-;AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0000 address=0x2000 flags=0x0020]
+ SUBSYSTEM=pci
+ DEVICE=+pci:../../etc
+EOF
+cp "$root/dev/kmsg" "$tmp/kmsg.saved"
+cp "$tmp/kmsg.dev" "$root/dev/kmsg"
+"$faults" --sysroot "$root" --since-boot -b -n 1 -d 0.1 --record "$tmp/dev.json" >/dev/null
+grep -q '"addr":"0x1000".*' "$tmp/dev.json" &&
+	grep '"addr":"0x1000"' "$tmp/dev.json" | grep -q '"device":"0000:00:03.0","group":3,' &&
+	! grep '"addr":"0x2000"' "$tmp/dev.json" | grep -q '"device"' && pass ||
+	fail "DEVICE=: $(cat "$tmp/dev.json")"
+cp "$tmp/kmsg.saved" "$root/dev/kmsg"
+
 # ---- --threshold on the live path: exit 3
 "$faults" --sysroot "$root" -b -n 5 -d 0.1 --threshold 0.5/s >/dev/null 2>"$tmp/err"
 rc=$?
