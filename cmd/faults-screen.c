@@ -30,8 +30,8 @@
 #define DETAIL_MAX 64   /* events of one row a pane shows */
 #define SLICE_MS 20     /* the longest one read of a source holds the keys up */
 #define LINE_MAX_COLS 1024
-#define ERR_KEEP (64 * 1024)
-#define TEXT_MIN 20     /* a text column's share before the others have theirs */ /* stderr kept while the screen is up, replayed after */
+#define ERR_KEEP (64 * 1024) /* stderr kept while the screen is up, replayed after */
+#define TEXT_MIN 20     /* a text column's share before the others have theirs */
 
 enum { TAG_TIMER = 1, TAG_SIGNAL, TAG_STDIN, TAG_WATCH = 16 };
 

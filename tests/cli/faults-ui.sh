@@ -45,6 +45,7 @@ start()
 		printf '%q ' env "${run_env[@]}" "$IOT_BIN/iommu-faults" "$@"
 		echo
 		# shellcheck disable=SC2016 # for the pane's shell
+		# shellcheck disable=SC2028 # tr gets the backslashes
 		echo 'echo "EXIT:$?"; stty -a | tr " ;" "\n\n" | grep -xE -- "-?(icanon|echo)"'
 		echo 'echo DONE; sleep 600'
 	} >"$tmp/run.sh"
@@ -53,7 +54,7 @@ start()
 	T new-session -d -s ui -x "$w" -y "$h" "$a" 3>&-
 }
 
-screen() { T capture-pane -p -t ui "$@"; }
+screen() { T capture-pane -p -t ui; }
 
 # wait (up to 20 s: the machine may be loaded) until the screen matches $1
 wait_for()
@@ -88,7 +89,11 @@ check_not() # what regex: not on the screen now
 keys() { T send-keys -t ui "$@"; }
 
 # the rows of the table: the lines under the heading
-rows() { screen | sed -n '/^\(DEVICE\|GROUP\|UNIT\|REASON\|DRIVER\|PAGE\) /,$p' | sed 1d | grep -v '^$'; }
+rows()
+{
+	screen | sed -n '/^\(DEVICE\|GROUP\|UNIT\|REASON\|DRIVER\|PAGE\) /,$p' | sed 1d |
+		grep -v '^$'
+}
 
 # no line wider than the pane
 fits() # what width
@@ -150,7 +155,8 @@ check "S: ascending" 'by device, rate1 asc'
 if [ "$(rows | tail -1 | awk '{ print $1 }')" = 0000:05:00.0 ]; then pass; else
 	# 19 rows do not fit 24 lines: End shows the last one
 	keys End
-	if wait_for '^0000:05:00\.0 +2 +1\.00' && [ "$(rows | tail -1 | awk '{ print $1 }')" = 0000:05:00.0 ]; then
+	if wait_for '^0000:05:00\.0 +2 +1\.00' &&
+		[ "$(rows | tail -1 | awk '{ print $1 }')" = 0000:05:00.0 ]; then
 		pass
 	else
 		fail "S: the largest rate1 is not last in ascending order"
@@ -170,7 +176,7 @@ check "back to total" '^0000:00:02\.0 +20 '
 for by in group unit reason driver page device; do
 	keys g
 	check "g: by $by" "^by $by, "
-	head=$(tr a-z A-Z <<<"$by")
+	head=$(tr "[:lower:]" "[:upper:]" <<<"$by")
 	check "g: $head heading" "^$head +TOTAL"
 done
 
