@@ -172,12 +172,17 @@ for sort in rate10 rate60 last-seen first-seen key total; do
 done
 check "back to total" '^0000:00:02\.0 +20 '
 
-# ---- group-by: g cycles through every key and back
+# ---- group-by: g cycles through every key and back; each key's first row has its events
 for by in group unit reason driver page device; do
 	keys g
 	check "g: by $by" "^by $by, "
 	head=$(tr "[:lower:]" "[:upper:]" <<<"$by")
 	check "g: $head heading" "^$head +TOTAL"
+	keys Home Enter
+	check "by $by: the first row's pane" "^$head "
+	check "by $by: its events" '^\[ *[0-9]+\.[0-9]{6}\] '
+	keys Escape
+	check "by $by: back" "^$head +TOTAL"
 done
 
 # ---- filter: f, a line editor; Enter applies, ^U and Enter clear
