@@ -3,10 +3,11 @@
  * iommu-faults - IOMMU faults from the kernel log, parsed, aggregated and exported.
  * This file: options, help, main, and the sink every record passes (filters, then the
  * aggregator and each output). Sources are in faults-source.c, the views in
- * faults-table.c, faults-events.c and faults-prom.c.
+ * faults-table.c, faults-events.c, faults-prom.c and faults-screen.c (interactive).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,6 +26,10 @@ __attribute__((noreturn)) static void usage(const struct poptOption *opts)
 	fputs("\nShow IOMMU faults from a kernel log: parsed, aggregated, exported.\n", out);
 	cmd_usage_options(out, opts);
 	cmd_columns_print_help(faults_infos, faults_n_infos, "Available output columns", out);
+	fputs("\nInteractive keys (on a terminal, without -b, --events, -J or -n):\n"
+	      "  q quit   h ? help   s S sort column, order   g group-by   p space pause\n"
+	      "  f filter   c clear counts   + - delay   arrows PgUp PgDn Home End select\n"
+	      "  Enter the row's recent events   Esc q leave a pane\n", out);
 	fprintf(out, "\nExit status: %d success, %d failure, %d usage error;\n"
 		"%d the fault rate crossed --threshold.\n",
 		CMD_EXIT_OK, CMD_EXIT_FAILURE, CMD_EXIT_USAGE, CMD_EXIT_FAULTS_THRESHOLD);
@@ -170,6 +175,7 @@ enum {
 	OPT_OUTPUT,
 	OPT_LISTCOLS,
 	OPT_JSON,
+	OPT_COLOR,
 };
 
 static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
@@ -184,7 +190,8 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 	int rc;
 	struct poptOption views[] = {
 		{ "batch", 'b', POPT_ARG_NONE, NULL, OPT_BATCH,
-		  "frames of a header and the table, like top -b\n(the default)", NULL },
+		  "frames of a header and the table, like top -b\n(the default unless on a terminal)",
+		  NULL },
 		{ "events", 0, POPT_ARG_NONE, NULL, OPT_EVENTS, "one line per event", NULL },
 		POPT_TABLEEND
 	};
@@ -231,6 +238,8 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		{ "list-columns", 'H', POPT_ARG_NONE, NULL, OPT_LISTCOLS,
 		  "list the available columns", NULL },
 		{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "use JSON output", NULL },
+		{ "color", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_COLOR,
+		  "colorize the interactive view: auto, always or never", "<when>" },
 		POPT_TABLEEND
 	};
 	struct poptOption standard[] = {
@@ -315,6 +324,9 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		case OPT_JSON:
 			ctl->out.json = true;
 			break;
+		case OPT_COLOR:
+			cmd_output_parse_color(&ctl->out, arg);
+			break;
 		case CMD_OPT_HELP:
 			/* usage() exits: nothing of popt's may be left behind */
 			poptFreeContext(pc);
@@ -345,7 +357,10 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		cmd_usage_error("no input: give --input <file> (live sources are not there yet)");
 	if (ctl->events && ctl->iterations)
 		cmd_usage_error("--iterations applies to frames (--batch), not to --events");
-	if (!ctl->events)
+	/* as irqtop: the screen when a person is at a terminal and asked for no other view */
+	ctl->interactive = !ctl->batch && !ctl->events && !ctl->out.json && !ctl->iterations &&
+			   strcmp(ctl->input, "-") && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (!ctl->events && !ctl->interactive)
 		ctl->batch = true;
 	faults_columns_init(&ctl->cols, ctl->columns);
 }
@@ -409,7 +424,11 @@ static int on_record(void *data, const struct iot_fault *rec)
 		ctl->latest_sec = sec;
 		ctl->have_latest = true;
 	}
-	iot_agg_add(ctl->agg, rec, 0);
+	for (size_t i = 0; i < CMD_ARRAY_SIZE(ctl->aggs); i++)
+		if (ctl->aggs[i])
+			iot_agg_add(ctl->aggs[i], rec, 0);
+	if (ctl->recent)
+		faults_recent_note(ctl->recent, rec);
 	if (ctl->prom)
 		faults_prom_add(ctl->prom, rec);
 	if (ctl->record_fp)
@@ -419,7 +438,7 @@ static int on_record(void *data, const struct iot_fault *rec)
 	return 0;
 }
 
-static int on_line(void *data, const char *line, size_t len)
+int faults_sink_line(void *data, const char *line, size_t len)
 {
 	struct faults_ctl *ctl = data;
 
@@ -435,20 +454,55 @@ static int on_line(void *data, const char *line, size_t len)
 	return iot_fault_parser_feed(ctl->parser, line, len, on_record, ctl);
 }
 
+void faults_sink_end(struct faults_ctl *ctl)
+{
+	if (iot_fault_parser_flush(ctl->parser, on_record, ctl) < 0)
+		cmd_die("out of memory");
+}
+
 /* ---- main ---- */
 
-static void frame(struct faults_ctl *ctl)
+void faults_frame_info_get(const struct faults_ctl *ctl, struct faults_frame_info *fi)
 {
-	struct iot_agg_query q = { .sort = ctl->sort, .ascending = ctl->ascending };
-	struct faults_frame_info fi = {
+	*fi = (struct faults_frame_info){
 		.input = faults_source_name(ctl->src),
 		.lines = faults_source_lines(ctl->src),
 		.long_lines = faults_source_long_lines(ctl->src),
 		.records = ctl->records,
 		.max_keys = ctl->max_keys ? ctl->max_keys : IOT_AGG_MAX_KEYS_DEFAULT,
 	};
+}
+
+void faults_watch_add(struct faults_ctl *ctl, const char *name, int fd,
+		      int (*read)(struct faults_ctl *, struct faults_watch *, uint64_t), void *data)
+{
+	if (ctl->n_watches == CMD_ARRAY_SIZE(ctl->watches))
+		cmd_die("too many sources");
+	ctl->watches[ctl->n_watches++] = (struct faults_watch){
+		.name = name, .fd = fd, .read = read, .data = data,
+	};
+}
+
+/* the replayed log's "read what is ready": a slice of the file, or what a pipe holds */
+static int replay_read(struct faults_ctl *ctl, struct faults_watch *w, uint64_t budget_ms)
+{
+	int rc = faults_source_read(ctl->src, faults_now_ms() + (budget_ms ? budget_ms : 1),
+				    faults_sink_line, ctl);
+
+	if (rc < 0)
+		cmd_die("cannot parse %s: %s", faults_source_name(ctl->src), strerror(-rc));
+	if (rc == 0)
+		faults_sink_end(ctl);
+	return rc;
+}
+
+static void frame(struct faults_ctl *ctl)
+{
+	struct iot_agg_query q = { .sort = ctl->sort, .ascending = ctl->ascending };
+	struct faults_frame_info fi;
 	struct iot_agg_view *v;
 
+	faults_frame_info_get(ctl, &fi);
 	if (iot_agg_view_new(ctl->agg, &q, sizeof(q), &v))
 		cmd_die("out of memory");
 	faults_frame_print(v, &fi, &ctl->cols, ctl->names, &ctl->out);
@@ -466,6 +520,12 @@ static void write_prom(struct faults_ctl *ctl)
 		cmd_die("cannot write %s: %s", ctl->prometheus, strerror(-err));
 }
 
+void faults_interval(struct faults_ctl *ctl)
+{
+	check_threshold(ctl);
+	write_prom(ctl);
+}
+
 /* Read, and at each interval print a frame (-b) and write the textfile, until the end. */
 static void run(struct faults_ctl *ctl)
 {
@@ -475,7 +535,7 @@ static void run(struct faults_ctl *ctl)
 	for (uint64_t iter = 1;; iter++) {
 		/* the last frame covers the whole input */
 		bool last = ctl->iterations && iter == ctl->iterations;
-		int rc = faults_source_read(ctl->src, last ? 0 : deadline, on_line, ctl);
+		int rc = faults_source_read(ctl->src, last ? 0 : deadline, faults_sink_line, ctl);
 
 		if (rc < 0)
 			cmd_die("cannot parse %s: %s", faults_source_name(ctl->src), strerror(-rc));
@@ -499,7 +559,9 @@ static void ctl_free(struct faults_ctl *ctl)
 {
 	faults_source_close(ctl->src);
 	iot_fault_parser_free(ctl->parser);
-	iot_agg_free(ctl->agg);
+	for (size_t i = 0; i < CMD_ARRAY_SIZE(ctl->aggs); i++)
+		iot_agg_free(ctl->aggs[i]);
+	faults_recent_free(ctl->recent);
 	faults_names_free(ctl->names);
 	faults_prom_free(ctl->prom);
 	free(ctl->input);
@@ -514,7 +576,7 @@ int main(int argc, const char **argv)
 {
 	struct faults_ctl ctl = { .by = IOT_AGG_BY_DEVICE, .sort = IOT_AGG_SORT_TOTAL };
 	char when[32];
-	int err;
+	int err, quit_signal = 0;
 
 	cmd_init(argv[0]);
 	parse_args(&ctl, argc, argv);
@@ -526,8 +588,18 @@ int main(int argc, const char **argv)
 
 	ctl.src = faults_source_open(ctl.input);
 	ctl.names = faults_names_new();
-	if (iot_fault_parser_new(&ctl.parser) || iot_agg_new(ctl.by, ctl.max_keys, &ctl.agg))
+	if (iot_fault_parser_new(&ctl.parser))
 		cmd_die("out of memory");
+	/* the screen switches keys (g): it counts by each from the start */
+	for (unsigned int by = 0; by < CMD_ARRAY_SIZE(ctl.aggs); by++)
+		if ((ctl.interactive || by == ctl.by) &&
+		    iot_agg_new((enum iot_agg_by)by, ctl.max_keys, &ctl.aggs[by]))
+			cmd_die("out of memory");
+	ctl.agg = ctl.aggs[ctl.by];
+	if (ctl.interactive)
+		ctl.recent = faults_recent_new();
+	faults_watch_add(&ctl, faults_source_name(ctl.src), faults_source_fd(ctl.src), replay_read,
+			 NULL);
 	if (ctl.prometheus)
 		ctl.prom = faults_prom_new(ctl.prometheus, ctl.max_keys);
 	if (ctl.record) {
@@ -536,7 +608,22 @@ int main(int argc, const char **argv)
 			cmd_die("cannot open %s: %s", ctl.record, strerror(errno));
 	}
 
-	run(&ctl);
+	if (ctl.interactive)
+		quit_signal = faults_screen_run(&ctl);
+	if (quit_signal < 0) {
+		/* no screen after all (an unknown terminal): frames, as -b */
+		cmd_warnx("cannot use the terminal %s: printing frames as -b does",
+			  getenv("TERM") ? getenv("TERM") : "(TERM unset)");
+		quit_signal = 0;
+		ctl.interactive = false;
+		ctl.batch = true;
+	}
+	if (!ctl.interactive) {
+		run(&ctl);
+	} else {
+		/* the last word of --threshold and --prometheus covers all that was read */
+		faults_interval(&ctl);
+	}
 
 	if (ctl.record_fp && fclose(ctl.record_fp))
 		cmd_die("cannot write %s: %s", ctl.record, strerror(errno));
@@ -548,5 +635,16 @@ int main(int argc, const char **argv)
 			  ctl.crossed_rate, ctl.threshold, when);
 	}
 	ctl_free(&ctl);
+	if (quit_signal > 0) {
+		/* the screen is gone and the terminal restored: end as the signal asked */
+		sigset_t mask;
+
+		cmd_close_stdout();
+		sigemptyset(&mask);
+		sigaddset(&mask, quit_signal);
+		signal(quit_signal, SIG_DFL);
+		sigprocmask(SIG_UNBLOCK, &mask, NULL);
+		raise(quit_signal);
+	}
 	return err;
 }
