@@ -156,6 +156,26 @@ static void test_dma_alias(void **state)
 	check("laptop", w, IOT_ARRAY_SIZE(w), 1);
 }
 
+/*
+ * A Marvell 88SE9123's function 0 DMAs as function 1 (quirk_dma_func1_alias): the
+ * alias points up, from the lower function to the higher one, and is still the one
+ * cause (not "multifunction", whose remedy would promise a split).
+ */
+static void test_dma_alias_up(void **state)
+{
+	static const struct want w[] = {
+		{ "0000:02:00.1", IOT_SHARE_DMA_ALIAS, "0000:02:00.0", "0000:02:00.0 0000:02:00.1",
+		  "kernel quirk: 0000:02:00.0 uses the requester ID of another function (DMA alias)",
+		  NULL },
+		{ "0000:02:00.0", IOT_SHARE_DMA_ALIAS, "0000:02:00.0", "0000:02:00.0 0000:02:00.1",
+		  "kernel quirk: 0000:02:00.0 uses the requester ID of another function (DMA alias)",
+		  NULL },
+	};
+
+	(void)state;
+	check("x58", w, IOT_ARRAY_SIZE(w), 1);
+}
+
 /* unreadable config space is "unknown", never a guess */
 static void test_unreadable(void **state)
 {
@@ -215,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_desktop),   cmocka_unit_test(test_epyc),
 		cmocka_unit_test(test_vm),        cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_answers),   cmocka_unit_test(test_dma_alias),
+		cmocka_unit_test(test_dma_alias_up),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
