@@ -757,11 +757,26 @@ int iot_group_share_causes(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 	outer = iot_nomem_begin(ctx);
 	for (size_t i = 0; i < g->n_devices; i++) {
 		if (g->devices[i]->bus != IOT_BUS_PCI) {
+			/*
+			 * Off PCI the IOMMU driver groups devices by the IDs the firmware
+			 * gives them (device tree "iommus", IORT): an SMMU puts devices
+			 * with the same stream ID in one group. sysfs shows none of it.
+			 */
 			err = single_cause(g, IOT_SHARE_UNEXPLAINED,
-					   strdup("not on PCI: the firmware's description of the "
-						  "devices (their stream or requester IDs) groups "
-						  "them"),
+					   strdup("not visible here: not on PCI, so the IOMMU "
+						  "driver grouped them by the IDs the firmware "
+						  "gives them (device tree iommus or IORT stream "
+						  "IDs); devices that share an ID share a group"),
 					   &v, &n);
+			if (!err) {
+				v[n - 1]->remedy = strdup("nothing on the host splits it "
+							  "(pcie_acs_override is for PCI): assign "
+							  "them together; only firmware that gives "
+							  "each device its own stream ID would split "
+							  "it");
+				if (!v[n - 1]->remedy)
+					err = -ENOMEM;
+			}
 			goto out;
 		}
 		int idx = add_node(&s, g->devices[i]);

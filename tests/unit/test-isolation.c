@@ -176,6 +176,26 @@ static void test_dma_alias_up(void **state)
 	check("x58", w, IOT_ARRAY_SIZE(w), 1);
 }
 
+/*
+ * Two platform devices of a Qualcomm SM8250 with the same SMMU stream IDs in the device
+ * tree: nothing in sysfs says why, and the remedy says what could and could not split it.
+ */
+static void test_unexplained(void **state)
+{
+	static const struct want w[] = {
+		{ "1dfa000.crypto", IOT_SHARE_UNEXPLAINED, NULL,
+		  "1dc4000.dma-controller 1dfa000.crypto",
+		  "not visible here: not on PCI, so the IOMMU driver grouped them by the IDs the "
+		  "firmware gives them (device tree iommus or IORT stream IDs); devices that share "
+		  "an ID share a group",
+		  "nothing on the host splits it (pcie_acs_override is for PCI): assign them "
+		  "together; only firmware that gives each device its own stream ID would split it" },
+	};
+
+	(void)state;
+	check("rb5", w, IOT_ARRAY_SIZE(w), 1);
+}
+
 /* unreadable config space is "unknown", never a guess */
 static void test_unreadable(void **state)
 {
@@ -235,7 +255,7 @@ int main(void)
 		cmocka_unit_test(test_desktop),   cmocka_unit_test(test_epyc),
 		cmocka_unit_test(test_vm),        cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_answers),   cmocka_unit_test(test_dma_alias),
-		cmocka_unit_test(test_dma_alias_up),
+		cmocka_unit_test(test_dma_alias_up), cmocka_unit_test(test_unexplained),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
