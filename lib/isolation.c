@@ -769,11 +769,10 @@ int iot_group_share_causes(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 						  "IDs); devices that share an ID share a group"),
 					   &v, &n);
 			if (!err) {
-				v[n - 1]->remedy = strdup("nothing on the host splits it "
-							  "(pcie_acs_override is for PCI): assign "
-							  "them together; only firmware that gives "
-							  "each device its own stream ID would split "
-							  "it");
+				v[n - 1]->remedy = strdup(
+					"nothing on the host splits it (pcie_acs_override is for "
+					"PCI): assign them together; only firmware that gives each "
+					"device its own stream ID would split it");
 				if (!v[n - 1]->remedy)
 					err = -ENOMEM;
 			}
