@@ -193,7 +193,8 @@ static void test_unexplained(void **state)
 		  "firmware gives them (device tree iommus or IORT stream IDs); devices that share "
 		  "an ID share a group",
 		  "nothing on the host splits it (pcie_acs_override is for PCI): assign them "
-		  "together; only firmware that gives each device its own stream ID would split it" },
+		  "together; only firmware that gives each device its own stream ID would "
+		  "split it" },
 	};
 
 	(void)state;
