@@ -240,12 +240,13 @@ static void put_fn(const char *root, const char *dir, int group, unsigned vendor
 	const char *name = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
 	unsigned char cfg[4096] = { 0 };
 	char rel[256], text[512], up[64] = "";
-	int depth = 2;
+	size_t depth = 2;
 
+	/* from the device's directory up to sys/ */
 	for (const char *p = dir; (p = strchr(p, '/')); p++)
 		depth++;
-	for (int i = 0; i < depth; i++)
-		strcat(up, "../");
+	for (size_t i = 0; i < depth && 3 * i + 3 < sizeof(up); i++)
+		memcpy(up + 3 * i, "../", 4);
 	cfg[0] = vendor & 0xff, cfg[1] = vendor >> 8, cfg[2] = device & 0xff, cfg[3] = device >> 8;
 	cfg[6] = 0x10; /* capability list */
 	cfg[9] = cls & 0xff, cfg[10] = (cls >> 8) & 0xff, cfg[11] = cls >> 16;
