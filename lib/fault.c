@@ -463,15 +463,17 @@ static void rec_bits(struct iot_fault *r, uint32_t v, const char *const *names, 
 	char buf[sizeof(r->reason)];
 	size_t len = 0;
 
-	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		if (!(v & (1u << i)) || !names[i])
 			continue;
-		int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? " " : "", names[i]);
+		size_t w = strlen(names[i]);
 
-		if (w < 0 || (size_t)w >= sizeof(buf) - len)
+		if (len + !!len + w >= sizeof(buf))
 			break;
-		len += (size_t)w;
+		if (len)
+			buf[len++] = ' ';
+		memcpy(buf + len, names[i], w);
+		len += w;
 	}
 	rec_reason(r, buf, len);
 }
