@@ -42,6 +42,8 @@ struct iot_fault_parser {
 	/* the line being parsed */
 	bool has_ts;
 	uint64_t ts_us;
+	const char *word; /* the message's first word, scanned once for two uses */
+	size_t word_len;
 	/* the held record */
 	enum hold hold;
 	unsigned int age;
@@ -1402,6 +1404,7 @@ static const char *strip_prefix(struct iot_fault_parser *p, const char *s)
 	uint64_t v;
 
 	p->has_ts = false;
+	p->word = NULL;
 	for (;;) {
 		s = skip_sp(s);
 		if (*s != '>' && *s != '|')
@@ -1469,8 +1472,12 @@ static const char *strip_prefix(struct iot_fault_parser *p, const char *s)
 				q = s;
 				while (name_char(*q) && *q != ':')
 					q++;
-				if (q != s && STARTS(q, " kernel: "))
+				if (q != s && STARTS(q, " kernel: ")) {
 					s = q + 9;
+				} else {
+					p->word = s; /* dev_prefix() scans the same */
+					p->word_len = (size_t)(q - s);
+				}
 			}
 		} else if (!dmesg_bracket(&s)) {
 			return s;
@@ -1586,17 +1593,32 @@ static void iommu_enum_old(struct iot_fault_parser *p, const char *s)
 		d->group = (int)v;
 }
 
+/* @n name bytes (already scanned as such) as a string, if they fit in @cap. */
+static bool set_scanned(char *dst, size_t cap, const char *src, size_t n)
+{
+	if (n > cap - 1)
+		return false;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return true;
+}
+
 /*
  * A dev_printk prefix "<driver or bus> <device>: ": what the IOMMU drivers and
  * pci_err() print. Returns the message after it, or NULL.
  */
-static const char *dev_prefix(const char *s, char *drv, size_t drvlen, char *dev, size_t devlen)
+static const char *dev_prefix(struct iot_fault_parser *p, const char *s, char *drv, size_t drvlen,
+			      char *dev, size_t devlen)
 {
 	const char *a = s, *b;
 	size_t n = 0, m = 0;
 
-	while (name_char(a[n]) && a[n] != ':')
-		n++;
+	if (a == p->word) {
+		n = p->word_len;
+	} else {
+		while (name_char(a[n]) && a[n] != ':')
+			n++;
+	}
 	if (!n || a[n] != ' ')
 		return NULL;
 	b = a + n + 1;
@@ -1607,7 +1629,7 @@ static const char *dev_prefix(const char *s, char *drv, size_t drvlen, char *dev
 		m--;
 	if (m < 2 || b[m] != ' ')
 		return NULL;
-	if (!set_name(drv, drvlen, a, n) || !set_name(dev, devlen, b, m - 1))
+	if (!set_scanned(drv, drvlen, a, n) || !set_scanned(dev, devlen, b, m - 1))
 		return NULL;
 	return b + m + 1;
 }
@@ -1717,12 +1739,11 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 	if (len > 21 && STR_IS(m + len - 20, "callbacks suppressed"))
 		return suppressed(p, m);
 
-	rest = dev_prefix(m, drv, sizeof(drv), dev, sizeof(dev));
+	rest = dev_prefix(p, m, drv, sizeof(drv), dev, sizeof(dev));
 	if (rest) {
 		const char *d = dev;
 		char addr[16];
 		uint32_t key;
-		bool pci = pci_addr(&d, addr, &key) && !*d;
 
 		if (STARTS(rest, "AMD-Vi: "))
 			return amd(p, rest + 7, drv, dev);
@@ -1744,10 +1765,11 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 				return mediatek(p, rest, dev);
 			break;
 		case 'p':
-			if (pci && STR_IS(drv, "pci")) {
+			if (STR_IS(drv, "pci") && pci_addr(&d, addr, &key) && !*d) {
 				pci_enum(p, rest, key);
 				return false;
 			}
+			d = dev;
 			break;
 		case 'q':
 			if (STARTS(drv, "qcom-iommu") || STARTS(drv, "qcom_iommu"))
@@ -1764,7 +1786,8 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 		default:
 			break;
 		}
-		if (pci) { /* a driver speaking about its device: remember who drives it */
+		/* a driver speaking about its PCI device: remember who drives it */
+		if (pci_addr(&d, addr, &key) && !*d) {
 			struct fault_dev *fd = dev_slot(p, key, true);
 
 			if (fd && strcmp(fd->driver, drv))
@@ -1776,6 +1799,49 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 	}
 	(void)line;
 	return false;
+}
+
+/* 16 bytes as one value: GCC's generic vectors, SSE2 on x86-64, NEON on arm64 */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+static inline bool copy16(char *dst, const char *src)
+{
+	bytes16 v, zero;
+	uint64_t z[2];
+
+	memcpy(&v, src, 16);
+	zero = (bytes16)(v == 0);
+	memcpy(z, &zero, 16);
+	if (z[0] | z[1])
+		return false;
+	memcpy(dst, &v, 16);
+	return true;
+}
+
+/*
+ * Copy a line into @dst and end it with a NUL; false if it holds a NUL itself (no text
+ * line does). One pass, 16 bytes at a time, the last block overlapping the one before:
+ * a memchr then a memcpy read every line twice.
+ */
+static bool copy_line(char *dst, const char *src, size_t n)
+{
+	size_t i = 0;
+
+	if (n < 16) {
+		for (; i < n; i++) {
+			if (!src[i])
+				return false;
+			dst[i] = src[i];
+		}
+	} else {
+		for (; i + 16 < n; i += 16)
+			if (!copy16(dst + i, src + i))
+				return false;
+		if (!copy16(dst + n - 16, src + n - 16))
+			return false;
+	}
+	dst[n] = '\0';
+	return true;
 }
 
 int iot_fault_parser_feed(struct iot_fault_parser *p, const char *line, size_t len,
@@ -1794,12 +1860,10 @@ int iot_fault_parser_feed(struct iot_fault_parser *p, const char *line, size_t l
 	p->lines++;
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
-	if (len > FAULT_LINE_MAX || memchr(line, '\0', len)) {
+	if (len > FAULT_LINE_MAX || !copy_line(p->buf, line, len)) {
 		release_held(p);
 		goto out;
 	}
-	memcpy(p->buf, line, len);
-	p->buf[len] = '\0';
 	p->end = p->buf + len;
 
 	p->fresh = false;
