@@ -170,6 +170,8 @@ enum {
 	OPT_OUTPUT,
 	OPT_LISTCOLS,
 	OPT_JSON,
+	OPT_RAW,
+	OPT_PAIRS,
 };
 
 static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
@@ -178,6 +180,7 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 	/* one view (rows ascending) */
 	static const cmd_excl_t excl[] = {
 		{ OPT_BATCH, OPT_EVENTS },
+		{ OPT_JSON, OPT_RAW, OPT_PAIRS },
 	};
 	int excl_status[CMD_ARRAY_SIZE(excl)] = { 0 };
 	uint64_t v;
@@ -231,6 +234,9 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		{ "list-columns", 'H', POPT_ARG_NONE, NULL, OPT_LISTCOLS,
 		  "list the available columns", NULL },
 		{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "use JSON output", NULL },
+		{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "use raw output (the table alone)", NULL },
+		{ "pairs", 'P', POPT_ARG_NONE, NULL, OPT_PAIRS,
+		  "use key=\"value\" output (the table alone)", NULL },
 		POPT_TABLEEND
 	};
 	struct poptOption standard[] = {
@@ -315,6 +321,12 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		case OPT_JSON:
 			ctl->out.json = true;
 			break;
+		case OPT_RAW:
+			ctl->out.raw = true;
+			break;
+		case OPT_PAIRS:
+			ctl->out.pairs = true;
+			break;
 		case CMD_OPT_HELP:
 			/* usage() exits: nothing of popt's may be left behind */
 			poptFreeContext(pc);
@@ -345,6 +357,9 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		cmd_usage_error("no input: give --input <file> (live sources are not there yet)");
 	if (ctl->events && ctl->iterations)
 		cmd_usage_error("--iterations applies to frames (--batch), not to --events");
+	if (ctl->events && (ctl->out.raw || ctl->out.pairs))
+		cmd_usage_error("--%s applies to the table (--batch), not to --events",
+				ctl->out.raw ? "raw" : "pairs");
 	if (!ctl->events)
 		ctl->batch = true;
 	faults_columns_init(&ctl->cols, ctl->columns);
