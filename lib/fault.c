@@ -11,6 +11,7 @@
 #include "internal.h"
 
 #define FAULT_LINE_MAX 4096 /* printk lines are under 1 KiB; longer is not a kernel line */
+#define FAULT_SLACK 64      /* bytes after a line's NUL that a literal compare may read */
 #define FAULT_HOLD 8        /* lines a held record waits for its continuation */
 #define FAULT_DEVS 4096     /* PCI functions remembered from the log (power of two) */
 
@@ -37,7 +38,7 @@ struct fault_dev {
 };
 
 struct iot_fault_parser {
-	char buf[FAULT_LINE_MAX + 1];
+	char buf[FAULT_LINE_MAX + 1 + FAULT_SLACK];
 	const char *end; /* the NUL that ends the line in buf */
 	/* the line being parsed */
 	bool has_ts;
@@ -196,18 +197,27 @@ static inline bool same_n(const char *s, const char *w, size_t n)
 			return false;
 	return true;
 }
-/* @s starts with the literal @w; STR_IS: @s is exactly @w (its NUL compared too) */
+/* @s starts with the literal @w; STR_IS: @s is exactly @w (its NUL compared too). For
+ * any string, not only the line: see LIT for the line's faster compare. */
 #define STARTS(s, w) same_n((s), (w), sizeof(w) - 1)
 #define STR_IS(s, w) same_n((s), (w), sizeof(w))
 
+/*
+ * LIT: *@s, a place in the line being parsed (p->buf), starts with the literal @w; if
+ * so, *@s moves past it. The scanners' common case is a match, so it compares whole
+ * words (memcmp of a constant size, inlined): that may read past the line's NUL, into
+ * the FAULT_SLACK bytes after it, which is why LIT takes only literals shorter than that
+ * and only pointers into p->buf. A difference still means no match: the NUL differs.
+ */
 static inline bool lit_n(const char **s, const char *w, size_t n)
 {
-	if (!same_n(*s, w, n))
+	if (**s != *w || memcmp(*s, w, n))
 		return false;
 	*s += n;
 	return true;
 }
-#define LIT(s, w) lit_n((s), (w), sizeof(w) - 1)
+#define LIT(s, w) ((void)sizeof(char[sizeof(w) <= FAULT_SLACK ? 1 : -1]), \
+		   lit_n((s), (w), sizeof(w) - 1))
 
 /* Character classes by table: the scanners below ask them for every byte of a line. */
 enum { C_DIG = 1, C_HEX = 2, C_NAME = 4 };
