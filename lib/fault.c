@@ -1427,7 +1427,9 @@ static const char *strip_prefix(struct iot_fault_parser *p, const char *s)
 
 		if (decnum(&q, &v) && *q++ == ',' && decnum(&q, &v) && *q++ == ',' &&
 		    decnum(&q, &us) && *q == ',') { /* /dev/kmsg */
-			const char *semi = memchr(q, ';', 16);
+			/* the flags before ';' are short; never look past the line's end */
+			size_t left = (size_t)(p->end - q);
+			const char *semi = memchr(q, ';', left < 16 ? left : 16);
 
 			if (semi) {
 				p->has_ts = true;
