@@ -35,7 +35,7 @@ const struct cmd_colinfo faults_infos[] = {
 	[FCOL_REASON] = { "LAST-REASON", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			  "reason (or event) of the latest fault" },
 	[FCOL_SPARK] = { "SPARK", 20, 0, SCOLS_JSON_ARRAY_NUMBER,
-			 "faults in the last minute, 3 seconds a mark (JSON: 60 counts)" },
+			 "faults in the last minute, a mark per 3 s (-J, -r, -P: 60 counts)" },
 	[FCOL_VENDOR] = { "VENDOR", 6, 0, SCOLS_JSON_STRING, "IOMMU vendors of the faults" },
 	[FCOL_KIND] = { "KIND", 6, 0, SCOLS_JSON_STRING, "kinds of the faults" },
 	[FCOL_DEVICE] = { "DEVICE", 12, 0, SCOLS_JSON_STRING,
@@ -287,6 +287,17 @@ static void header_text(const struct iot_agg_view *v, const struct faults_frame_
 	putchar('\n');
 }
 
+/* the last minute's counts, oldest first: "0,0,3,..." */
+static const char *spark_counts(const struct iot_agg_row *r, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < IOT_AGG_SECONDS && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%u", i ? "," : "", r->spark[i]);
+	return buf;
+}
+
 static void frame_text(const struct iot_agg_view *v, const struct faults_frame_info *fi,
 		       const struct cmd_columns *cols, const struct faults_names *names,
 		       const struct cmd_output *out)
@@ -297,7 +308,8 @@ static void frame_text(const struct iot_agg_view *v, const struct faults_frame_i
 	char key[32];
 	struct libscols_table *tb;
 
-	header_text(v, fi);
+	if (!cmd_output_machine(out)) /* -r and -P: the table alone, for scripts */
+		header_text(v, fi);
 	/* the key column is headed by what it holds: DEVICE, GROUP, ... */
 	memcpy(infos, faults_infos, sizeof(infos));
 	faults_key_heading(v->by, key, sizeof(key));
@@ -308,10 +320,14 @@ static void frame_text(const struct iot_agg_view *v, const struct faults_frame_i
 		struct libscols_line *ln = cmd_line_new(tb, NULL);
 
 		for (size_t j = 0; j < cols->n; j++) {
-			char buf[256];
+			char buf[IOT_AGG_SECONDS * 11];
 
-			cmd_cell_set(ln, j, faults_cell_text(v->rows[i], cols->ids[j], names, utf8,
-							     buf, sizeof(buf)));
+			/* marks are for people: scripts get the counts, as in JSON */
+			if (cols->ids[j] == FCOL_SPARK && cmd_output_machine(out))
+				cmd_cell_set(ln, j, spark_counts(v->rows[i], buf, sizeof(buf)));
+			else
+				cmd_cell_set(ln, j, faults_cell_text(v->rows[i], cols->ids[j], names,
+								     utf8, buf, sizeof(buf)));
 		}
 	}
 	cmd_table_print(tb);

@@ -176,6 +176,8 @@ enum {
 	OPT_LISTCOLS,
 	OPT_JSON,
 	OPT_COLOR,
+	OPT_RAW,
+	OPT_PAIRS,
 };
 
 static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
@@ -184,6 +186,7 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 	/* one view (rows ascending) */
 	static const cmd_excl_t excl[] = {
 		{ OPT_BATCH, OPT_EVENTS },
+		{ OPT_JSON, OPT_RAW, OPT_PAIRS },
 	};
 	int excl_status[CMD_ARRAY_SIZE(excl)] = { 0 };
 	uint64_t v;
@@ -240,6 +243,9 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "use JSON output", NULL },
 		{ "color", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_COLOR,
 		  "colorize the interactive view: auto, always or never", "<when>" },
+		{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "use raw output (the table alone)", NULL },
+		{ "pairs", 'P', POPT_ARG_NONE, NULL, OPT_PAIRS,
+		  "use key=\"value\" output (the table alone)", NULL },
 		POPT_TABLEEND
 	};
 	struct poptOption standard[] = {
@@ -327,6 +333,12 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		case OPT_COLOR:
 			cmd_output_parse_color(&ctl->out, arg);
 			break;
+		case OPT_RAW:
+			ctl->out.raw = true;
+			break;
+		case OPT_PAIRS:
+			ctl->out.pairs = true;
+			break;
 		case CMD_OPT_HELP:
 			/* usage() exits: nothing of popt's may be left behind */
 			poptFreeContext(pc);
@@ -357,9 +369,12 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		cmd_usage_error("no input: give --input <file> (live sources are not there yet)");
 	if (ctl->events && ctl->iterations)
 		cmd_usage_error("--iterations applies to frames (--batch), not to --events");
+	if (ctl->events && (ctl->out.raw || ctl->out.pairs))
+		cmd_usage_error("--%s applies to the table (--batch), not to --events",
+				ctl->out.raw ? "raw" : "pairs");
 	/* as irqtop: the screen when a person is at a terminal and asked for no other view */
-	ctl->interactive = !ctl->batch && !ctl->events && !ctl->out.json && !ctl->iterations &&
-			   strcmp(ctl->input, "-") && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	ctl->interactive = !ctl->batch && !ctl->events && !cmd_output_machine(&ctl->out) &&
+			   !ctl->iterations && strcmp(ctl->input, "-") && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	if (!ctl->events && !ctl->interactive)
 		ctl->batch = true;
 	faults_columns_init(&ctl->cols, ctl->columns);

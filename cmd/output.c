@@ -117,6 +117,21 @@ struct libscols_table *cmd_table_new(const struct cmd_output *out, const char *n
 		cl = scols_table_new_column(tb, ci->name, ci->whint, flags);
 		if (!cl)
 			cmd_die("cannot allocate table");
+		if (out->pairs && strchr(ci->name, '-')) {
+			char *key = strdup(ci->name);
+
+			if (!key)
+				cmd_die("out of memory");
+			/*
+			 * -P keys a shell takes as variables: LAST_ADDR="..." for LAST-ADDR (not
+			 * libsmartcols' shellvar mode: it crashes when its allocation fails)
+			 */
+			for (char *p = key; *p; p++)
+				*p = *p == '-' ? '_' : *p;
+			if (scols_cell_set_data(scols_column_get_header(cl), key))
+				cmd_die("out of memory");
+			free(key);
+		}
 		if (out->json) {
 			char *key = json_key(ci->name);
 
