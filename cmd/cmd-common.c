@@ -211,12 +211,21 @@ void cmd_usage_options(FILE *out, const struct poptOption *table)
 	}
 }
 
+/*
+ * The context being parsed. A usage error found while parsing exits with the context
+ * still in use; held here it stays reachable, so the leak checker of a sanitizer build
+ * does not count it lost (whether it found the caller's copy on the stack varied from
+ * run to run).
+ */
+static poptContext volatile parsing; /* volatile: written only, never dropped */
+
 poptContext cmd_popt_context(int argc, const char **argv, const struct poptOption *opts)
 {
 	poptContext pc = poptGetContext(NULL, argc, argv, opts, 0);
 
 	if (!pc)
 		cmd_die("out of memory");
+	parsing = pc;
 	return pc;
 }
 

@@ -46,8 +46,14 @@ bool cmd_utf8_valid(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		size_t n = utf8_len(p);
+		size_t n;
 
+		/* most text is ASCII: no call per byte */
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		n = utf8_len(p);
 		if (!n)
 			return false;
 		p += n;
@@ -165,4 +171,49 @@ int cmd_utf8_sanitize(const char *s, char **out)
 	*r = '\0';
 	*out = res;
 	return 0;
+}
+
+char *cmd_json_escape(char *dst, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *end = s + len;
+
+	for (; s < end; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*dst++ = (char)c;
+			continue;
+		}
+		*dst++ = '\\';
+		switch (c) {
+		case '"':
+		case '\\':
+			*dst++ = (char)c;
+			break;
+		case '\b':
+			*dst++ = 'b';
+			break;
+		case '\t':
+			*dst++ = 't';
+			break;
+		case '\n':
+			*dst++ = 'n';
+			break;
+		case '\f':
+			*dst++ = 'f';
+			break;
+		case '\r':
+			*dst++ = 'r';
+			break;
+		default:
+			*dst++ = 'u';
+			*dst++ = '0';
+			*dst++ = '0';
+			*dst++ = hex[c >> 4];
+			*dst++ = hex[c & 0xf];
+			break;
+		}
+	}
+	return dst;
 }

@@ -4,6 +4,7 @@
 #define CMD_ENCODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /*
@@ -23,6 +24,15 @@ int cmd_fputs_safe(const char *s, FILE *out);
  * is unambiguous); valid text is left alone (*@out NULL). Returns 0 or -ENOMEM.
  */
 int cmd_utf8_sanitize(const char *s, char **out);
+/*
+ * The @len bytes at @s escaped for the inside of a JSON string, as libsmartcols escapes
+ * its JSON cells (util-linux fputs_quoted_json): a quote and a backslash get a
+ * backslash, \b \t \n \f \r their short forms, other control bytes \u00NN; every other
+ * byte as it is (make it UTF-8 first: cmd_utf8_sanitize()). @dst holds at least
+ * CMD_JSON_ESCAPED(@len) bytes; returns the end of what was written. Allocates nothing.
+ */
+#define CMD_JSON_ESCAPED(len) ((len) * 6)
+char *cmd_json_escape(char *dst, const char *s, size_t len);
 /* Is @s valid UTF-8 (no overlong forms, surrogates or code points above U+10FFFF)? */
 bool cmd_utf8_valid(const char *s);
 

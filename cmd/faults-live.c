@@ -7,7 +7,9 @@
  * share them; each has a status the header shows. Records go to the one sink.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,6 +429,38 @@ int faults_live_read(struct faults_ctl *ctl, enum faults_src_id id)
 		break;
 	}
 	return rc;
+}
+
+/*
+ * A source as the screen waits on it (struct faults_watch): what is ready, in slices of
+ * READ_BUDGET records until @budget_ms is spent; 0 once a feed's writer left (at EOF a
+ * FIFO stays readable: waiting on it again would spin), as the batch loop stops on it.
+ */
+static int watch_read(struct faults_ctl *ctl, struct faults_watch *w, uint64_t budget_ms)
+{
+	enum faults_src_id id = (enum faults_src_id)(uintptr_t)w->data;
+	uint64_t deadline = faults_now_ms() + (budget_ms ? budget_ms : 1);
+	struct pollfd p = { .fd = w->fd, .events = POLLIN };
+
+	while (faults_live_read(ctl, id) > 0)
+		if (faults_now_ms() >= deadline)
+			return 1;
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)))
+		return 0;
+	return 1;
+}
+
+void faults_live_watch_all(struct faults_ctl *ctl)
+{
+	const struct faults_live *l = ctl->live;
+
+	/* the others (syslog(2), a saved file of records) have no fd: faults_live_tick() */
+	for (int id = 0; id < FSRC_N; id++) {
+		int fd = faults_live_fd(ctl, (enum faults_src_id)id);
+
+		if (fd >= 0)
+			faults_watch_add(ctl, l->st[id].name, fd, watch_read, (void *)(uintptr_t)id);
+	}
 }
 
 void faults_live_tick(struct faults_ctl *ctl)

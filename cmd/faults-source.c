@@ -68,6 +68,11 @@ const char *faults_source_name(const struct faults_source *s)
 	return !strcmp(s->name, "-") ? "stdin" : s->name;
 }
 
+int faults_source_fd(const struct faults_source *s)
+{
+	return s->fd;
+}
+
 uint64_t faults_source_lines(const struct faults_source *s)
 {
 	return s->lines;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * faults-table.c - the aggregator's view as columns: a header like top's and a
- * libsmartcols table for people, one JSON object per frame for scripts. Shared by -b
- * and -J now, by the full-screen view later.
+ * libsmartcols table for people, one JSON object per frame for scripts. The header
+ * lines, cells, row levels and column priorities are shared with the interactive view.
  */
 #include <libsmartcols.h>
 #include <langinfo.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -34,7 +35,7 @@ const struct cmd_colinfo faults_infos[] = {
 	[FCOL_REASON] = { "LAST-REASON", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			  "reason (or event) of the latest fault" },
 	[FCOL_SPARK] = { "SPARK", 20, 0, SCOLS_JSON_ARRAY_NUMBER,
-			 "faults in the last minute, 3 seconds a mark (JSON: 60 counts)" },
+			 "faults in the last minute, a mark per 3 s (-J, -r, -P: 60 counts)" },
 	[FCOL_VENDOR] = { "VENDOR", 6, 0, SCOLS_JSON_STRING, "IOMMU vendors of the faults" },
 	[FCOL_KIND] = { "KIND", 6, 0, SCOLS_JSON_STRING, "kinds of the faults" },
 	[FCOL_DEVICE] = { "DEVICE", 12, 0, SCOLS_JSON_STRING,
@@ -114,9 +115,8 @@ static const char *kind_name(unsigned int k)
 	return iot_fault_kind_name((enum iot_fault_kind)k);
 }
 
-/* the row's cell as text; NULL when it has none */
-static const char *cell_text(const struct iot_agg_row *r, int id, const struct faults_names *names,
-			     bool utf8, char *buf, size_t len)
+const char *faults_cell_text(const struct iot_agg_row *r, int id,
+			     const struct faults_names *names, bool utf8, char *buf, size_t len)
 {
 	switch (id) {
 	case FCOL_KEY:
@@ -192,74 +192,190 @@ static uint64_t unlogged(const struct faults_unit_row *u)
 	return u->signalled > u->logged ? u->signalled - u->logged : 0;
 }
 
-/* ---- text ---- */
-
-/* The live part of the header: per unit the kernel's own counts, the sources, hotplug. */
-static void header_live(const struct faults_frame_info *fi)
+enum faults_level faults_row_level(const struct iot_agg_row *r)
 {
+	if (r->rate1 > 0)
+		return FAULTS_LEVEL_ALERT;
+	if (r->rate60 > 0)
+		return FAULTS_LEVEL_WARN;
+	return FAULTS_LEVEL_NORMAL;
+}
+
+int faults_column_priority(int id)
+{
+	/* what a narrow screen shows first: the key, how many, how fast, why */
+	static const int order[] = { FCOL_KEY,    FCOL_TOTAL,  FCOL_RATE10, FCOL_REASON,
+				     FCOL_RATE1,  FCOL_LAST,   FCOL_NAME,   FCOL_RATE60,
+				     FCOL_ADDR,   FCOL_SPARK,  FCOL_DEVICE, FCOL_UNIT,
+				     FCOL_VENDOR, FCOL_KIND,   FCOL_FIRST,  FCOL_FOLDED };
+
+	for (size_t i = 0; i < CMD_ARRAY_SIZE(order); i++)
+		if (order[i] == id)
+			return (int)i;
+	return (int)CMD_ARRAY_SIZE(order);
+}
+
+void faults_key_heading(enum iot_agg_by by, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", iot_agg_by_name(by) ? iot_agg_by_name(by) : "key");
+	for (char *p = buf; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+}
+
+/* ---- the header, shared by -b and the interactive view ---- */
+
+void faults_header_add(struct faults_header *h, enum faults_level level, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		cmd_die("out of memory");
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 8;
+		struct faults_hline *lines = reallocarray(h->lines, cap, sizeof(*lines));
+
+		if (!lines)
+			cmd_die("out of memory");
+		h->lines = lines;
+		h->cap = cap;
+	}
+	h->lines[h->n].text = text;
+	h->lines[h->n].level = level;
+	h->n++;
+}
+
+void faults_header_free(struct faults_header *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->lines[i].text);
+	free(h->lines);
+	memset(h, 0, sizeof(*h));
+}
+
+/* @fmt appended to the text in @buf, as far as it fits */
+static void append_text(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void append_text(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t o = strlen(buf);
+	va_list ap;
+
+	if (o + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + o, len - o, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The live part of the header: per unit the kernel's own counts (unlogged faults are
+ * worth a look), the sources (one that does not work is too), hotplug changes.
+ */
+static void header_live(struct faults_header *h, const struct faults_frame_info *fi)
+{
+	char line[FSRC_N * 256 + FAULTS_MAX_CHANGES * 96];
+	enum faults_level level = FAULTS_LEVEL_NORMAL;
+
 	for (size_t i = 0; i < fi->n_units; i++) {
 		const struct faults_unit_row *u = &fi->units[i];
 
-		cmd_printf_safe("Unit %s: ", u->name);
 		if (u->have_signalled)
-			printf("%llu signalled, %llu logged, %llu unlogged\n",
-			       (unsigned long long)u->signalled, (unsigned long long)u->logged,
-			       (unsigned long long)unlogged(u));
+			faults_header_add(h, unlogged(u) ? FAULTS_LEVEL_WARN : FAULTS_LEVEL_NORMAL,
+					  "Unit %s: %llu signalled, %llu logged, %llu unlogged",
+					  u->name, (unsigned long long)u->signalled,
+					  (unsigned long long)u->logged,
+					  (unsigned long long)unlogged(u));
 		else
-			printf("- signalled, %llu logged, - unlogged\n",
-			       (unsigned long long)u->logged);
+			faults_header_add(h, FAULTS_LEVEL_NORMAL,
+					  "Unit %s: - signalled, %llu logged, - unlogged", u->name,
+					  (unsigned long long)u->logged);
 	}
-	fputs("Sources:", stdout);
+	snprintf(line, sizeof(line), "Sources:");
 	for (size_t i = 0; i < fi->n_sources; i++) {
 		const struct faults_src_status *st = &fi->sources[i];
 
-		cmd_printf_safe("%s %s %s", i ? ";" : "", st->name, faults_src_state_name(st->state));
+		append_text(line, sizeof(line), "%s %s %s", i ? ";" : "", st->name,
+			    faults_src_state_name(st->state));
 		if (st->detail[0] && st->state != FSRC_OFF)
-			cmd_printf_safe(" (%s)", st->detail);
+			append_text(line, sizeof(line), " (%s)", st->detail);
+		if (st->state == FSRC_UNAVAILABLE || st->state == FSRC_NEED_ROOT)
+			level = FAULTS_LEVEL_WARN;
 	}
-	putchar('\n');
+	faults_header_add(h, level, "%s", line);
 	if (fi->n_changes) {
-		fputs("Devices:", stdout);
+		snprintf(line, sizeof(line), "Devices:");
 		for (size_t i = 0; i < fi->n_changes; i++)
-			cmd_printf_safe("%s %s %s", i ? "," : "", fi->changes[i].device,
-					fi->changes[i].state);
-		putchar('\n');
+			append_text(line, sizeof(line), "%s %s %s", i ? "," : "",
+				    fi->changes[i].device, fi->changes[i].state);
+		faults_header_add(h, FAULTS_LEVEL_NORMAL, "%s", line);
 	}
 }
 
-static void header_text(const struct iot_agg_view *v, const struct faults_frame_info *fi)
+void faults_header_build(struct faults_header *h, const struct iot_agg_view *v,
+			 const struct faults_frame_info *fi)
 {
-	char now[32], first[32];
-	uint64_t faults = v->faults;
+	char now[32], first[32], longl[64] = "";
+	unsigned long long faults = v->faults;
 
+	faults_header_free(h);
 	faults_seconds(v->now_us, now, sizeof(now));
 	faults_seconds(v->first_us, first, sizeof(first));
-	cmd_printf_safe("%s - %s: %llu lines", "iommu-faults", fi->input,
-			(unsigned long long)fi->lines);
 	if (fi->long_lines)
-		printf(" (%llu too long, skipped)", (unsigned long long)fi->long_lines);
-	printf(", %llu records; kernel time %s\n", (unsigned long long)fi->records,
-	       faults ? now : "-");
-	printf("Faults: %llu total, %.2f/s 1s, %.2f/s 10s, %.2f/s 60s",
-	       (unsigned long long)faults, v->rate1, v->rate10, v->rate60);
-	if (faults)
-		printf(", since %s", first);
-	putchar('\n');
-	printf("Kernel: %llu logged, %llu suppressed, %llu lost, %llu interrupts\n",
-	       (unsigned long long)faults, (unsigned long long)v->suppressed,
-	       (unsigned long long)v->lost, (unsigned long long)v->interrupts);
+		snprintf(longl, sizeof(longl), " (%llu too long, skipped)",
+			 (unsigned long long)fi->long_lines);
+	faults_header_add(h, FAULTS_LEVEL_NORMAL, "%s - %s: %llu lines%s, %llu records; kernel time %s",
+			  "iommu-faults", fi->input, (unsigned long long)fi->lines, longl,
+			  (unsigned long long)fi->records, faults ? now : "-");
+	faults_header_add(h, v->rate1 > 0 ? FAULTS_LEVEL_ALERT : FAULTS_LEVEL_NORMAL,
+			  "Faults: %llu total, %.2f/s 1s, %.2f/s 10s, %.2f/s 60s%s%s", faults,
+			  v->rate1, v->rate10, v->rate60, faults ? ", since " : "", faults ? first : "");
+	faults_header_add(h, v->lost ? FAULTS_LEVEL_ALERT : v->suppressed ? FAULTS_LEVEL_WARN :
+			  FAULTS_LEVEL_NORMAL,
+			  "Kernel: %llu logged, %llu suppressed, %llu lost, %llu interrupts", faults,
+			  (unsigned long long)v->suppressed, (unsigned long long)v->lost,
+			  (unsigned long long)v->interrupts);
 	if (fi->live)
-		header_live(fi);
-	printf("Rows: %llu by %s (at most %u), %llu%s keys folded with %llu faults\n",
-	       (unsigned long long)v->keys, iot_agg_by_name(v->by), fi->max_keys,
-	       (unsigned long long)v->folded_keys, v->folded_keys_capped ? "+" : "",
-	       (unsigned long long)v->folded_records);
-	for (size_t i = 0; i < v->n_sources; i++) {
-		cmd_printf_safe("Suppressed: %llu by %s", (unsigned long long)v->sources[i]->count,
-				v->sources[i]->name);
+		header_live(h, fi);
+	faults_header_add(h, v->folded_keys ? FAULTS_LEVEL_WARN : FAULTS_LEVEL_NORMAL,
+			  "Rows: %llu by %s (at most %u), %llu%s keys folded with %llu faults",
+			  (unsigned long long)v->keys, iot_agg_by_name(v->by), fi->max_keys,
+			  (unsigned long long)v->folded_keys, v->folded_keys_capped ? "+" : "",
+			  (unsigned long long)v->folded_records);
+	for (size_t i = 0; i < v->n_sources; i++)
+		faults_header_add(h, FAULTS_LEVEL_WARN, "Suppressed: %llu by %s",
+				  (unsigned long long)v->sources[i]->count, v->sources[i]->name);
+}
+
+/* ---- text ---- */
+
+static void header_text(const struct iot_agg_view *v, const struct faults_frame_info *fi)
+{
+	struct faults_header h = { 0 };
+
+	faults_header_build(&h, v, fi);
+	for (size_t i = 0; i < h.n; i++) {
+		cmd_printf_safe("%s", h.lines[i].text);
 		putchar('\n');
 	}
+	faults_header_free(&h);
 	putchar('\n');
+}
+
+/* the last minute's counts, oldest first: "0,0,3,..." */
+static const char *spark_counts(const struct iot_agg_row *r, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < IOT_AGG_SECONDS && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%u", i ? "," : "", r->spark[i]);
+	return buf;
 }
 
 static void frame_text(const struct iot_agg_view *v, const struct faults_frame_info *fi,
@@ -272,12 +388,11 @@ static void frame_text(const struct iot_agg_view *v, const struct faults_frame_i
 	char key[32];
 	struct libscols_table *tb;
 
-	header_text(v, fi);
+	if (!cmd_output_machine(out)) /* -r and -P: the table alone, for scripts */
+		header_text(v, fi);
 	/* the key column is headed by what it holds: DEVICE, GROUP, ... */
 	memcpy(infos, faults_infos, sizeof(infos));
-	snprintf(key, sizeof(key), "%s", iot_agg_by_name(v->by));
-	for (char *p = key; *p; p++)
-		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	faults_key_heading(v->by, key, sizeof(key));
 	infos[FCOL_KEY].name = key;
 	c.infos = infos;
 	tb = cmd_table_new(out, "faults", &c);
@@ -285,10 +400,14 @@ static void frame_text(const struct iot_agg_view *v, const struct faults_frame_i
 		struct libscols_line *ln = cmd_line_new(tb, NULL);
 
 		for (size_t j = 0; j < cols->n; j++) {
-			char buf[256];
+			char buf[IOT_AGG_SECONDS * 11];
 
-			cmd_cell_set(ln, j, cell_text(v->rows[i], cols->ids[j], names, utf8, buf,
-						      sizeof(buf)));
+			/* marks are for people: scripts get the counts, as in JSON */
+			if (cols->ids[j] == FCOL_SPARK && cmd_output_machine(out))
+				cmd_cell_set(ln, j, spark_counts(v->rows[i], buf, sizeof(buf)));
+			else
+				cmd_cell_set(ln, j, faults_cell_text(v->rows[i], cols->ids[j], names,
+								     utf8, buf, sizeof(buf)));
 		}
 	}
 	cmd_table_print(tb);
@@ -335,7 +454,7 @@ static void json_cell(const struct iot_agg_row *r, int id, const struct faults_n
 		putchar(']');
 		return;
 	}
-	text = cell_text(r, id, names, false, buf, sizeof(buf));
+	text = faults_cell_text(r, id, names, false, buf, sizeof(buf));
 	if (!text || (!*text && id != FCOL_KEY))
 		fputs("null", stdout);
 	else if (faults_infos[id].json_type == SCOLS_JSON_NUMBER)

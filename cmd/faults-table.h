@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * faults-table.h - the aggregated fault view as columns and frames (header and table),
- * as text or JSON; used by -b, -J and (part 2) the full-screen view. Device names come
- * from faults-names.c.
+ * as text or JSON; used by -b, -J and the interactive view (faults-screen.c). Device
+ * names come from faults-names.c.
  */
 #ifndef FAULTS_TABLE_H
 #define FAULTS_TABLE_H
@@ -109,6 +109,45 @@ struct faults_frame_info {
 	struct faults_dev_change changes[FAULTS_MAX_CHANGES]; /* the latest, oldest first */
 	size_t n_changes;
 };
+
+/*
+ * The header of a frame, as a list of lines: -b prints them above its table, the
+ * interactive view draws them at the top of the screen. Live sources add their counters
+ * here, so both views show the same. The text is raw: the printer makes it
+ * terminal-safe (cmd/encode.c).
+ */
+enum faults_level {
+	FAULTS_LEVEL_NORMAL = 0,
+	FAULTS_LEVEL_WARN,  /* worth a look: suppressed messages, recent faults */
+	FAULTS_LEVEL_ALERT, /* records lost, faults in the latest second */
+};
+
+struct faults_hline {
+	char *text;
+	enum faults_level level;
+};
+
+struct faults_header {
+	struct faults_hline *lines;
+	size_t n, cap;
+};
+
+/* @h (zeroed, or freed) filled with the header of @v and @fi; exits on ENOMEM */
+void faults_header_build(struct faults_header *h, const struct iot_agg_view *v,
+			 const struct faults_frame_info *fi);
+__attribute__((format(printf, 3, 4)))
+void faults_header_add(struct faults_header *h, enum faults_level level, const char *fmt, ...);
+void faults_header_free(struct faults_header *h);
+
+/* A row's cell as text (raw, not yet terminal-safe); NULL when it has none. */
+const char *faults_cell_text(const struct iot_agg_row *r, int id,
+			     const struct faults_names *names, bool utf8, char *buf, size_t len);
+/* How a row stands: faults in its latest second (alert), in its latest minute (warn). */
+enum faults_level faults_row_level(const struct iot_agg_row *r);
+/* Which columns a narrow screen keeps: lower first; KEY is 0 and always kept. */
+int faults_column_priority(int id);
+/* The key column's heading: what rows are grouped by, upper case ("DEVICE") */
+void faults_key_heading(enum iot_agg_by by, char *buf, size_t len);
 
 /* One frame of -b: a header like top's, then the table (text), or one JSON line. */
 void faults_frame_print(const struct iot_agg_view *v, const struct faults_frame_info *fi,

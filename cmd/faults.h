@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * faults.h - what the files of iommu-faults share. The flow is one way:
- * sources (faults-source.c: lines) -> the library's parser -> records -> the sink
- * in iommu-faults.c (filters, then the aggregator and every output) -> views
- * (faults-table.c frames, faults-events.c lines, faults-prom.c textfile).
- * Part 2 adds live sources and the screen beside these, not inside them.
+ * sources (faults-source.c: a saved log's lines; faults-live.c: the live kernel's) ->
+ * the library's parser -> records -> the sink in iommu-faults.c (filters, then the
+ * aggregator and every output) -> views (faults-table.c frames, faults-events.c lines,
+ * faults-prom.c textfile, and the interactive view in faults-screen.c). Each source
+ * registers a watch (an fd and a "read what is ready"), so one event loop serves them all.
  */
 #ifndef IOMMU_FAULTS_H
 #define IOMMU_FAULTS_H
@@ -21,12 +22,29 @@
 struct faults_source;
 struct faults_prom;
 struct faults_live;
+struct faults_recent;
+struct faults_ctl;
+
+/*
+ * A source as an event loop sees it: wait until @fd is readable (EPOLLIN; a regular
+ * file cannot be waited on and is always ready, as is an fd of -1), then call @read,
+ * which hands what is ready to the sink without waiting longer than @budget_ms and
+ * returns 1 while more may come, 0 once the source ended, or a negative errno.
+ */
+struct faults_watch {
+	const char *name;
+	int fd;
+	int (*read)(struct faults_ctl *ctl, struct faults_watch *w, uint64_t budget_ms);
+	void *data;
+	bool ended;
+};
 
 struct faults_ctl {
 	/* options */
 	char *input, *record, *prometheus, *columns, *sysroot; /* owned copies */
 	bool batch, events, list_columns;
 	bool since_boot, trace;
+	bool interactive;     /* the screen: stdin and stdout are terminals, no other view */
 	uint64_t iterations;  /* -n: frames before exit, 0 until the input ends */
 	uint64_t delay_ms;    /* -d */
 	bool has_threshold;
@@ -43,7 +61,11 @@ struct faults_ctl {
 	/* the engine */
 	struct faults_source *src;
 	struct iot_fault_parser *parser;
-	struct iot_agg *agg;
+	struct iot_agg *agg;    /* the one counting by ctl->by */
+	struct iot_agg *aggs[IOT_AGG_BY_PAGE + 1]; /* by each key (the screen's g), else by ->by */
+	struct faults_recent *recent; /* the screen's latest events, for its detail pane */
+	struct faults_watch watches[8];
+	size_t n_watches;
 	struct faults_names *names;
 	struct faults_prom *prom;
 	FILE *record_fp;
@@ -64,14 +86,26 @@ struct faults_ctl {
 };
 
 /* iommu-faults.c: the one sink every line and record of every source passes */
-int faults_sink_line(void *ctl, const char *line, size_t len);
+int faults_sink_line(void *ctl, const char *line, size_t len); /* a faults_line_fn */
 int faults_sink_record(void *ctl, const struct iot_fault *rec);
+/* and what an event loop (the batch loops, the screen) calls */
+void faults_sink_end(struct faults_ctl *ctl);  /* a source ended: flush the parser */
+/* each -d: the polled live sources (faults_live_tick), --threshold, --prometheus */
+void faults_interval(struct faults_ctl *ctl);
+/* the header's facts; live: the sources' (faults_live_info writes ctl->unit_rows) */
+void faults_frame_info_get(struct faults_ctl *ctl, struct faults_frame_info *fi);
+/* now for the rates of a view: the kernel's clock when live, else the latest event's (0) */
+uint64_t faults_view_now_us(const struct faults_ctl *ctl);
+/* register a source's watch (at most CMD_ARRAY_SIZE(ctl->watches)) */
+void faults_watch_add(struct faults_ctl *ctl, const char *name, int fd,
+		      int (*read)(struct faults_ctl *, struct faults_watch *, uint64_t), void *data);
 
 /*
  * faults-live.c: the live sources. Each source has an fd to poll (-1: none, read it at
  * each tick) and a call that reads what is ready into the sink; the batch loop and the
  * screen's loop both drive them so: epoll on faults_live_fd(), faults_live_read() when
  * ready, faults_live_tick() at each interval (it also reads the interrupt counters).
+ * The screen sees the sources with an fd as watches (faults_live_watch_all()).
  */
 /* open every source the options ask for; their statuses are set (exits without a log) */
 void faults_live_open(struct faults_ctl *ctl, struct iot_ctx *ctx);
@@ -81,10 +115,23 @@ int faults_live_fd(const struct faults_ctl *ctl, enum faults_src_id id);
 /* read what is ready (a bounded amount): the count read, or 0 */
 int faults_live_read(struct faults_ctl *ctl, enum faults_src_id id);
 void faults_live_tick(struct faults_ctl *ctl);
+/* register a watch (faults_watch_add) for each source that has an fd */
+void faults_live_watch_all(struct faults_ctl *ctl);
 /* a record passed the sink: counted as logged for its unit */
 void faults_live_note(struct faults_ctl *ctl, const struct iot_fault *rec);
 /* the header's live part: sources, units, hotplug changes */
 void faults_live_info(struct faults_ctl *ctl, struct faults_frame_info *fi);
+
+/* faults-screen.c: the interactive view (ncurses), until the user quits */
+/*
+ * 0 when the user quit, the signal that ended it (SIGTERM, SIGINT, ...), or -1 when no
+ * screen could be set up (nothing was read yet: the caller may fall back to -b)
+ */
+int faults_screen_run(struct faults_ctl *ctl);
+/* keep @rec among the latest events (a bounded ring) */
+void faults_recent_note(struct faults_recent *r, const struct iot_fault *rec);
+struct faults_recent *faults_recent_new(void);
+void faults_recent_free(struct faults_recent *r);
 
 /* faults-source.c: lines from a saved log (a file or stdin), bounded, of any length */
 typedef int (*faults_line_fn)(void *data, const char *line, size_t len);
@@ -98,6 +145,7 @@ void faults_source_close(struct faults_source *s);
 int faults_source_read(struct faults_source *s, uint64_t deadline_ms, faults_line_fn fn,
 		       void *data);
 const char *faults_source_name(const struct faults_source *s);
+int faults_source_fd(const struct faults_source *s); /* to wait on; may be a regular file */
 uint64_t faults_source_lines(const struct faults_source *s);
 uint64_t faults_source_long_lines(const struct faults_source *s); /* skipped whole */
 uint64_t faults_now_ms(void);

@@ -2,9 +2,10 @@
 /*
  * iommu-faults - IOMMU faults from the kernel log, parsed, aggregated and exported.
  * This file: options, help, main, the sink every record passes (filters, then the
- * aggregator and each output) and the live loop (one epoll over a timerfd, a signalfd
- * and the sources). Sources are in faults-source.c (a saved log) and faults-live.c, the
- * views in faults-table.c, faults-events.c and faults-prom.c.
+ * aggregator and each output) and the batch loops: a saved log read in slices, and the
+ * live loop (one epoll over a timerfd, a signalfd and the sources). Sources are in
+ * faults-source.c (a saved log) and faults-live.c, the views in faults-table.c,
+ * faults-events.c, faults-prom.c and faults-screen.c (interactive).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,10 @@ __attribute__((noreturn)) static void usage(const struct poptOption *opts)
 	      "exported, with the kernel's own fault interrupt counts beside them.\n", out);
 	cmd_usage_options(out, opts);
 	cmd_columns_print_help(faults_infos, faults_n_infos, "Available output columns", out);
+	fputs("\nInteractive keys (on a terminal, without -b, --events, -J or -n):\n"
+	      "  q quit   h ? help   s S sort column, order   g group-by   p space pause\n"
+	      "  f filter   c clear counts   + - delay   arrows PgUp PgDn Home End select\n"
+	      "  Enter the row's recent events   Esc q leave a pane\n", out);
 	fprintf(out, "\nExit status: %d success, %d failure, %d usage error;\n"
 		"%d the fault rate crossed --threshold.\n",
 		CMD_EXIT_OK, CMD_EXIT_FAILURE, CMD_EXIT_USAGE, CMD_EXIT_FAULTS_THRESHOLD);
@@ -180,6 +185,9 @@ enum {
 	OPT_JSON,
 	OPT_SINCE_BOOT,
 	OPT_TRACE,
+	OPT_COLOR,
+	OPT_RAW,
+	OPT_PAIRS,
 };
 
 static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
@@ -188,13 +196,15 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 	/* one view (rows ascending) */
 	static const cmd_excl_t excl[] = {
 		{ OPT_BATCH, OPT_EVENTS },
+		{ OPT_JSON, OPT_RAW, OPT_PAIRS },
 	};
 	int excl_status[CMD_ARRAY_SIZE(excl)] = { 0 };
 	uint64_t v;
 	int rc;
 	struct poptOption views[] = {
 		{ "batch", 'b', POPT_ARG_NONE, NULL, OPT_BATCH,
-		  "frames of a header and the table, like top -b\n(the default)", NULL },
+		  "frames of a header and the table, like top -b\n(the default unless on a terminal)",
+		  NULL },
 		{ "events", 0, POPT_ARG_NONE, NULL, OPT_EVENTS, "one line per event", NULL },
 		POPT_TABLEEND
 	};
@@ -246,6 +256,11 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		{ "list-columns", 'H', POPT_ARG_NONE, NULL, OPT_LISTCOLS,
 		  "list the available columns", NULL },
 		{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "use JSON output", NULL },
+		{ "color", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_COLOR,
+		  "colorize the interactive view: auto, always or never", "<when>" },
+		{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "use raw output (the table alone)", NULL },
+		{ "pairs", 'P', POPT_ARG_NONE, NULL, OPT_PAIRS,
+		  "use key=\"value\" output (the table alone)", NULL },
 		POPT_TABLEEND
 	};
 	struct poptOption standard[] = {
@@ -343,6 +358,15 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 				cmd_usage_error("--sysroot needs a directory");
 			cmd_set_str(&ctl->sysroot, cmd_opt_arg);
 			break;
+		case OPT_COLOR:
+			cmd_output_parse_color(&ctl->out, arg);
+			break;
+		case OPT_RAW:
+			ctl->out.raw = true;
+			break;
+		case OPT_PAIRS:
+			ctl->out.pairs = true;
+			break;
 		case CMD_OPT_HELP:
 			/* usage() exits: nothing of popt's may be left behind */
 			poptFreeContext(pc);
@@ -374,7 +398,17 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 				ctl->since_boot ? "since-boot" : "trace");
 	if (ctl->events && ctl->iterations)
 		cmd_usage_error("--iterations applies to frames (--batch), not to --events");
-	if (!ctl->events)
+	if (ctl->events && (ctl->out.raw || ctl->out.pairs))
+		cmd_usage_error("--%s applies to the table (--batch), not to --events",
+				ctl->out.raw ? "raw" : "pairs");
+	/*
+	 * as irqtop: the screen when a person is at a terminal and asked for no other view
+	 * (the live kernel, or a saved log: stdin is the keys, so never --input -)
+	 */
+	ctl->interactive = !ctl->batch && !ctl->events && !cmd_output_machine(&ctl->out) &&
+			   !ctl->iterations && (!ctl->input || strcmp(ctl->input, "-")) &&
+			   isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (!ctl->events && !ctl->interactive)
 		ctl->batch = true;
 	faults_columns_init(&ctl->cols, ctl->columns);
 }
@@ -463,7 +497,11 @@ static int on_record(void *data, const struct iot_fault *in)
 		ctl->latest_sec = sec;
 		ctl->have_latest = true;
 	}
-	iot_agg_add(ctl->agg, rec, 0);
+	for (size_t i = 0; i < CMD_ARRAY_SIZE(ctl->aggs); i++)
+		if (ctl->aggs[i])
+			iot_agg_add(ctl->aggs[i], rec, 0);
+	if (ctl->recent)
+		faults_recent_note(ctl->recent, rec);
 	if (ctl->prom)
 		faults_prom_add(ctl->prom, rec);
 	if (ctl->record_fp)
@@ -494,6 +532,12 @@ int faults_sink_line(void *data, const char *line, size_t len)
 	return iot_fault_parser_feed(ctl->parser, line, len, on_record, ctl);
 }
 
+void faults_sink_end(struct faults_ctl *ctl)
+{
+	if (iot_fault_parser_flush(ctl->parser, on_record, ctl) < 0)
+		cmd_die("out of memory");
+}
+
 /* ---- main ---- */
 
 /* The kernel's log clock (local_clock(): CLOCK_MONOTONIC on the same host), in us. */
@@ -505,25 +549,58 @@ static uint64_t kernel_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static void frame(struct faults_ctl *ctl)
+uint64_t faults_view_now_us(const struct faults_ctl *ctl)
 {
-	struct iot_agg_query q = { .sort = ctl->sort, .ascending = ctl->ascending };
-	struct faults_frame_info fi = {
+	/* rates decay while the kernel is quiet: now is the kernel's clock */
+	return ctl->live && iot_ctx_is_live(ctl->ctx) ? kernel_now_us() : 0;
+}
+
+void faults_frame_info_get(struct faults_ctl *ctl, struct faults_frame_info *fi)
+{
+	*fi = (struct faults_frame_info){
 		.input = ctl->src ? faults_source_name(ctl->src) : "live",
 		.lines = ctl->src ? faults_source_lines(ctl->src) : 0,
 		.long_lines = ctl->src ? faults_source_long_lines(ctl->src) : 0,
 		.records = ctl->records,
 		.max_keys = ctl->max_keys ? ctl->max_keys : IOT_AGG_MAX_KEYS_DEFAULT,
 	};
+	if (ctl->live) {
+		faults_live_info(ctl, fi);
+		fi->lines = fi->kmsg_records + fi->trace_lines;
+	}
+}
+
+void faults_watch_add(struct faults_ctl *ctl, const char *name, int fd,
+		      int (*read)(struct faults_ctl *, struct faults_watch *, uint64_t), void *data)
+{
+	if (ctl->n_watches == CMD_ARRAY_SIZE(ctl->watches))
+		cmd_die("too many sources");
+	ctl->watches[ctl->n_watches++] = (struct faults_watch){
+		.name = name, .fd = fd, .read = read, .data = data,
+	};
+}
+
+/* the replayed log's "read what is ready": a slice of the file, or what a pipe holds */
+static int replay_read(struct faults_ctl *ctl, struct faults_watch *w, uint64_t budget_ms)
+{
+	int rc = faults_source_read(ctl->src, faults_now_ms() + (budget_ms ? budget_ms : 1),
+				    faults_sink_line, ctl);
+
+	if (rc < 0)
+		cmd_die("cannot parse %s: %s", faults_source_name(ctl->src), strerror(-rc));
+	if (rc == 0)
+		faults_sink_end(ctl);
+	return rc;
+}
+
+static void frame(struct faults_ctl *ctl)
+{
+	struct iot_agg_query q = { .sort = ctl->sort, .ascending = ctl->ascending };
+	struct faults_frame_info fi;
 	struct iot_agg_view *v;
 
-	if (ctl->live) {
-		faults_live_info(ctl, &fi);
-		fi.lines = fi.kmsg_records + fi.trace_lines;
-		/* rates decay while the kernel is quiet: now is the kernel's clock */
-		if (iot_ctx_is_live(ctl->ctx))
-			q.now_us = kernel_now_us();
-	}
+	faults_frame_info_get(ctl, &fi);
+	q.now_us = faults_view_now_us(ctl);
 	if (iot_agg_view_new(ctl->agg, &q, sizeof(q), &v))
 		cmd_die("out of memory");
 	faults_frame_print(v, &fi, &ctl->cols, ctl->names, &ctl->out);
@@ -545,6 +622,15 @@ static void write_prom(struct faults_ctl *ctl)
 	err = faults_prom_write(ctl->prom);
 	if (err)
 		cmd_die("cannot write %s: %s", ctl->prometheus, strerror(-err));
+}
+
+void faults_interval(struct faults_ctl *ctl)
+{
+	/* live: the sources without an fd (syslog(2), saved records), the interrupt counts */
+	if (ctl->live)
+		faults_live_tick(ctl);
+	check_threshold(ctl);
+	write_prom(ctl);
 }
 
 /* Read, and at each interval print a frame (-b) and write the textfile, until the end. */
@@ -694,7 +780,9 @@ static void ctl_free(struct faults_ctl *ctl)
 		iot_ctx_free(ctl->ctx);
 	faults_source_close(ctl->src);
 	iot_fault_parser_free(ctl->parser);
-	iot_agg_free(ctl->agg);
+	for (size_t i = 0; i < CMD_ARRAY_SIZE(ctl->aggs); i++)
+		iot_agg_free(ctl->aggs[i]);
+	faults_recent_free(ctl->recent);
 	faults_names_free(ctl->names);
 	faults_prom_free(ctl->prom);
 	free(ctl->input);
@@ -710,7 +798,8 @@ int main(int argc, const char **argv)
 {
 	struct faults_ctl ctl = { .by = IOT_AGG_BY_DEVICE, .sort = IOT_AGG_SORT_TOTAL };
 	char when[32];
-	int err;
+	int err, quit_signal = 0;
+	sigset_t sigs;
 
 	cmd_init(argv[0]);
 	parse_args(&ctl, argc, argv);
@@ -721,8 +810,21 @@ int main(int argc, const char **argv)
 	}
 
 	ctl.names = faults_names_new();
-	if (iot_fault_parser_new(&ctl.parser) || iot_agg_new(ctl.by, ctl.max_keys, &ctl.agg))
+	if (iot_fault_parser_new(&ctl.parser))
 		cmd_die("out of memory");
+	/* the screen switches keys (g): it counts by each from the start */
+	for (unsigned int by = 0; by < CMD_ARRAY_SIZE(ctl.aggs); by++)
+		if ((ctl.interactive || by == ctl.by) &&
+		    iot_agg_new((enum iot_agg_by)by, ctl.max_keys, &ctl.aggs[by]))
+			cmd_die("out of memory");
+	ctl.agg = ctl.aggs[ctl.by];
+	if (ctl.interactive)
+		ctl.recent = faults_recent_new();
+	if (ctl.input) {
+		ctl.src = faults_source_open(ctl.input);
+		faults_watch_add(&ctl, faults_source_name(ctl.src), faults_source_fd(ctl.src),
+				 replay_read, NULL);
+	}
 	if (ctl.prometheus)
 		ctl.prom = faults_prom_new(ctl.prometheus, ctl.max_keys);
 	if (ctl.record) {
@@ -731,13 +833,8 @@ int main(int argc, const char **argv)
 			cmd_die("cannot open %s: %s", ctl.record, strerror(errno));
 	}
 
-	if (ctl.input) {
-		ctl.src = faults_source_open(ctl.input);
-		run(&ctl);
-	} else {
-		sigset_t sigs;
-
-		/* signals wait in the signalfd from before anything on the host changes */
+	if (!ctl.input) {
+		/* signals wait in a signalfd from before anything on the host changes */
 		sigemptyset(&sigs);
 		sigaddset(&sigs, SIGINT);
 		sigaddset(&sigs, SIGTERM);
@@ -751,6 +848,29 @@ int main(int argc, const char **argv)
 		exiting_ctl = &ctl;
 		atexit(restore_at_exit);
 		faults_live_open(&ctl, ctl.ctx);
+		if (ctl.interactive) {
+			/* the screen waits on the sources with an fd; the rest come at its timer */
+			faults_live_watch_all(&ctl);
+			faults_live_tick(&ctl);
+		}
+	}
+
+	if (ctl.interactive)
+		quit_signal = faults_screen_run(&ctl);
+	if (quit_signal < 0) {
+		/* no screen after all (an unknown terminal): frames, as -b */
+		cmd_warnx("cannot use the terminal %s: printing frames as -b does",
+			  getenv("TERM") ? getenv("TERM") : "(TERM unset)");
+		quit_signal = 0;
+		ctl.interactive = false;
+		ctl.batch = true;
+	}
+	if (ctl.interactive) {
+		/* the last word of --threshold and --prometheus covers all that was read */
+		faults_interval(&ctl);
+	} else if (ctl.input) {
+		run(&ctl);
+	} else {
 		run_live(&ctl, &sigs);
 	}
 
@@ -764,5 +884,16 @@ int main(int argc, const char **argv)
 			  ctl.crossed_rate, ctl.threshold, when);
 	}
 	ctl_free(&ctl);
+	if (quit_signal > 0) {
+		/* the screen is gone and the terminal restored: end as the signal asked */
+		sigset_t mask;
+
+		cmd_close_stdout();
+		sigemptyset(&mask);
+		sigaddset(&mask, quit_signal);
+		signal(quit_signal, SIG_DFL);
+		sigprocmask(SIG_UNBLOCK, &mask, NULL);
+		raise(quit_signal);
+	}
 	return err;
 }

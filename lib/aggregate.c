@@ -259,6 +259,15 @@ static void rates(const uint32_t *spark, double *r1, double *r10, double *r60)
 
 /* ---- counting ---- */
 
+/* snprintf(dst, cap, "%.*s", max, src) without the formatting machinery: it ran per record */
+static void copy_text(char *dst, size_t cap, const char *src, size_t max)
+{
+	size_t n = strnlen(src, max < cap - 1 ? max : cap - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static bool later(uint32_t e1, uint64_t t1, uint32_t e2, uint64_t t2)
 {
 	return e1 != e2 ? e1 > e2 : t1 > t2;
@@ -289,8 +298,7 @@ static void row_count(const struct iot_agg *a, struct row *w, const struct iot_f
 		if (!reason)
 			w->last_reason[0] = '\0';
 		else if (strcmp(w->last_reason, reason) != 0)
-			snprintf(w->last_reason, sizeof(w->last_reason), "%.*s", (int)cap - 1,
-				 reason);
+			copy_text(w->last_reason, sizeof(w->last_reason), reason, cap - 1);
 	}
 	if ((unsigned int)r->vendor < 32)
 		w->vendors |= 1u << r->vendor;
@@ -299,8 +307,8 @@ static void row_count(const struct iot_agg *a, struct row *w, const struct iot_f
 
 	/* the one device (unit) all records named; several make a mixed row */
 	if (!w->seen) {
-		snprintf(w->device, sizeof(w->device), "%.*s", (int)sizeof(w->device) - 1, dev);
-		snprintf(w->unit, sizeof(w->unit), "%.*s", (int)sizeof(w->unit) - 1, unit);
+		copy_text(w->device, sizeof(w->device), dev, sizeof(w->device) - 1);
+		copy_text(w->unit, sizeof(w->unit), unit, sizeof(w->unit) - 1);
 	} else {
 		if (!w->device_multi && strncmp(w->device, dev, sizeof(w->device) - 1) != 0)
 			w->device_multi = true;

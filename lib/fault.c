@@ -11,6 +11,7 @@
 #include "internal.h"
 
 #define FAULT_LINE_MAX 4096 /* printk lines are under 1 KiB; longer is not a kernel line */
+#define FAULT_SLACK 64      /* bytes after a line's NUL that a literal compare may read */
 #define FAULT_HOLD 8        /* lines a held record waits for its continuation */
 #define FAULT_DEVS 4096     /* PCI functions remembered from the log (power of two) */
 
@@ -37,11 +38,13 @@ struct fault_dev {
 };
 
 struct iot_fault_parser {
-	char buf[FAULT_LINE_MAX + 1];
+	char buf[FAULT_LINE_MAX + 1 + FAULT_SLACK];
 	const char *end; /* the NUL that ends the line in buf */
 	/* the line being parsed */
 	bool has_ts;
 	uint64_t ts_us;
+	const char *word; /* the message's first word, scanned once for two uses */
+	size_t word_len;
 	/* the held record */
 	enum hold hold;
 	unsigned int age;
@@ -194,18 +197,27 @@ static inline bool same_n(const char *s, const char *w, size_t n)
 			return false;
 	return true;
 }
-/* @s starts with the literal @w; STR_IS: @s is exactly @w (its NUL compared too) */
+/* @s starts with the literal @w; STR_IS: @s is exactly @w (its NUL compared too). For
+ * any string, not only the line: see LIT for the line's faster compare. */
 #define STARTS(s, w) same_n((s), (w), sizeof(w) - 1)
 #define STR_IS(s, w) same_n((s), (w), sizeof(w))
 
+/*
+ * LIT: *@s, a place in the line being parsed (p->buf), starts with the literal @w; if
+ * so, *@s moves past it. The scanners' common case is a match, so it compares whole
+ * words (memcmp of a constant size, inlined): that may read past the line's NUL, into
+ * the FAULT_SLACK bytes after it, which is why LIT takes only literals shorter than that
+ * and only pointers into p->buf. A difference still means no match: the NUL differs.
+ */
 static inline bool lit_n(const char **s, const char *w, size_t n)
 {
-	if (!same_n(*s, w, n))
+	if (**s != *w || memcmp(*s, w, n))
 		return false;
 	*s += n;
 	return true;
 }
-#define LIT(s, w) lit_n((s), (w), sizeof(w) - 1)
+#define LIT(s, w) ((void)sizeof(char[sizeof(w) <= FAULT_SLACK ? 1 : -1]), \
+		   lit_n((s), (w), sizeof(w) - 1))
 
 /* Character classes by table: the scanners below ask them for every byte of a line. */
 enum { C_DIG = 1, C_HEX = 2, C_NAME = 4 };
@@ -463,15 +475,17 @@ static void rec_bits(struct iot_fault *r, uint32_t v, const char *const *names, 
 	char buf[sizeof(r->reason)];
 	size_t len = 0;
 
-	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		if (!(v & (1u << i)) || !names[i])
 			continue;
-		int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? " " : "", names[i]);
+		size_t w = strlen(names[i]);
 
-		if (w < 0 || (size_t)w >= sizeof(buf) - len)
+		if (len + !!len + w >= sizeof(buf))
 			break;
-		len += (size_t)w;
+		if (len)
+			buf[len++] = ' ';
+		memcpy(buf + len, names[i], w);
+		len += w;
 	}
 	rec_reason(r, buf, len);
 }
@@ -1400,6 +1414,7 @@ static const char *strip_prefix(struct iot_fault_parser *p, const char *s)
 	uint64_t v;
 
 	p->has_ts = false;
+	p->word = NULL;
 	for (;;) {
 		s = skip_sp(s);
 		if (*s != '>' && *s != '|')
@@ -1412,7 +1427,9 @@ static const char *strip_prefix(struct iot_fault_parser *p, const char *s)
 
 		if (decnum(&q, &v) && *q++ == ',' && decnum(&q, &v) && *q++ == ',' &&
 		    decnum(&q, &us) && *q == ',') { /* /dev/kmsg */
-			const char *semi = memchr(q, ';', 16);
+			/* the flags before ';' are short; never look past the line's end */
+			size_t left = (size_t)(p->end - q);
+			const char *semi = memchr(q, ';', left < 16 ? left : 16);
 
 			if (semi) {
 				p->has_ts = true;
@@ -1467,8 +1484,12 @@ static const char *strip_prefix(struct iot_fault_parser *p, const char *s)
 				q = s;
 				while (name_char(*q) && *q != ':')
 					q++;
-				if (q != s && STARTS(q, " kernel: "))
+				if (q != s && STARTS(q, " kernel: ")) {
 					s = q + 9;
+				} else {
+					p->word = s; /* dev_prefix() scans the same */
+					p->word_len = (size_t)(q - s);
+				}
 			}
 		} else if (!dmesg_bracket(&s)) {
 			return s;
@@ -1584,17 +1605,32 @@ static void iommu_enum_old(struct iot_fault_parser *p, const char *s)
 		d->group = (int)v;
 }
 
+/* @n name bytes (already scanned as such) as a string, if they fit in @cap. */
+static bool set_scanned(char *dst, size_t cap, const char *src, size_t n)
+{
+	if (n > cap - 1)
+		return false;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return true;
+}
+
 /*
  * A dev_printk prefix "<driver or bus> <device>: ": what the IOMMU drivers and
  * pci_err() print. Returns the message after it, or NULL.
  */
-static const char *dev_prefix(const char *s, char *drv, size_t drvlen, char *dev, size_t devlen)
+static const char *dev_prefix(struct iot_fault_parser *p, const char *s, char *drv, size_t drvlen,
+			      char *dev, size_t devlen)
 {
 	const char *a = s, *b;
 	size_t n = 0, m = 0;
 
-	while (name_char(a[n]) && a[n] != ':')
-		n++;
+	if (a == p->word) {
+		n = p->word_len;
+	} else {
+		while (name_char(a[n]) && a[n] != ':')
+			n++;
+	}
 	if (!n || a[n] != ' ')
 		return NULL;
 	b = a + n + 1;
@@ -1605,7 +1641,7 @@ static const char *dev_prefix(const char *s, char *drv, size_t drvlen, char *dev
 		m--;
 	if (m < 2 || b[m] != ' ')
 		return NULL;
-	if (!set_name(drv, drvlen, a, n) || !set_name(dev, devlen, b, m - 1))
+	if (!set_scanned(drv, drvlen, a, n) || !set_scanned(dev, devlen, b, m - 1))
 		return NULL;
 	return b + m + 1;
 }
@@ -1715,12 +1751,11 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 	if (len > 21 && STR_IS(m + len - 20, "callbacks suppressed"))
 		return suppressed(p, m);
 
-	rest = dev_prefix(m, drv, sizeof(drv), dev, sizeof(dev));
+	rest = dev_prefix(p, m, drv, sizeof(drv), dev, sizeof(dev));
 	if (rest) {
 		const char *d = dev;
 		char addr[16];
 		uint32_t key;
-		bool pci = pci_addr(&d, addr, &key) && !*d;
 
 		if (STARTS(rest, "AMD-Vi: "))
 			return amd(p, rest + 7, drv, dev);
@@ -1742,10 +1777,11 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 				return mediatek(p, rest, dev);
 			break;
 		case 'p':
-			if (pci && STR_IS(drv, "pci")) {
+			if (STR_IS(drv, "pci") && pci_addr(&d, addr, &key) && !*d) {
 				pci_enum(p, rest, key);
 				return false;
 			}
+			d = dev;
 			break;
 		case 'q':
 			if (STARTS(drv, "qcom-iommu") || STARTS(drv, "qcom_iommu"))
@@ -1762,7 +1798,8 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 		default:
 			break;
 		}
-		if (pci) { /* a driver speaking about its device: remember who drives it */
+		/* a driver speaking about its PCI device: remember who drives it */
+		if (pci_addr(&d, addr, &key) && !*d) {
 			struct fault_dev *fd = dev_slot(p, key, true);
 
 			if (fd && strcmp(fd->driver, drv))
@@ -1774,6 +1811,49 @@ static bool parse_msg(struct iot_fault_parser *p, const char *line, const char *
 	}
 	(void)line;
 	return false;
+}
+
+/* 16 bytes as one value: GCC's generic vectors, SSE2 on x86-64, NEON on arm64 */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+static inline bool copy16(char *dst, const char *src)
+{
+	bytes16 v, zero;
+	uint64_t z[2];
+
+	memcpy(&v, src, 16);
+	zero = (bytes16)(v == 0);
+	memcpy(z, &zero, 16);
+	if (z[0] | z[1])
+		return false;
+	memcpy(dst, &v, 16);
+	return true;
+}
+
+/*
+ * Copy a line into @dst and end it with a NUL; false if it holds a NUL itself (no text
+ * line does). One pass, 16 bytes at a time, the last block overlapping the one before:
+ * a memchr then a memcpy read every line twice.
+ */
+static bool copy_line(char *dst, const char *src, size_t n)
+{
+	size_t i = 0;
+
+	if (n < 16) {
+		for (; i < n; i++) {
+			if (!src[i])
+				return false;
+			dst[i] = src[i];
+		}
+	} else {
+		for (; i + 16 < n; i += 16)
+			if (!copy16(dst + i, src + i))
+				return false;
+		if (!copy16(dst + n - 16, src + n - 16))
+			return false;
+	}
+	dst[n] = '\0';
+	return true;
 }
 
 int iot_fault_parser_feed(struct iot_fault_parser *p, const char *line, size_t len,
@@ -1792,12 +1872,10 @@ int iot_fault_parser_feed(struct iot_fault_parser *p, const char *line, size_t l
 	p->lines++;
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
-	if (len > FAULT_LINE_MAX || memchr(line, '\0', len)) {
+	if (len > FAULT_LINE_MAX || !copy_line(p->buf, line, len)) {
 		release_held(p);
 		goto out;
 	}
-	memcpy(p->buf, line, len);
-	p->buf[len] = '\0';
 	p->end = p->buf + len;
 
 	p->fresh = false;

@@ -41,19 +41,56 @@ static const struct acs_quirk {
 };
 
 /*
- * Functions that DMA with the requester ID of another function of their slot
- * (quirk_dma_func0_alias, quirk_dma_func1_alias in drivers/pci/quirks.c).
+ * DMA aliases the kernel's quirks add (drivers/pci/quirks.c): a device that DMAs
+ * with the requester ID of another devfn on its bus. pci_device_group() puts a
+ * device and its aliases in one group whichever of them is probed first
+ * (get_pci_alias_group: "we alias them or they alias us").
  */
+enum alias_kind {
+	ALIAS_FUNC0,  /* quirk_dma_func0_alias: function 0 of its slot */
+	ALIAS_FUNC1,  /* quirk_dma_func1_alias: function 1 of its slot */
+	ALIAS_FIXED,  /* quirk_fixed_dma_alias: one fixed devfn (Adaptec 3405/3805: 01.0) */
+	ALIAS_MIC,    /* quirk_mic_x200_dma_alias: 10.0, 11.0 and 12.3 */
+	ALIAS_VCA,    /* quirk_pex_vca_alias: functions 0-4 of every slot */
+};
+
 static const struct alias_quirk {
 	uint16_t vendor, device;
-	uint8_t func; /* the function whose ID they use */
+	uint16_t subvendor, subdevice; /* 0: any */
+	uint8_t kind;
 } alias_quirks[] = {
-	{ 0x1180, 0xe832, 0 }, { 0x1180, 0xe476, 0 }, /* Ricoh card readers */
-	{ 0x1b4b, 0x9120, 1 }, { 0x1b4b, 0x9123, 1 }, { 0x1b4b, 0x9125, 1 }, /* Marvell SATA */
-	{ 0x1b4b, 0x9128, 1 }, { 0x1b4b, 0x9130, 1 }, { 0x1b4b, 0x9170, 1 },
-	{ 0x1b4b, 0x9172, 1 }, { 0x1b4b, 0x917a, 1 }, { 0x1b4b, 0x9182, 1 },
-	{ 0x1b4b, 0x9183, 1 }, { 0x1b4b, 0x91a0, 1 }, { 0x1b4b, 0x9220, 1 },
-	{ 0x1b4b, 0x9230, 1 }, { 0x1b4b, 0x9235, 1 },
+	{ 0x1180, 0xe832, 0, 0, ALIAS_FUNC0 }, { 0x1180, 0xe476, 0, 0, ALIAS_FUNC0 }, /* Ricoh */
+	{ 0x6766, 0x3d40, 0, 0, ALIAS_FUNC0 }, { 0x6766, 0x3d41, 0, 0, ALIAS_FUNC0 }, /* Glenfly */
+	{ 0x1b4b, 0x9120, 0, 0, ALIAS_FUNC1 }, { 0x1b4b, 0x9123, 0, 0, ALIAS_FUNC1 }, /* Marvell */
+	{ 0x1b4b, 0x9125, 0, 0, ALIAS_FUNC1 }, { 0x1b4b, 0x9128, 0, 0, ALIAS_FUNC1 },
+	{ 0x1b4b, 0x9130, 0, 0, ALIAS_FUNC1 }, { 0x1b4b, 0x9170, 0, 0, ALIAS_FUNC1 },
+	{ 0x1b4b, 0x9172, 0, 0, ALIAS_FUNC1 }, { 0x1b4b, 0x917a, 0, 0, ALIAS_FUNC1 },
+	{ 0x1b4b, 0x9182, 0, 0, ALIAS_FUNC1 }, { 0x1b4b, 0x9183, 0, 0, ALIAS_FUNC1 },
+	{ 0x1b4b, 0x91a0, 0, 0, ALIAS_FUNC1 }, { 0x1b4b, 0x9215, 0, 0, ALIAS_FUNC1 },
+	{ 0x1b4b, 0x9220, 0, 0, ALIAS_FUNC1 }, { 0x1b4b, 0x9230, 0, 0, ALIAS_FUNC1 },
+	{ 0x1b4b, 0x9235, 0, 0, ALIAS_FUNC1 },
+	{ 0x1103, 0x0642, 0, 0, ALIAS_FUNC1 }, { 0x1103, 0x0645, 0, 0, ALIAS_FUNC1 }, /* TTI */
+	{ 0x197b, 0x2392, 0, 0, ALIAS_FUNC1 }, /* JMicron JMB388 ESD */
+	{ 0x1c28, 0x0122, 0, 0, ALIAS_FUNC1 }, /* Plextor M6E (Marvell 88SS9183) */
+	{ 0x9005, 0x0285, 0x9005, 0x02bb, ALIAS_FIXED }, /* Adaptec 3405 */
+	{ 0x9005, 0x0285, 0x9005, 0x02bc, ALIAS_FIXED }, /* Adaptec 3805 */
+	{ 0x8086, 0x2260, 0, 0, ALIAS_MIC },   { 0x8086, 0x2264, 0, 0, ALIAS_MIC },
+	{ 0x8086, 0x2954, 0, 0, ALIAS_VCA },   { 0x8086, 0x2955, 0, 0, ALIAS_VCA },
+	{ 0x8086, 0x2956, 0, 0, ALIAS_VCA },   { 0x8086, 0x2958, 0, 0, ALIAS_VCA },
+	{ 0x8086, 0x2959, 0, 0, ALIAS_VCA },   { 0x8086, 0x295a, 0, 0, ALIAS_VCA },
+};
+
+/*
+ * Conventional PCI bridges that are PCIe-to-PCI bridges without a PCIe
+ * capability (quirk_use_pcie_bridge_dma_alias): the kernel takes the alias of
+ * their secondary bus, as for a PCIe-to-PCI bridge. The group is the same
+ * either way (a conventional bridge aliases too); only the name differs.
+ */
+static const struct { uint16_t vendor, device; } pcie_bridge_alias[] = {
+	{ 0x1b21, 0x1080 }, /* ASMedia ASM1083/1085 */
+	{ 0x10e3, 0x8113 }, /* Tundra 8113 */
+	{ 0x1283, 0x8892 }, { 0x1283, 0x8893 }, /* ITE 8892, 8893 */
+	{ 0x8086, 0x244e }, /* Intel 82801 */
 };
 
 /* one PCI device of the group or above it */
@@ -63,6 +100,8 @@ struct node {
 	int err;    /* from iot_pci_read_caps */
 	int parent; /* the bridge above; -1 on a root bus */
 	bool member;
+	int alias_quirk; /* index in alias_quirks, or -1 */
+	unsigned mark;   /* == iso.gen: in the alias set being gathered */
 };
 
 struct edge {
@@ -81,6 +120,8 @@ struct iso {
 	bool recording; /* the first replay records its edges; remedy replays do not */
 	int err_node; /* first node whose config could not be read, or -1 */
 	bool missing; /* a bridge above is not in the snapshot */
+	bool aliases; /* some member has a DMA alias quirk */
+	unsigned gen; /* generation of the node marks */
 };
 
 static int node_index(struct iso *s, const struct iot_device *d)
@@ -140,6 +181,17 @@ static int add_node(struct iso *s, const struct iot_device *d)
 	memset(&s->nodes[i], 0, sizeof(s->nodes[i]));
 	s->nodes[i].dev = d;
 	s->nodes[i].parent = up;
+	s->nodes[i].alias_quirk = -1;
+	for (size_t q = 0; q < IOT_ARRAY_SIZE(alias_quirks); q++) {
+		const struct alias_quirk *a = &alias_quirks[q];
+
+		if (d->vendor == a->vendor && d->device == a->device &&
+		    (!a->subvendor ||
+		     (d->subvendor == a->subvendor && d->subdevice == a->subdevice))) {
+			s->nodes[i].alias_quirk = (int)q;
+			break;
+		}
+	}
 	s->nodes[i].err = iot_pci_read_caps(s->ctx, d, &s->nodes[i].caps, sizeof(s->nodes[i].caps));
 	/* memory, not the device: no cause may be guessed from a missing read */
 	if (s->nodes[i].err == -ENOMEM)
@@ -224,21 +276,74 @@ static bool same_slot(const struct iso *s, int a, int b)
 	       x->busnr == y->busnr && x->slot == y->slot;
 }
 
-/* The member of the slot @i's requester ID is taken from by a quirk, or -1. */
-static int alias_partner(const struct iso *s, int i)
+static bool same_bus(const struct iso *s, int a, int b)
 {
-	const struct iot_device *d = s->nodes[i].dev;
+	const struct iot_device *x = s->nodes[a].dev, *y = s->nodes[b].dev;
 
-	for (size_t q = 0; q < IOT_ARRAY_SIZE(alias_quirks); q++) {
-		if (d->vendor != alias_quirks[q].vendor || d->device != alias_quirks[q].device ||
-		    d->func == alias_quirks[q].func)
-			continue;
-		for (size_t j = 0; j < s->n; j++)
-			if (s->nodes[j].member && same_slot(s, i, (int)j) &&
-			    s->nodes[j].dev->func == alias_quirks[q].func)
-				return (int)j;
+	return s->nodes[a].parent == s->nodes[b].parent && x->domain == y->domain &&
+	       x->busnr == y->busnr;
+}
+
+static int devfn(const struct iot_device *d)
+{
+	return d->slot << 3 | d->func;
+}
+
+/* Does node @a DMA with the requester ID of node @b (a quirk's alias, pci_add_dma_alias)? */
+static bool dma_alias_of(const struct iso *s, int a, int b)
+{
+	const struct iot_device *x = s->nodes[a].dev;
+	int q = s->nodes[a].alias_quirk, to = devfn(s->nodes[b].dev);
+
+	if (q < 0 || a == b || !same_bus(s, a, b))
+		return false;
+	switch (alias_quirks[q].kind) {
+	case ALIAS_FUNC0:
+		return x->func != 0 && to == devfn(x) - x->func;
+	case ALIAS_FUNC1:
+		return x->func != 1 && to == (devfn(x) - x->func) + 1;
+	case ALIAS_FIXED:
+		return to == (1 << 3 | 0);
+	case ALIAS_MIC:
+		return to == (0x10 << 3 | 0) || to == (0x11 << 3 | 0) || to == (0x12 << 3 | 3);
+	case ALIAS_VCA:
+		return (to & 7) < 5;
+	default:
+		return false;
 	}
-	return -1;
+}
+
+/*
+ * The members tied to @i by DMA aliases, either way and transitively (marked
+ * with a new generation); returns the one with the lowest devfn, whose group
+ * they all join here (the kernel joins the group of whichever it probed first).
+ */
+static int alias_root(struct iso *s, int i)
+{
+	int root = i;
+	bool grew = true;
+
+	s->nodes[i].mark = ++s->gen;
+	while (grew) {
+		grew = false;
+		for (size_t j = 0; j < s->n; j++) {
+			if (!s->nodes[j].member || s->nodes[j].mark == s->gen)
+				continue;
+			for (size_t k = 0; k < s->n; k++) {
+				int a = (int)j, b = (int)k;
+
+				if (s->nodes[k].mark != s->gen ||
+				    (!dma_alias_of(s, a, b) && !dma_alias_of(s, b, a)))
+					continue;
+				s->nodes[j].mark = s->gen;
+				if (devfn(s->nodes[j].dev) < devfn(s->nodes[root].dev))
+					root = (int)j;
+				grew = true;
+				break;
+			}
+		}
+	}
+	return root;
 }
 
 /* The node whose group @i joins, as the kernel decides it (with @ov assumed ACS). */
@@ -268,10 +373,13 @@ static int group_key(struct iso *s, int i, const bool *ov)
 			break;
 		return group_key(s, b, ov);
 	}
-	/* a quirk's DMA alias: the function probed first makes the group */
-	j = alias_partner(s, i);
-	if (j >= 0 && s->nodes[j].dev->func < n->dev->func) {
-		add_edge(s, IOT_SHARE_DMA_ALIAS, i, j);
+	/* a quirk's DMA alias, either way: the set goes with its lowest devfn */
+	j = s->aliases ? alias_root(s, i) : i;
+	if (j != i) {
+		for (size_t a = 0; a < s->n; a++)
+			for (size_t b = 0; s->nodes[a].mark == s->gen && b < s->n; b++)
+				if (s->nodes[b].mark == s->gen && dma_alias_of(s, (int)a, (int)b))
+					add_edge(s, IOT_SHARE_DMA_ALIAS, (int)a, (int)b);
 		return group_key(s, j, ov);
 	}
 	/* functions of a multifunction device without ACS go with the first of them */
@@ -334,10 +442,19 @@ void iot_share_causes_free(struct iot_share_cause **causes, size_t n)
 	free(causes);
 }
 
-static const char *role(const struct node *n)
+static const char *role(const struct iso *s, const struct node *n)
 {
-	if (!n->caps.pcie)
+	if (!n->caps.pcie) {
+		const struct node *up = n->parent >= 0 ? &s->nodes[n->parent] : NULL;
+
+		/* the test quirk_use_pcie_bridge_dma_alias makes before it applies */
+		for (size_t i = 0; up && i < IOT_ARRAY_SIZE(pcie_bridge_alias); i++)
+			if (n->dev->vendor == pcie_bridge_alias[i].vendor &&
+			    n->dev->device == pcie_bridge_alias[i].device && up->caps.pcie &&
+			    up->caps.pcie_type != IOT_PCI_EXP_TYPE_PCI_BRIDGE)
+				return "PCIe-to-PCI bridge (no PCIe capability)";
 		return "PCI bridge";
+	}
 	switch (n->caps.pcie_type) {
 	case IOT_PCI_EXP_TYPE_ROOT_PORT:
 		return "root port";
@@ -382,19 +499,26 @@ static char *cause_text(const struct iso *s, enum iot_share_kind kind, int r)
 
 	switch (kind) {
 	case IOT_SHARE_NO_ACS:
-		return iot_strdup_printf("%s %s has no ACS", role(n), n->dev->name);
+		return iot_strdup_printf("%s %s has no ACS", role(s, n), n->dev->name);
 	case IOT_SHARE_ACS_DISABLED:
 		acs_names(acs_missing(&n->caps), bits, sizeof(bits));
-		return iot_strdup_printf("%s %s has ACS but not %s enabled", role(n), n->dev->name,
-					 bits);
+		return iot_strdup_printf("%s %s has ACS but not %s enabled", role(s, n),
+					 n->dev->name, bits);
 	case IOT_SHARE_MULTIFUNCTION:
 		slot_name(n->dev, slot, sizeof(slot));
 		return iot_strdup_printf("multifunction device %s has no ACS between its "
 					 "functions", slot);
 	case IOT_SHARE_PCI_BRIDGE:
 		return iot_strdup_printf("%s %s: the devices behind it share its requester ID",
-					 role(n), n->dev->name);
+					 role(s, n), n->dev->name);
 	case IOT_SHARE_DMA_ALIAS:
+		/* another function of its slot, or a device elsewhere on its bus */
+		for (size_t e = 0; e < s->n_edges; e++)
+			if (s->edges[e].kind == kind && s->edges[e].resp == r &&
+			    !same_slot(s, r, s->edges[e].dev))
+				return iot_strdup_printf("kernel quirk: %s uses the requester "
+							 "ID of another device on its bus "
+							 "(DMA alias)", n->dev->name);
 		return iot_strdup_printf("kernel quirk: %s uses the requester ID of another "
 					 "function (DMA alias)", n->dev->name);
 	default:
@@ -633,11 +757,25 @@ int iot_group_share_causes(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 	outer = iot_nomem_begin(ctx);
 	for (size_t i = 0; i < g->n_devices; i++) {
 		if (g->devices[i]->bus != IOT_BUS_PCI) {
+			/*
+			 * Off PCI the IOMMU driver groups devices by the IDs the firmware
+			 * gives them (device tree "iommus", IORT): an SMMU puts devices
+			 * with the same stream ID in one group. sysfs shows none of it.
+			 */
 			err = single_cause(g, IOT_SHARE_UNEXPLAINED,
-					   strdup("not on PCI: the firmware's description of the "
-						  "devices (their stream or requester IDs) groups "
-						  "them"),
+					   strdup("not visible here: not on PCI, so the IOMMU "
+						  "driver grouped them by the IDs the firmware "
+						  "gives them (device tree iommus or IORT stream "
+						  "IDs); devices that share an ID share a group"),
 					   &v, &n);
+			if (!err) {
+				v[n - 1]->remedy = strdup(
+					"nothing on the host splits it (pcie_acs_override is for "
+					"PCI): assign them together; only firmware that gives each "
+					"device its own stream ID would split it");
+				if (!v[n - 1]->remedy)
+					err = -ENOMEM;
+			}
 			goto out;
 		}
 		int idx = add_node(&s, g->devices[i]);
@@ -647,6 +785,7 @@ int iot_group_share_causes(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 			goto out;
 		}
 		s.nodes[idx].member = true;
+		s.aliases |= s.nodes[idx].alias_quirk >= 0;
 	}
 	if (s.err_node >= 0 || s.missing) {
 		const struct node *bad = s.err_node >= 0 ? &s.nodes[s.err_node] : NULL;

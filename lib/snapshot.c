@@ -405,6 +405,9 @@ static bool pci_from_uevent(struct iot_ctx *ctx, struct iot_device *d)
 	d->func = func;
 	d->vendor = ue.vendor;
 	d->device = ue.device;
+	/* free here, and a DMA-alias quirk may name the subsystem (isolation.c) */
+	d->subvendor = ue.subvendor;
+	d->subdevice = ue.subdevice;
 	d->class_code = ue.class_code;
 	d->is_bridge = is_bridge_class(ue.class_code);
 	return true;

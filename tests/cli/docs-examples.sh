@@ -1,11 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Every iommu-groups example in README and man/iommu-groups.8 runs on the bundled desktop
-# tree: one shown with its output ("$ iommu-groups ..." and the lines below it, in a README
-# block indented by four blanks or a man page .EX block) must print exactly that; one shown
-# without (a README line starting "    iommu-groups", a man page EXAMPLES ".B iommu-groups")
-# must run and exit 0 (3 for --check, whose desktop warns). Examples name no --sysroot:
-# the test adds the fixture's, and /tmp/capture stands for it.
+# Every example of README, man/iommu-groups.8 and man/iommu-faults.8 runs on the bundled
+# data and prints what the page says. One shown with its output ("$ iommu-groups ..." or
+# "$ iommu-faults ..." and the lines below it, in an indented README block or a man page
+# .EX block) must print exactly that; a last line "..." stands for the rest of the output.
+# One shown without (a README line starting "    iommu-groups", a man page EXAMPLES ".B"
+# line naming the command) must run and exit 0 (3 for iommu-groups --check, whose
+# desktop warns), and an iommu-faults one must not warn.
+# iommu-groups examples name no --sysroot: the test adds the desktop tree's, and
+# /tmp/capture stands for it. iommu-faults examples run in a directory where
+# collected.log, log and saved-dmesg.txt are the bundled tests/fixtures/logs/collected.log
+# and tests/ is the source's; there journalctl and dmesg print that log, alert does
+# nothing, and /var/lib/node_exporter/textfile is a scratch directory. A live one (no
+# --input) reads a captured tree for 2 s.
 . "$(dirname "$0")/common.bash"
 
 SRC=${IOT_SRC:-$IOT_TESTS/..}
@@ -15,71 +22,137 @@ root=$FIXTURES/desktop
 
 # the man page's roff escapes, as the reader sees them
 unroff() {
-	sed -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\(dq/"/g' -e 's/\\e/\\/g' -e 's/\\ / /g'
+	sed -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\(dq/"/g' -e 's/\\e/\\/g' -e 's/\\ / /g' \
+		-e 's/\\&//g'
 }
 
-# one example per record: kind (out|run), the command, then the expected lines
-python3 - "$SRC/README" "$SRC/man/iommu-groups.8" >"$tmp/examples" <<'EOF'
+# one example per record: command (groups|faults), kind (out|run), the command line,
+# then the expected lines
+python3 - "$SRC/README" "$SRC/man/iommu-groups.8" "$SRC/man/iommu-faults.8" \
+	>"$tmp/examples" <<'EOF'
 import re, sys, json
-readme, man = open(sys.argv[1]).read().split('\n'), open(sys.argv[2]).read().split('\n')
+readme = open(sys.argv[1]).read().split('\n')
 ex = []
 i = 0
 while i < len(readme):
     line = readme[i]
-    if line.startswith('    $ iommu-groups'):
-        cmd, out = line[6:], []
+    m = re.match(r'( +)\$ iommu-(groups|faults)\b', line)
+    if m:
+        ind, which = m.group(1), m.group(2)
+        cmd, out = line[len(ind) + 2:], []
         i += 1
-        while i < len(readme) and readme[i].startswith('    ') and not readme[i].startswith('    $ '):
-            out.append(readme[i][4:])
+        while i < len(readme):
+            nxt = readme[i]
+            more = i + 1 < len(readme) and readme[i + 1].startswith(ind) and \
+                readme[i + 1].strip() and not readme[i + 1][len(ind):].startswith('$ ')
+            if nxt == '' and more:
+                out.append('')  # an empty line inside the output: the block goes on
+            elif not nxt.startswith(ind) or not nxt.strip() or \
+                    nxt[len(ind):].startswith('$ '):
+                break
+            else:
+                out.append(nxt[len(ind):])
             i += 1
-        ex.append(('out', cmd, out))
+        ex.append((which, 'out', cmd, out))
         continue
-    if line.startswith('    iommu-groups'):
-        ex.append(('run', re.split(r'\s{2,}', line.strip())[0], []))
+    m = re.match(r'    iommu-(groups|faults)\b', line)
+    if m:
+        ex.append((m.group(1), 'run', re.split(r'\s{2,}', line.strip())[0], []))
     i += 1
-sect, i = '', 0
-while i < len(man):
-    line = man[i]
-    if line.startswith('.SH'):
-        sect = line[4:]
-    if line == '.EX':
-        i += 1
-        block = []
-        while man[i] != '.EE':
-            block.append(man[i])
+for which, path in (('groups', sys.argv[2]), ('faults', sys.argv[3])):
+    man = open(path).read().split('\n')
+    sect, i = '', 0
+    while i < len(man):
+        line = man[i]
+        if line.startswith('.SH'):
+            sect = line[4:]
+        if line == '.EX':
             i += 1
-        for j, b in enumerate(block):
-            if b.startswith('$ iommu-groups'):
-                out = []
-                for o in block[j + 1:]:
-                    if o.startswith('$ '):
-                        break
-                    out.append(o)
-                ex.append(('out', b[2:], out))
-    elif sect == 'EXAMPLES' and line.startswith('.B iommu\\-groups'):
-        ex.append(('run', line[3:], []))
-    i += 1
-for kind, cmd, out in ex:
-    print(json.dumps([kind, cmd, out]))
+            block = []
+            while man[i] != '.EE':
+                block.append(man[i])
+                i += 1
+            for j, b in enumerate(block):
+                if b.startswith('$ iommu'):
+                    out = []
+                    for o in block[j + 1:]:
+                        if o.startswith('$ '):
+                            break
+                        out.append(o)
+                    ex.append((which, 'out', b[2:], out))
+        elif sect == 'EXAMPLES' and (line.startswith('.B iommu\\-groups') if which == 'groups'
+                                     else re.match(r'\.B .*iommu(\\)?-faults', line)):
+            ex.append((which, 'run', line[3:], []))
+        i += 1
+for which, kind, cmd, out in ex:
+    print(json.dumps([which, kind, cmd, out]))
 EOF
 
+# where the iommu-faults examples run
+work=$tmp/work
+mkdir -p "$work/textfile" "$tmp/bin"
+for f in collected.log log saved-dmesg.txt; do
+	ln -s "$FIXTURES/logs/collected.log" "$work/$f"
+done
+ln -s "$IOT_TESTS" "$work/tests"
+# a live example (no --input) reads a copy of the test VM's tree whose dev/kmsg holds a
+# saved fault record, and ends on SIGTERM as a service does (a last frame, exit 0)
+live=$tmp/live
+cp -a "$FIXTURES/vm-vtd-legacy" "$live"
+printf '3,1,5000100,-;DMAR: [DMA Write NO_PASID] Request device [00:03.0] fault addr %s\n' \
+	'0x200000 [fault reason 0x05] PTE Write access is not set' >"$live/dev/kmsg"
+# an iommu-faults later in a pipe is the built one too
+ln -s "$IOT_BIN/iommu-faults" "$tmp/bin/iommu-faults"
+{
+	printf 'journalctl() { cat "%s"; }\n' "$FIXTURES/logs/collected.log"
+	printf 'dmesg() { cat "%s"; }\n' "$FIXTURES/logs/collected.log"
+	printf 'alert() { :; }\n'
+	printf 'PATH="%s:$PATH"\n' "$tmp/bin"
+} >"$tmp/faults-env.bash"
+
 n=0
+nfaults=0
 while IFS= read -r rec; do
-	kind=$(jq -r '.[0]' <<<"$rec")
-	cmd=$(jq -r '.[1]' <<<"$rec" | unroff)
-	jq -r '.[2][]' <<<"$rec" | unroff >"$tmp/want"
+	which=$(jq -r '.[0]' <<<"$rec")
+	kind=$(jq -r '.[1]' <<<"$rec")
+	cmd=$(jq -r '.[2]' <<<"$rec" | unroff)
+	jq -r '.[3][]' <<<"$rec" | unroff >"$tmp/want"
+	# the interactive view's sample is compared with the screen by faults-ui.sh (tmux)
+	if [ "$which" = faults ] && [ "$kind" = out ] && [[ $cmd != *"|"* ]] &&
+		! [[ " $cmd " =~ \ (-b|--batch|--events|-J|--json|-r|--raw|-P|--pairs|-n)\  ]]; then
+		continue
+	fi
 	n=$((n + 1))
-	run=${cmd//\/tmp\/capture\/pci.ids/$PCI_IDS}
-	run=${run//\/tmp\/capture/$root}
-	# the command itself gets the fixture; a pipe's later commands stay as written
-	run="\"\$IOT_BIN/iommu-groups\" --sysroot \"$root\" --pci-ids \"$PCI_IDS\"${run#iommu-groups}"
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	(cd "$tmp" && IOT_BIN=$IOT_BIN COLUMNS=80 bash -o pipefail -c "$run" >"$tmp/got" 2>"$tmp/err")
-	rc=$?
 	ok=0
-	[[ $cmd == *--check* ]] && ok=3
+	if [ "$which" = groups ]; then
+		run=${cmd//\/tmp\/capture\/pci.ids/$PCI_IDS}
+		run=${run//\/tmp\/capture/$root}
+		# the command itself gets the fixture; a pipe's later commands stay as written
+		run="\"\$IOT_BIN/iommu-groups\" --sysroot \"$root\" --pci-ids \"$PCI_IDS\"${run#iommu-groups}"
+		[[ $cmd == *--check* ]] && ok=3
+		dir=$tmp
+	else
+		nfaults=$((nfaults + 1))
+		run=${cmd//\/var\/lib\/node_exporter\/textfile/$work/textfile}
+		if [[ $cmd == iommu-faults* && $cmd != *--input* ]]; then
+			run="timeout --preserve-status -s TERM 2 iommu-faults --sysroot \"$live\"${run#iommu-faults}"
+		fi
+		run=". \"$tmp/faults-env.bash\"; $run"
+		dir=$work
+	fi
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	(cd "$dir" && IOT_BIN=$IOT_BIN COLUMNS=80 bash -o pipefail -c "$run" >"$tmp/got" 2>"$tmp/err")
+	rc=$?
+	# "..." as the last line: the output starts with the lines above it
+	if [ "$kind" = out ] && [ "$(tail -n 1 "$tmp/want")" = ... ]; then
+		sed -i '$d' "$tmp/want"
+		head -n "$(wc -l <"$tmp/want")" "$tmp/got" >"$tmp/got.head"
+		mv "$tmp/got.head" "$tmp/got"
+	fi
 	if [ $rc -ne 0 ] && [ $rc -ne $ok ]; then
 		fail "example '$cmd' exits $rc: $(head -3 "$tmp/err")"
+	elif [ "$which" = faults ] && [ -s "$tmp/err" ]; then
+		fail "example '$cmd' warns: $(head -3 "$tmp/err")"
 	elif [ "$kind" = out ] && ! diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"; then
 		fail "example '$cmd' prints something else than the page:"
 		head -30 "$tmp/diff"
@@ -87,5 +160,6 @@ while IFS= read -r rec; do
 		pass
 	fi
 done <"$tmp/examples"
-[ "$n" -ge 10 ] || fail "only $n examples found: did the markers change?"
+[ "$n" -ge 18 ] || fail "only $n examples found: did the markers change?"
+[ "$nfaults" -ge 8 ] || fail "only $nfaults iommu-faults examples found: did the markers change?"
 finish

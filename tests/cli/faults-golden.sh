@@ -60,6 +60,29 @@ run_case filter-kind --input collected.log --kind context,global -o KEY,TOTAL,KI
 run_case max-keys --input collected.log --max-keys 3 -o KEY,TOTAL,FOLDED
 run_case stdin --input - -b -n 1 -o KEY,TOTAL <"$log"
 run_case columns -H
+# -r and -P: the table alone, keys a shell takes (LAST_ADDR), the minute as counts
+run_case raw --input collected.log -r
+run_case pairs --input collected.log -P --group-by unit --max-keys 4 \
+	-o KEY,NAME,TOTAL,FIRST-SEEN,LAST-SEEN,LAST-ADDR,LAST-REASON,SPARK,VENDOR,KIND,DEVICE,FOLDED
+run_case columns-pairs -H -P
+run_case events-raw --input collected.log --events -r
+run_case json-pairs --input collected.log -J -P
+
+# every -P line is shell assignments that set what the table says
+if (cd "$logs" && "$IOT_BIN/iommu-faults" --input collected.log -P -o +DEVICE,FOLDED) |
+	bash -c 'set -eu
+		rows=0 sum=0
+		while read -r line; do
+			unset DEVICE TOTAL LAST_ADDR
+			eval "$line"
+			[[ $TOTAL =~ ^[0-9]+$ && ${DEVICE+set} && ${LAST_ADDR+set} ]]
+			rows=$((rows + 1)) sum=$((sum + TOTAL))
+		done
+		[ "$rows" -gt 3 ] && [ "$sum" -eq 66 ]'; then
+	pass
+else
+	fail "pairs: a line is not shell assignments of the table's cells"
+fi
 
 # hostile input: an escape sequence, invalid UTF-8 and a line far longer than any
 # kernel's, around faults that must still count
@@ -72,7 +95,7 @@ hostile=$tmp/hostile.log
 	printf '\n[    2.000000] DMAR: [DMA Read] Request device [00:1f.0] fault addr 2000 '
 	printf '[fault reason 06] PTE Read access is not set\n'
 } >"$hostile"
-for args in "--events" "--events -J" "-b -n 1" "-b -n 1 -J"; do
+for args in "--events" "--events -J" "-b -n 1" "-b -n 1 -J" "-b -n 1 -r" "-b -n 1 -P"; do
 	# shellcheck disable=SC2086 # args are words
 	"$IOT_BIN/iommu-faults" --input "$hostile" $args -o +NAME >"$tmp/h.out" 2>"$tmp/h.err"
 	rc=$?

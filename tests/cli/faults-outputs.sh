@@ -151,6 +151,9 @@ expect_status 2 "bad -n" --input "$log" -b -n 0
 expect_status 2 "bad -d" --input "$log" -b -d -1
 expect_status 2 "bad --max-keys" --input "$log" --max-keys 0
 expect_status 2 "bad column" --input "$log" -o KEY,COLOUR
+expect_status 2 "bad --color" --input "$log" --color=sometimes
+expect_status 0 "--color=never" --input "$log" --color=never
+expect_status 0 "--color alone" --input "$log" --color
 expect_status 2 "--batch and --events" --input "$log" -b --events
 expect_status 2 "an argument" --input "$log" extra
 expect_status 1 "missing input" --input "$tmp/no-such-log"

@@ -328,6 +328,23 @@ static void test_callback_error_and_limits(void **state)
 	iot_fault_parser_free(NULL);
 }
 
+/*
+ * A /dev/kmsg prefix cut before its ';' is no record: the bytes past the line's end
+ * (what a longer line before it left in the buffer) are never read as its message.
+ */
+static void test_kmsg_prefix_stays_in_line(void **state)
+{
+	static const char full[] = "6,83,80078,-;DMAR: DRHD: handling fault status reg 3";
+	static const char cut[] = "6,84,80079,";
+	struct iot_fault_parser *p;
+
+	(void)state;
+	assert_int_equal(iot_fault_parser_new(&p), 0);
+	assert_int_equal(iot_fault_parser_feed(p, full, strlen(full), NULL, NULL), 1);
+	assert_int_equal(iot_fault_parser_feed(p, cut, strlen(cut), NULL, NULL), 0);
+	iot_fault_parser_free(p);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -350,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_data_files),
 		cmocka_unit_test(test_split_is_one_record),
 		cmocka_unit_test(test_callback_error_and_limits),
+		cmocka_unit_test(test_kmsg_prefix_stays_in_line),
 		cmocka_unit_test(test_names),
 	};
 
