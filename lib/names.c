@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "iommu-tools-attach.h"
+#include "iommu-tools-iommufd.h"
+#include "iommu-tools-replace.h"
 #include "iommu-tools-faults.h"
 #include "internal.h"
 
@@ -274,4 +276,32 @@ static const char *const step_names[] = {
 const char *iot_step_name(enum iot_step step)
 {
 	return NAME(step_names, step, NULL);
+}
+
+static const char *const replace_kind_names[] = {
+	[IOT_REPLACE_TO_HWPT] = "hwpt",
+	[IOT_REPLACE_TO_IOAS] = "ioas",
+	[IOT_REPLACE_TO_NEW_IOAS] = "new-ioas",
+	[IOT_REPLACE_TO_NEW_IOAS_COPY] = "new-ioas:copy",
+	[IOT_REPLACE_TO_NEW_HWPT] = "new-hwpt",
+	[IOT_REPLACE_TO_BACK] = "back",
+};
+
+const char *iot_replace_kind_name(enum iot_replace_kind kind)
+{
+	return NAME(replace_kind_names, kind, NULL);
+}
+
+const char *iot_hwpt_flag_name(uint32_t bit)
+{
+	switch (bit) {
+	case IOT_HWPT_ALLOC_NEST_PARENT:
+		return "nest-parent";
+	case IOT_HWPT_ALLOC_DIRTY_TRACKING:
+		return "dirty-tracking";
+	case IOT_HWPT_ALLOC_PASID:
+		return "pasid";
+	default:
+		return NULL;
+	}
 }

@@ -23,6 +23,7 @@
 
 #define SESSION_DEVICES_MAX 64 /* INFO must fit in one message */
 #define SESSION_CLIENTS_MAX 16
+#define SESSION_MAPPINGS_MAX 64 /* recorded for peers (MAPPED); INFO lists what fits */
 #define SOCK_SUFFIX ".sock"
 
 /* ---- requests: the pure parser ----------------------------------------------- */
@@ -83,6 +84,33 @@ int iot_session_parse_request(const char *msg, size_t len, struct iot_session_re
 			return -EINVAL;
 		req->cmd = w[0][0] == 'I' ? IOT_SREQ_INFO :
 			   w[0][0] == 'G' ? IOT_SREQ_GETFDS : IOT_SREQ_RELEASE;
+	} else if (!strcmp(w[0], "MAPPED")) {
+		bool iova = false;
+
+		req->cmd = IOT_SREQ_MAPPED;
+		for (size_t i = 1; i < n; i++) {
+			char *v = strchr(w[i], '=');
+
+			if (!v || !word_ok(v + 1))
+				return -EINVAL;
+			*v++ = '\0';
+			if (!strcmp(w[i], "ioas") && !req->ioas) {
+				if (parse_id(v, &req->ioas) || !req->ioas)
+					return -EINVAL;
+			} else if (!strcmp(w[i], "iova") && !iova) {
+				if (strncmp(v, "0x", 2) || iot_parse_u64(v + 2, 16, &req->iova))
+					return -EINVAL;
+				iova = true;
+			} else if (!strcmp(w[i], "len") && !req->len) {
+				if (strncmp(v, "0x", 2) || iot_parse_u64(v + 2, 16, &req->len) ||
+				    !req->len || req->len - 1 > UINT64_MAX - req->iova)
+					return -EINVAL;
+			} else {
+				return -EINVAL;
+			}
+		}
+		if (!req->ioas || !iova || !req->len)
+			return -EINVAL;
 	} else if (!strcmp(w[0], "SETIDS")) {
 		req->cmd = IOT_SREQ_SETIDS;
 		if (n == 1)
@@ -469,6 +497,15 @@ int iot_session_add_client(struct iot_session *s, int fd)
 	return 0;
 }
 
+static size_t session_mappings(const struct iot_session *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nundo; i++)
+		n += s->undo[i].kind == UNDO_UNMAP;
+	return n;
+}
+
 static void reply_info(struct iot_session *s, int fd)
 {
 	char buf[IOT_SESSION_MSG_MAX];
@@ -480,6 +517,19 @@ static void reply_info(struct iot_session *s, int fd)
 	for (size_t i = 0; i < s->ndevs && n < sizeof(buf); i++)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\ndevice %s dev_id %u hwpt %u",
 				      s->devs[i].addr, s->devs[i].dev_id, s->devs[i].hwpt);
+	/* what iommu-replace new-ioas:copy copies; a line that does not fit is left out whole */
+	for (size_t i = 0; i < s->nundo && n < sizeof(buf); i++) {
+		char line[80];
+		int len;
+
+		if (s->undo[i].kind != UNDO_UNMAP)
+			continue;
+		len = snprintf(line, sizeof(line), "\nmapping %u 0x%llx 0x%llx", s->undo[i].id,
+			       (unsigned long long)s->undo[i].iova,
+			       (unsigned long long)s->undo[i].len);
+		if ((size_t)len < sizeof(buf) - n)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s", line);
+	}
 	reply(fd, buf);
 }
 
@@ -603,6 +653,14 @@ static int serve_one(struct iot_session *s, struct client *c)
 			iot_session_set_ids(s, req.ioas, req.hwpt);
 		}
 		reply(c->fd, "OK");
+		break;
+	case IOT_SREQ_MAPPED:
+		if (session_mappings(s) >= SESSION_MAPPINGS_MAX)
+			reply_err(c->fd, ENOSPC, "too many mappings");
+		else if (iot_session_add_mapping(s, req.ioas, req.iova, req.len))
+			reply_err(c->fd, ENOMEM, "out of memory");
+		else
+			reply(c->fd, "OK");
 		break;
 	case IOT_SREQ_RELEASE:
 		s->released = true;
@@ -788,6 +846,9 @@ void iot_session_info_free(struct iot_session_info *info)
 		free(info->devices[i]);
 	}
 	free(info->devices);
+	for (size_t i = 0; i < info->nmappings; i++)
+		free(info->mappings[i]);
+	free(info->mappings);
 	free(info->name);
 	free(info);
 }
@@ -836,6 +897,30 @@ int iot_session_parse_info(const char *text, struct iot_session_info **out)
 			d->dev_id = a;
 			d->hwpt = b;
 			info->devices[info->ndevices++] = d;
+			continue;
+		}
+		if (!strncmp(line, "mapping ", 8)) {
+			struct iot_session_mapping *m, **v;
+			unsigned long long iova, len;
+			unsigned ioas;
+
+			if (sscanf(line, "mapping %u 0x%llx 0x%llx%n", &ioas, &iova, &len, &used) != 3 ||
+			    (size_t)used != strlen(line) || !ioas || !len ||
+			    info->nmappings == SESSION_MAPPINGS_MAX) {
+				err = -EPROTO;
+				break;
+			}
+			v = realloc(info->mappings, (info->nmappings + 1) * sizeof(*v));
+			m = calloc(1, sizeof(*m));
+			if (v)
+				info->mappings = v;
+			if (!v || !m) {
+				free(m);
+				err = -ENOMEM;
+				break;
+			}
+			*m = (struct iot_session_mapping){ .ioas = ioas, .iova = iova, .len = len };
+			info->mappings[info->nmappings++] = m;
 			continue;
 		}
 		if (sscanf(line, "%15s %64s%n", key, val, &used) != 2 || (size_t)used != strlen(line)) {
@@ -932,4 +1017,14 @@ int iot_session_client_release(struct iot_session_client *c)
 	char buf[256];
 
 	return request(c, "RELEASE", buf, sizeof(buf), NULL, NULL);
+}
+
+int iot_session_client_mapped(struct iot_session_client *c, uint32_t ioas, uint64_t iova,
+			      uint64_t len)
+{
+	char req[128], buf[256];
+
+	snprintf(req, sizeof(req), "MAPPED ioas=%u iova=0x%llx len=0x%llx", ioas,
+		 (unsigned long long)iova, (unsigned long long)len);
+	return request(c, req, buf, sizeof(buf), NULL, NULL);
 }

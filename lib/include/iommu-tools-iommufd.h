@@ -164,6 +164,21 @@ int iot_test_mock_domain(int fd, uint32_t pt_id, uint32_t *stdev_id, uint32_t *h
 /* Re-attach mock device @stdev_id to @pt_id; *hwpt_id: the HWPT now attached. */
 int iot_test_mock_domain_replace(int fd, uint32_t stdev_id, uint32_t pt_id, uint32_t *hwpt_id);
 
+#define IOT_TEST_MOCK_DEV_NO_DIRTY (1U << 0) /* a device whose IOMMU cannot track dirty pages */
+#define IOT_TEST_MOCK_DEV_PASID (1U << 2)    /* a PASID-capable mock device */
+/* iot_test_mock_domain() for a device with IOT_TEST_MOCK_DEV_* @dev_flags. */
+int iot_test_mock_domain_flags(int fd, uint32_t pt_id, uint32_t dev_flags, uint32_t *stdev_id,
+			       uint32_t *hwpt_id, uint32_t *dev_id);
+/*
+ * PASID attachments of a PASID-capable mock device: attach, replace while
+ * attached, detach; check_hwpt is 0 when @pasid is on @hwpt_id (0: none),
+ * -EINVAL when not.
+ */
+int iot_test_pasid_attach(int fd, uint32_t stdev_id, uint32_t pasid, uint32_t pt_id);
+int iot_test_pasid_replace(int fd, uint32_t stdev_id, uint32_t pasid, uint32_t pt_id);
+int iot_test_pasid_detach(int fd, uint32_t stdev_id, uint32_t pasid);
+int iot_test_pasid_check_hwpt(int fd, uint32_t stdev_id, uint32_t pasid, uint32_t hwpt_id);
+
 /* ---- VFIO device cdev --------------------------------------------------- */
 
 /*

@@ -26,6 +26,8 @@
  *   INFO             reply "OK" and one line per fact:
  *                      name NAME / pid PID / owner UID / ioas ID / hwpt ID
  *                      device ADDR dev_id ID hwpt ID   (one per device)
+ *                      mapping IOAS 0xIOVA 0xLEN      (one per mapping held,
+ *                                                      as many as fit)
  *                    (ids are decimal; 0 means none)
  *   GETFDS           reply "OK iommufd ADDR..." carrying, with SCM_RIGHTS,
  *                    duplicates of the iommufd and of each device fd, in
@@ -34,6 +36,10 @@
  *                    what a peer changed (a replace): with dev= the
  *                    device's HWPT, without it the session's IOAS/HWPT;
  *                    reply "OK"
+ *   MAPPED ioas=ID iova=0xIOVA len=0xLEN
+ *                    a peer mapped its memory in the session's IOAS: the
+ *                    holder lists it and unmaps it when undoing; reply "OK"
+ *                    (ERR 28 beyond 64 mappings)
  *   RELEASE          the holder is to undo everything and exit; reply "OK"
  *
  * Failures reply "ERR ERRNO TEXT" (ERRNO decimal, TEXT a phrase): 22 a
@@ -122,6 +128,11 @@ struct iot_session_device {
 	uint32_t hwpt;   /* 0: none */
 };
 
+struct iot_session_mapping {
+	uint32_t ioas;
+	uint64_t iova, len;
+};
+
 struct iot_session_info {
 	char *name;
 	int pid;
@@ -129,6 +140,8 @@ struct iot_session_info {
 	uint32_t ioas, hwpt; /* 0: none */
 	size_t ndevices;
 	struct iot_session_device **devices;
+	size_t nmappings;    /* what the holder will unmap: its own and MAPPED ones */
+	struct iot_session_mapping **mappings;
 };
 
 struct iot_session_client;
@@ -152,6 +165,9 @@ int iot_session_client_getfds(struct iot_session_client *c, int *iommufd, int **
 int iot_session_client_setids(struct iot_session_client *c, const char *addr, uint32_t ioas,
 			      uint32_t hwpt);
 int iot_session_client_release(struct iot_session_client *c);
+/* Tell the holder of a mapping the peer made in its IOAS (listed, unmapped on undo). */
+int iot_session_client_mapped(struct iot_session_client *c, uint32_t ioas, uint64_t iova,
+			      uint64_t len);
 
 #ifdef __cplusplus
 }
