@@ -115,7 +115,7 @@ static void parse_args(struct replace_ctl *ctl, int argc, const char **argv)
 		  "where to: hwpt:<id>, ioas:<id>, new-ioas, new-ioas:copy,\n"
 		  "new-hwpt[:<flags>] or back", "<target>" },
 		{ "session", 's', POPT_ARG_STRING, &arg, OPT_SESSION,
-		  "act on the context iommu-attach --hold holds", "<name>" },
+		  "act on the context iommu-attach holds", "<name>" },
 		{ "pasid", 0, POPT_ARG_STRING, &arg, OPT_PASID,
 		  "replace this PASID's attachment, not the device's", "<n>" },
 		POPT_TABLEEND

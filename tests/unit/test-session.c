@@ -142,7 +142,7 @@ static void test_protocol(void **state)
 	assert_string_equal(ask(s, peer, "HELLO 1"), "OK 1 iommu-tools-session t1");
 	snprintf(want, sizeof(want),
 		 "OK\nname t1\npid %d\nowner 1000\nioas 5\nhwpt 9\n"
-		 "device 0000:00:03.0 dev_id 7 hwpt 9", (int)getpid());
+		 "device 0000:00:03.0 dev_id 7 hwpt 9\nmapping 5 0x100000 0x1000", (int)getpid());
 	assert_string_equal(ask(s, peer, "INFO"), want);
 
 	/* garbage, oversized, malformed: an error each, and the holder keeps serving */
@@ -174,9 +174,22 @@ static void test_protocol(void **state)
 	assert_string_equal(ask(s, peer, "SETIDS dev=0000:00:03.0 ioas=3"),
 			    "ERR 22 a device has no ioas of its own");
 	assert_string_equal(ask(s, peer, "SETIDS hwpt=12 ioas=6"), "OK");
+
+	/* a peer's own mapping in the IOAS, recorded for INFO and the undo */
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=0x200000 len=0x1000"), "OK");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=0x200000"), "ERR 22 malformed request");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=2097152 len=0x1000"),
+			    "ERR 22 malformed request");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=0x1 len=0x0"),
+			    "ERR 22 malformed request");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=0xffffffffffffffff len=0x2"),
+			    "ERR 22 malformed request");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=0 iova=0x1 len=0x1"),
+			    "ERR 22 malformed request");
 	snprintf(want, sizeof(want),
 		 "OK\nname t1\npid %d\nowner 1000\nioas 6\nhwpt 12\n"
-		 "device 0000:00:03.0 dev_id 7 hwpt 11", (int)getpid());
+		 "device 0000:00:03.0 dev_id 7 hwpt 11\nmapping 5 0x100000 0x1000\n"
+		 "mapping 5 0x200000 0x1000", (int)getpid());
 	assert_string_equal(ask(s, peer, "INFO"), want);
 
 	/* GETFDS: duplicates of the iommufd and the device, named in order */
@@ -491,6 +504,17 @@ static void test_parse_info(void **state)
 	assert_int_equal(iot_session_parse_info("OK\nname a\nname b\npid 1\nowner 0\nioas 0\n"
 						"hwpt 0", &info), -EPROTO);
 	assert_int_equal(iot_session_parse_info("ERR 1 x", &info), -EPROTO);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 3\n"
+						"mapping 2 0x100000 0x1000", &info), 0);
+	assert_int_equal(info->nmappings, 1);
+	assert_int_equal(info->mappings[0]->ioas, 2);
+	assert_int_equal(info->mappings[0]->iova, 0x100000);
+	assert_int_equal(info->mappings[0]->len, 0x1000);
+	iot_session_info_free(info);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 3\n"
+						"mapping 2 0x100000 0x0", &info), -EPROTO);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 3\n"
+						"mapping 2 100000 0x10", &info), -EPROTO);
 }
 
 int main(void)

@@ -8,6 +8,7 @@
  *                                   IOAS at IOVA, until STOPFILE exists
  *   mock-hwpt SESSION               an HWPT of the selftest mock IOMMU in the
  *                                   session's iommufd (another IOMMU than edu's)
+ *   release SESSION                 ask the session's holder to undo and exit
  *   mock                            the mock device: RID replace, new-hwpt:dirty-
  *                                   tracking, PASID replace, failures keep the old
  *   mock-bench N                    replace vs detach+attach on the mock's PASID
@@ -167,7 +168,7 @@ static int mock_hwpt(struct iot_ctx *ctx, const char *name)
 	struct iot_session_client *c = NULL;
 	struct iot_session_info *info = NULL;
 	int iommufd = -1, *devfds = NULL, err;
-	uint32_t stdev, hwpt;
+	uint32_t ioas, stdev, hwpt;
 	size_t n = 0;
 
 	err = iot_session_connect(ctx, name, &c);
@@ -175,9 +176,14 @@ static int mock_hwpt(struct iot_ctx *ctx, const char *name)
 		err = iot_session_client_info(c, &info);
 	if (!err)
 		err = iot_session_client_getfds(c, &iommufd, &devfds, &n);
-	/* a mock device on the session's IOAS: the kernel gives it a mock-IOMMU HWPT */
+	/*
+	 * A mock device on an IOAS of its own (the mock translates only its aperture,
+	 * where the session maps nothing): the kernel gives it a mock-IOMMU HWPT.
+	 */
 	if (!err)
-		err = iot_test_mock_domain(iommufd, info->ioas, &stdev, &hwpt, NULL);
+		err = iot_ioas_alloc(iommufd, &ioas);
+	if (!err)
+		err = iot_test_mock_domain(iommufd, ioas, &stdev, &hwpt, NULL);
 	if (err)
 		fail("mock-hwpt: %s", strerror(-err));
 	else
@@ -188,6 +194,19 @@ static int mock_hwpt(struct iot_ctx *ctx, const char *name)
 		close(devfds[i]);
 	free(devfds);
 	iot_session_info_free(info);
+	iot_session_client_close(c);
+	return failures ? 1 : 0;
+}
+
+static int release(struct iot_ctx *ctx, const char *name)
+{
+	struct iot_session_client *c = NULL;
+	int err = iot_session_connect(ctx, name, &c);
+
+	if (!err)
+		err = iot_session_client_release(c);
+	if (err)
+		fail("release %s: %s", name, strerror(-err));
 	iot_session_client_close(c);
 	return failures ? 1 : 0;
 }
@@ -502,7 +521,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
 		fprintf(stderr, "usage: replace-check edu-loop SESSION IOVA STOPFILE | mock-hwpt "
-				"SESSION | mock | mock-bench N | copy-bench\n");
+				"SESSION | release SESSION | mock | mock-bench N | copy-bench\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "mock") && argc == 2)
@@ -517,6 +536,8 @@ int main(int argc, char **argv)
 		rc = edu_loop(ctx, argv[2], strtoull(argv[3], NULL, 0), argv[4]);
 	else if (!strcmp(argv[1], "mock-hwpt") && argc == 3)
 		rc = mock_hwpt(ctx, argv[2]);
+	else if (!strcmp(argv[1], "release") && argc == 3)
+		rc = release(ctx, argv[2]);
 	else
 		fprintf(stderr, "replace-check: unknown mode or arguments\n");
 	iot_ctx_free(ctx);
