@@ -240,9 +240,9 @@ static int mock(void)
 	struct iot_replace_plan *p = NULL;
 	struct iot_replace_target t;
 	struct iot_ctx *ctx = NULL;
-	uint32_t ioas, stdev, hwpt, pasid_hwpt;
+	uint32_t ioas = 0, stdev = 0, hwpt = 0, pasid_hwpt = 0;
 	uint64_t iova = MOCK_IOVA;
-	int fd, err;
+	int fd = -1, err;
 	void *buf;
 
 	buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -410,9 +410,9 @@ static int mock_bench(unsigned n)
 	struct iot_replace_result *r = NULL;
 	struct iot_replace_plan *p = NULL;
 	struct iot_ctx *ctx = NULL;
-	uint32_t ioas, stdev, hwpt;
+	uint32_t ioas = 0, stdev = 0, hwpt = 0;
 	uint64_t iova = MOCK_IOVA;
-	int fd, err;
+	int fd = -1, err;
 	void *buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	err = iot_ctx_new("/", &ctx);
@@ -449,6 +449,9 @@ static int mock_bench(unsigned n)
 	}
 	iot_replace_result_free(r);
 	iot_replace_plan_free(&d, p);
+	if (fd >= 0)
+		close(fd);
+	munmap(buf, 4096);
 	iot_ctx_free(ctx);
 	return failures ? 1 : 0;
 }

@@ -15,7 +15,7 @@
 
 # The holder is the library's own (attach-check session-hold) until iommu-attach --hold.
 script='
-S=rs
+S=vm1
 attach-check session-hold 00:03.0 $S >/tmp/hold.out &
 hold=$!
 i=0
@@ -56,7 +56,7 @@ cat /tmp/hold.out
 
 check() {
 	want '^replace-check: edu-loop: 0000:00:03\.0 dev fd from GETFDS, buffer at iova 0x200000 of ioas [0-9]+$'
-	want '^\{"device":"0000:00:03\.0","session":"rs",.*"to":\{"target":"new-hwpt"'
+	want '^\{"device":"0000:00:03\.0","session":"vm1",.*"to":\{"target":"new-hwpt"'
 	want '^replace-test: new-hwpt exit 0$'
 	want '^to: +new-ioas:copy: ioas [0-9]+, hwpt [0-9]+, 8192 bytes copied$'
 	want '^swaps: +200, every 10 ms$'
