@@ -564,8 +564,7 @@ static void report_text(const struct replace_ctl *ctl, const struct iot_replace_
 	size_t n = 0;
 
 	target_text(ctl, target, sizeof(target));
-	cmd_pair("device:", "%s%s", ctl->addr,
-		 ctl->pasid != IOT_REPLACE_NO_PASID ? "" : "");
+	cmd_pair("device:", "%s", ctl->addr);
 	if (ctl->pasid != IOT_REPLACE_NO_PASID)
 		cmd_pair("pasid:", "%u", ctl->pasid);
 	cmd_pair("context:", "%s%s", ctl->session ? "session " : "standalone (undone at exit)",
