@@ -430,6 +430,15 @@ static void open_standalone(struct replace_ctl *ctl)
 	}
 }
 
+/* SIGINT, SIGTERM, SIGHUP: no further swap; what was set up is undone on the way out. */
+static volatile int stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
 /* Undo the temporary context in reverse; run on every exit (atexit). */
 static struct replace_ctl *undo_ctl;
 
@@ -611,7 +620,7 @@ static void pause_ms(unsigned ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
 
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !stop_requested)
 		;
 }
 
@@ -664,7 +673,7 @@ int main(int argc, const char **argv)
 	struct iot_fault_watch *watch = NULL;
 	struct iot_fault_count fc, *f = NULL;
 	struct cmd_pci_addr pa;
-	sigset_t block;
+	struct sigaction sa = { .sa_handler = on_signal };
 	int err, rc = CMD_EXIT_OK;
 
 	cmd_init(argv[0]);
@@ -676,12 +685,11 @@ int main(int argc, const char **argv)
 	ctl.dev.pasid = ctl.pasid;
 	ctl.ctx = cmd_open(ctl.sysroot, NULL, false, false);
 
-	/* what this run changes is undone on every exit; signals wait until then */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	/* a signal stops the swaps; what this run changed is undone on the way out */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	if (ctl.session) {
 		open_session(&ctl);
 	} else {
@@ -714,15 +722,20 @@ int main(int argc, const char **argv)
 	o.repeat = ctl.repeat;
 	o.interval_ms = ctl.interval;
 	o.compare_detach = ctl.compare;
+	o.stop = &stop_requested;
 	err = iot_replace_run(&ctl.dev, plan, &o, &r);
 	if (err && !r)
 		cmd_die("out of memory");
-	if (err) {
+	if (err == -EINTR) {
+		cmd_warnx("%s: interrupted after %u swaps", ctl.addr, r->swaps);
+		rc = CMD_EXIT_FAILURE;
+	} else if (err) {
 		check_kept(&ctl, r);
 		rc = CMD_EXIT_FAILURE;
 	}
 	if (watch) {
-		pause_ms(ctl.interval > SETTLE_MS ? ctl.interval : SETTLE_MS);
+		if (!stop_requested)
+			pause_ms(ctl.interval > SETTLE_MS ? ctl.interval : SETTLE_MS);
 		err = iot_fault_watch_end(watch, &fc);
 		if (err)
 			cmd_die("--verify-faults: %s", strerror(-err));

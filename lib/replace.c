@@ -374,11 +374,17 @@ int iot_replace_prepare(const struct iot_replace_dev *d, const struct iot_replac
 
 /* ---- the run ------------------------------------------------------------------------- */
 
-static void pause_ms(unsigned ms)
+static bool stopped(const volatile int *stop)
+{
+	return stop && *stop;
+}
+
+/* Sleep @ms; a signal that sets *@stop ends it early. */
+static void pause_ms(unsigned ms, const volatile int *stop)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
 
-	while (ms && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+	while (ms && nanosleep(&ts, &ts) < 0 && errno == EINTR && !stopped(stop))
 		;
 }
 
@@ -411,7 +417,7 @@ static int swap_one(struct iot_replace_dev *d, uint32_t *pt, uint32_t ioas, bool
 
 static int ping_pong(struct iot_replace_dev *d, struct iot_replace_plan *p,
 		     struct iot_replace_result *r, unsigned n, unsigned interval, bool by_detach,
-		     uint64_t *ns)
+		     uint64_t *ns, const volatile int *stop)
 {
 	for (unsigned i = 0; i < n; i++) {
 		bool to_plan = !(i & 1);
@@ -421,8 +427,8 @@ static int ping_pong(struct iot_replace_dev *d, struct iot_replace_plan *p,
 		int err;
 
 		if (i && interval)
-			pause_ms(interval);
-		err = swap_one(d, pt, ioas, by_detach, &hwpt, &ns[i]);
+			pause_ms(interval, stop);
+		err = stopped(stop) ? -EINTR : swap_one(d, pt, ioas, by_detach, &hwpt, &ns[i]);
 		if (err) {
 			r->err = err;
 			r->failed_swap = i + 1;
@@ -448,6 +454,7 @@ int iot_replace_run(struct iot_replace_dev *d, struct iot_replace_plan *p,
 	unsigned n = o && o->size >= sizeof(*o) && o->repeat ? o->repeat : 1;
 	unsigned interval = o && o->size >= sizeof(*o) ? o->interval_ms : 0;
 	bool compare = o && o->size >= sizeof(*o) && o->compare_detach;
+	const volatile int *stop = o && o->size >= sizeof(*o) ? o->stop : NULL;
 	uint64_t *ns;
 	int err;
 
@@ -464,9 +471,10 @@ int iot_replace_run(struct iot_replace_dev *d, struct iot_replace_plan *p,
 	r->from_hwpt = r->now_hwpt = d->hwpt;
 	r->back_pt = d->hwpt;
 	r->to_ioas = p->to_ioas;
-	err = ping_pong(d, p, r, n, interval, false, ns);
-	if (!err)
-		iot_latency_stats(ns, n, &r->latency);
+	err = ping_pong(d, p, r, n, interval, false, ns, stop);
+	/* an interrupted series still has the swaps it made */
+	if (r->swaps)
+		iot_latency_stats(ns, r->swaps, &r->latency);
 	if (!err && compare) {
 		/* start from where the replaces did, so both series make the same moves */
 		if (n & 1) {
@@ -480,7 +488,7 @@ int iot_replace_run(struct iot_replace_dev *d, struct iot_replace_plan *p,
 			}
 		}
 		if (!err)
-			err = ping_pong(d, p, r, n, interval, true, ns);
+			err = ping_pong(d, p, r, n, interval, true, ns, stop);
 		if (!err) {
 			iot_latency_stats(ns, n, &r->detach_attach);
 			if (r->detach_attach.median)

@@ -130,6 +130,7 @@ struct iot_replace_opts {
 	unsigned repeat;      /* swaps, alternately to the plan and back; 0 means 1 */
 	unsigned interval_ms; /* pause between swaps */
 	bool compare_detach;  /* the same swaps again, as detach + attach */
+	const volatile int *stop; /* may be NULL; set (by a signal handler): no further swap */
 };
 
 struct iot_replace_result {
@@ -155,6 +156,8 @@ struct iot_replace_result {
  * On a failed swap *out is still written, with ->err and ->failed_swap, and
  * the error returned: the device is on ->now_hwpt (check it with
  * iot_replace_verify()). @d's ioas and hwpt are updated to where it is.
+ * When *@o->stop becomes non-zero no further swap starts: -EINTR, with *out
+ * written (->err -EINTR, ->failed_swap the swap not made).
  */
 int iot_replace_run(struct iot_replace_dev *d, struct iot_replace_plan *p,
 		    const struct iot_replace_opts *o, struct iot_replace_result **out);

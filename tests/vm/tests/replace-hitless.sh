@@ -12,6 +12,8 @@
 # test kernel (7.3.4) replacing edu's table with that HWPT oopses in the attach ioctl
 # (general protection fault on a list pointer), which takes the guest down.
 . "$(dirname "$0")/guest.bash"
+# no_timer_check: on a loaded host the emulated IO-APIC timer check can fail at boot
+# ("timer doesn't work through Interrupt-remapped IO-APIC"), a panic before any test
 
 # The holder is the library's own (attach-check session-hold) until iommu-attach --hold.
 script='
@@ -84,7 +86,7 @@ check() {
 
 for iommu in intel intel-sm; do
 	echo "== --iommu $iommu"
-	guest_run --timeout 800 --iommu "$iommu" -- "$script"
+	guest_run --timeout 800 --append no_timer_check --iommu "$iommu" -- "$script"
 	if grep -q 'FAIL session-hold: Function not implemented' "$out"; then
 		echo "$name: SKIP: the test kernel has no AF_UNIX sockets (CONFIG_NET, CONFIG_UNIX)"
 		exit 77
