@@ -268,10 +268,45 @@ static void find_companions(struct replace_ctl *ctl)
 				add_moved(ctl, other);
 	}
 	iot_snapshot_free(snap);
-	if (ctl->nmoved > 1 && ctl->compare)
-		cmd_die("%s: --compare-detach: group companions %s%s are attached too: a detach "
-			"of one device leaves the group on its page table, so there is nothing to "
-			"compare", ctl->addr, ctl->moved[1], ctl->nmoved > 2 ? " and others" : "");
+	if (ctl->nmoved > 1 && ctl->compare) {
+		char list[256] = "";
+		size_t n = 0;
+
+		for (size_t i = 1; i < ctl->nmoved && n < sizeof(list); i++)
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i > 1 ? " " : "",
+					      ctl->moved[i]);
+		cmd_die("%s: --compare-detach: its IOMMU group's %s attached too (%s): a detach of "
+			"one device leaves the group on its page table, so there is nothing to "
+			"compare", ctl->addr, ctl->nmoved > 2 ? "other devices are" :
+			"other device is", list);
+	}
+}
+
+/*
+ * The kernel moved the whole group: check each companion is on @hwpt as the device is
+ * (an attach to the HWPT in use is a no-op). Returns how many are not.
+ */
+static size_t check_companions(struct replace_ctl *ctl, uint32_t hwpt)
+{
+	size_t bad = 0;
+
+	for (size_t i = 1; i < ctl->nmoved; i++) {
+		struct iot_replace_dev c = ctl->dev;
+		int err = -ENOENT;
+
+		for (size_t k = 0; k < ctl->info->ndevices && k < ctl->ndevfds; k++)
+			if (!strcmp(ctl->info->devices[k]->addr, ctl->moved[i])) {
+				c.devfd = ctl->devfds[k];
+				c.dev_id = ctl->info->devices[k]->dev_id;
+				err = iot_replace_verify(&c, hwpt);
+			}
+		if (err) {
+			cmd_warnx("%s: group companion %s is not on hwpt %u: %s", ctl->addr,
+				  ctl->moved[i], hwpt, strerror(-err));
+			bad++;
+		}
+	}
+	return bad;
 }
 
 /* ---- the session's context ------------------------------------------------------------ */
@@ -354,8 +389,9 @@ static void session_record(struct replace_ctl *ctl, const struct iot_replace_res
 					     PASID_NOW(ctl->pasid), r->now_ioas,
 					     r->now_hwpt);
 	}
-	if (!err)
-		err = iot_replace_state_save(ctl->ctx, ctl->session, ctl->info->pid, ctl->addr,
+	/* each device the kernel moved can go back */
+	for (size_t i = 0; i < ctl->nmoved && !err; i++)
+		err = iot_replace_state_save(ctl->ctx, ctl->session, ctl->info->pid, ctl->moved[i],
 					     ctl->pasid, r->from_ioas, r->from_hwpt);
 	if (err)
 		cmd_warnx("session %s: cannot record the previous page table: %s", ctl->session,
@@ -749,6 +785,9 @@ int main(int argc, const char **argv)
 			rc = CMD_EXIT_FAILURE;
 		}
 	}
+	if (ctl.session && ctl.nmoved > 1 && r->now_hwpt != r->from_hwpt &&
+	    check_companions(&ctl, r->now_hwpt))
+		rc = CMD_EXIT_FAILURE;
 	if (ctl.session)
 		session_record(&ctl, r);
 	if (!r->err || r->swaps) {

@@ -9,6 +9,8 @@
  *   mock-hwpt SESSION               an HWPT of the selftest mock IOMMU in the
  *                                   session's iommufd (another IOMMU than edu's)
  *   release SESSION                 ask the session's holder to undo and exit
+ *   hold SESSION ADDR...            hold several devices in a session (a group's
+ *                                   functions), as iommu-attach --hold would
  *   mock                            the mock device: RID replace, new-hwpt:dirty-
  *                                   tracking, PASID replace, failures keep the old
  *   mock-bench N                    replace vs detach+attach on the mock's PASID
@@ -30,6 +32,7 @@
 #include <unistd.h>
 
 #include "iommu-tools.h"
+#include "iommu-tools-host.h"
 #include "iommu-tools-iommufd.h"
 #include "iommu-tools-replace.h"
 #include "iommu-tools-session.h"
@@ -208,6 +211,87 @@ static int release(struct iot_ctx *ctx, const char *name)
 	if (err)
 		fail("release %s: %s", name, strerror(-err));
 	iot_session_client_close(c);
+	return failures ? 1 : 0;
+}
+
+/*
+ * hold NAME ADDR...: what iommu-attach --hold does, for several devices: each bound to
+ * vfio-pci (journaled) and attached to one IOAS with a page mapped, served as session
+ * NAME until a peer says RELEASE, then undone. A group's functions share one HWPT.
+ */
+static int hold(struct iot_ctx *ctx, const char *name, char **addrs, int n)
+{
+	struct iot_binding *b[8] = { NULL };
+	struct iot_session *s = NULL;
+	int iommufd = -1, err;
+	uint32_t ioas = 0, hwpt = 0;
+	uint64_t iova = 0x100000;
+	void *buf;
+
+	if (n > 8)
+		return 2;
+	buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	err = buf == MAP_FAILED ? -ENOMEM : iot_session_new(ctx, name, getuid(), &s);
+	if (!err)
+		err = iot_iommufd_open(ctx, &iommufd);
+	if (!err)
+		err = iot_session_set_iommufd(s, iommufd);
+	if (!err)
+		err = iot_ioas_alloc(iommufd, &ioas);
+	if (!err)
+		err = iot_session_add_object(s, ioas);
+	for (int i = 0; !err && i < n; i++) {
+		char cdev[32];
+		uint32_t dev_id;
+		int devfd = -1;
+
+		err = iot_bind_driver_flags(ctx, addrs[i], "vfio-pci", IOT_BIND_JOURNAL, &b[i]);
+		if (!err)
+			err = iot_bind_wait_cdev(ctx, addrs[i], 5000, cdev, sizeof(cdev));
+		if (!err)
+			err = iot_vfio_cdev_open(ctx, addrs[i], &devfd);
+		if (!err)
+			err = iot_vfio_bind_iommufd(devfd, iommufd, &dev_id);
+		if (!err)
+			err = iot_session_add_device(s, addrs[i], devfd, dev_id);
+		else if (devfd >= 0)
+			close(devfd);
+		if (!err)
+			err = iot_vfio_attach_pt(devfd, ioas, &hwpt);
+		if (!err)
+			err = iot_session_add_attach(s, addrs[i], hwpt);
+	}
+	if (!err)
+		err = iot_ioas_map(iommufd, ioas, map_flags, buf, 4096, &iova);
+	if (!err)
+		err = iot_session_add_mapping(s, ioas, iova, 4096);
+	if (!err)
+		err = iot_session_set_ids(s, ioas, hwpt);
+	if (!err)
+		err = iot_session_listen(s);
+	if (err) {
+		fail("hold: %s", strerror(-err));
+	} else {
+		note("hold: %s holds %d devices on ioas %u hwpt %u", name, n, ioas, hwpt);
+		while (!iot_session_released(s) && !err) {
+			int r = iot_session_serve(s, -1);
+
+			if (r < 0 && r != -EINTR)
+				err = r;
+		}
+	}
+	iot_session_free(s);
+	for (int i = 0; i < n; i++) {
+		if (!b[i])
+			continue;
+		err = iot_binding_restore(b[i]);
+		if (err)
+			fail("hold: restore %s: %s", b[i]->device, strerror(-err));
+		iot_binding_free(b[i]);
+	}
+	if (buf != MAP_FAILED)
+		munmap(buf, 4096);
+	note("hold: undone");
 	return failures ? 1 : 0;
 }
 
@@ -560,7 +644,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
 		fprintf(stderr, "usage: replace-check edu-loop SESSION IOVA STOPFILE | mock-hwpt "
-				"SESSION | release SESSION | mock | mock-bench N | copy-bench\n");
+				"SESSION | release SESSION | hold SESSION ADDR... | mock | mock-bench N | "
+				"copy-bench\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "mock") && argc == 2)
@@ -577,6 +662,8 @@ int main(int argc, char **argv)
 		rc = mock_hwpt(ctx, argv[2]);
 	else if (!strcmp(argv[1], "release") && argc == 3)
 		rc = release(ctx, argv[2]);
+	else if (!strcmp(argv[1], "hold") && argc >= 4)
+		rc = hold(ctx, argv[2], argv + 3, argc - 3);
 	else
 		fprintf(stderr, "replace-check: unknown mode or arguments\n");
 	iot_ctx_free(ctx);
