@@ -560,7 +560,11 @@ static void recovered(void *data, const struct iot_journal_entry *e, int result)
 			putchar('\n');
 		}
 	} else {
-		cmd_warnx("%s: cannot restore %s: %s", e->device, orig, strerror(-result));
+		if (result == -EIO)
+			cmd_warnx("%s: cannot restore %s: it stayed on %s", e->device, orig,
+				  e->driver);
+		else
+			cmd_warnx("%s: cannot restore %s: %s", e->device, orig, strerror(-result));
 	}
 }
 

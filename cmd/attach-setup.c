@@ -617,7 +617,7 @@ int attach_teardown(struct attach_ctl *ctl)
 			cmd_warnx("%s: cannot put back %s: %s; iommu-attach --recover retries",
 				  d->addr, d->binding->orig_driver ? d->binding->orig_driver :
 								     "no driver",
-				  strerror(-err));
+				  err == -EIO ? "the device went to another driver" : strerror(-err));
 			rc = 1;
 		}
 		iot_binding_free(d->binding);

@@ -215,7 +215,8 @@ int iot_binding_restore(struct iot_binding *b)
 	if (!err)
 		err = current_driver(&dev, cur, sizeof(cur));
 	if (!err && strcmp(cur, want)) {
-		iot_err(b->ctx, "%s: restore left it on %s, not %s", b->device,
+		/* -EIO says it; the caller names the device in its own line */
+		iot_dbg(b->ctx, "%s: restore left it on %s, not %s", b->device,
 			cur[0] ? cur : "no driver", b->orig_driver ? b->orig_driver : "no driver");
 		err = -EIO;
 	}
