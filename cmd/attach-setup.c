@@ -88,7 +88,8 @@ void attach_fail(struct attach_ctl *ctl, int dev, enum iot_step step, int err)
 	const char *addr = dev >= 0 ? ctl->devs[dev].addr : NULL;
 	char held[512] = "";
 
-	if (abs(err) == EBUSY && addr)
+	/* held: busy, or bound to another iommufd already */
+	if (addr && (abs(err) == EBUSY || (step == IOT_STEP_BIND && abs(err) == EINVAL)))
 		holders(ctl, addr, held, sizeof(held));
 	if (why)
 		cmd_warnx("%s%s%s: %s%s (%s)", addr ? addr : "", addr ? ": " : "",

@@ -5,6 +5,7 @@
 # is parsed here: ids are numbers, the GET_HW_INFO registers are the unit's cap and ecap
 # exactly as its boot line prints them, and decoded (SMTS set in scalable mode only); the
 # text report says the same; edu is back on no driver with no journal record left.
+# Without /dev/iommu the legacy container is taken, with a one-line notice.
 . "$(dirname "$0")/guest.bash"
 
 check_variant() {
@@ -20,11 +21,24 @@ sed "s/^/text: /" /tmp/text.out
 [ -e $dev/driver ] && echo "attach-check: FAIL edu still on $(basename $(readlink $dev/driver))"
 grep -qs "^bind " /run/iommu-tools/bindings && echo "attach-check: FAIL a journal record is left"
 iommu-attach 00:03.0 2>&1; echo "unbound rc=$?"
+# without /dev/iommu: the legacy container, said in one line; no session on it
+mv /dev/iommu /dev/iommu.away
+iommu-attach --bind-driver --map 0x100000:64K 00:03.0 >/tmp/legacy.out 2>&1; echo "legacy rc=$?"
+sed "s/^/legacy: /" /tmp/legacy.out
+iommu-attach --bind-driver --hold x 00:03.0 2>&1; echo "legacy hold rc=$?"
+mv /dev/iommu.away /dev/iommu
+[ -e $dev/driver ] && echo "attach-check: FAIL edu still on a driver after the legacy runs"
 dmesg | grep "DMAR: dmar0: reg_base_addr"
 '
 	want '^---end--- rc=0$'
 	want '^text rc=0$'
 	want '^unbound rc=1$'
+	want '^legacy rc=0$'
+	want '^legacy: iommu-attach: no /dev/iommu: using the legacy VFIO container \(/dev/vfio/vfio\)$'
+	want '^legacy: Path: +legacy VFIO container \(type1v2\)$'
+	want '^legacy:   map dma  +[0-9.]+ ms$'
+	want '^iommu-attach: --hold needs iommufd \(/dev/iommu and the VFIO device cdev\): the legacy VFIO container cannot be held in a session$'
+	want '^legacy hold rc=1$'
 	want '^iommu-attach: 0000:00:03\.0: on no driver, not on a VFIO driver; --bind-driver binds it to vfio-pci$'
 	# shellcheck disable=SC2016 # python, not shell
 	if ! python3 - "$out" "$sm" <<'PY'; then
