@@ -88,6 +88,10 @@ static const struct iot_explain_row rows[] = {
 	  "mappings where the device cannot reach)" },
 	{ IOT_STEP_ATTACH, EOPNOTSUPP, "this IOMMU or device does not support that attach" },
 	{ IOT_STEP_ATTACH, EBUSY, HELD },
+	/* a HWPT with a fault queue turns on the device's I/O page faults first */
+	{ IOT_STEP_ATTACH, ENODEV,
+	  "the device cannot take I/O page faults (PRI, or the IOMMU's stall), which a HWPT "
+	  "with a fault queue needs" },
 	{ IOT_STEP_ATTACH_PASID, ENOTTY, LACKS("VFIO_DEVICE_ATTACH_IOMMUFD_PT", "6.6") },
 	{ IOT_STEP_ATTACH_PASID, EINVAL,
 	  "no PASID attach: a kernel before Linux 6.15, or a PASID out of the device's range" },

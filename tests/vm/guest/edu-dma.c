@@ -28,37 +28,8 @@
 #include "iommu-tools-host.h"
 #include "iommu-tools-iommufd.h"
 
-/* edu BAR0 registers (QEMU docs/specs/edu.rst) */
-#define EDU_ID 0x00
-#define EDU_ID_VALUE 0x010000edU
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_COUNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_CMD_START 0x1
-#define EDU_CMD_TO_RAM 0x2 /* direction: device buffer to RAM */
-#define EDU_BUF 0x40000    /* the device's own 4 KiB buffer */
-#define EDU_BUF_SIZE 4096
+#include "edu.h"
 
-/*
- * Bytes per DMA. QEMU 7.2's edu rejects a transfer that ends exactly at the
- * end of its buffer (and aborts QEMU), so stay below 4096.
- */
-#define XFER 2048
-#define MAP_SIZE 4096 /* the IOAS mapping: one page */
-#define DEFAULT_IOVA 0x100000ULL /* below edu's 28-bit DMA mask */
-#define FAULT_IOVA 0x200000ULL   /* never mapped */
-
-struct edu {
-	struct iot_ctx *ctx;
-	int devfd;
-	int iommufd;
-	uint32_t dev_id;
-	volatile uint8_t *bar;
-	size_t bar_size;
-	uint8_t *buf; /* MAP_SIZE bytes of RAM the device reads and writes */
-	uint64_t iova;
-};
 
 static int failures;
 
@@ -169,70 +140,6 @@ static int restore(struct iot_binding *b, const char *what)
 	return 0;
 }
 
-static uint32_t rd32(struct edu *e, unsigned off)
-{
-	return *(volatile uint32_t *)(e->bar + off);
-}
-
-static uint64_t rd64(struct edu *e, unsigned off)
-{
-	return *(volatile uint64_t *)(e->bar + off);
-}
-
-static void wr64(struct edu *e, unsigned off, uint64_t val)
-{
-	*(volatile uint64_t *)(e->bar + off) = val;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* One edu DMA; the device finishes after a 100 ms timer. -ETIMEDOUT if it never does. */
-static int edu_dma(struct edu *e, bool to_ram, uint64_t src, uint64_t dst, uint64_t count)
-{
-	const struct timespec ms = { .tv_nsec = 1000000 };
-	uint64_t dev = to_ram ? src : dst;
-	double deadline = now() + 10.0;
-
-	/* a bad device-side range is a QEMU hw_error, which kills the whole VM */
-	if (dev < EDU_BUF || count >= EDU_BUF_SIZE || dev - EDU_BUF >= EDU_BUF_SIZE - count)
-		return -EINVAL;
-	wr64(e, EDU_DMA_SRC, src);
-	wr64(e, EDU_DMA_DST, dst);
-	wr64(e, EDU_DMA_COUNT, count);
-	wr64(e, EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
-	while (rd64(e, EDU_DMA_CMD) & EDU_CMD_START) {
-		if (now() > deadline)
-			return -ETIMEDOUT;
-		nanosleep(&ms, NULL);
-	}
-	return 0;
-}
-
-static void fill(uint8_t *p, size_t len, unsigned seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(i * 7 + seed + (i >> 8));
-}
-
-static size_t first_mismatch(const uint8_t *p, size_t len, unsigned seed)
-{
-	uint8_t want[XFER];
-	size_t i;
-
-	fill(want, len, seed);
-	for (i = 0; i < len; i++)
-		if (p[i] != want[i])
-			return i;
-	return len;
-}
 
 /* RAM -> device buffer -> cleared RAM; the data must come back intact. */
 static int round_trip(struct edu *e, unsigned seed, const char *what)
@@ -240,7 +147,7 @@ static int round_trip(struct edu *e, unsigned seed, const char *what)
 	size_t bad;
 	int err;
 
-	fill(e->buf, XFER, seed);
+	edu_fill(e->buf, XFER, seed);
 	err = edu_dma(e, false, e->iova, EDU_BUF, XFER);
 	if (err) {
 		fail("%s: DMA RAM->device at iova 0x%" PRIx64 ": %s", what, e->iova,
@@ -254,7 +161,7 @@ static int round_trip(struct edu *e, unsigned seed, const char *what)
 		     strerror(-err));
 		return err;
 	}
-	bad = first_mismatch(e->buf, XFER, seed);
+	bad = edu_first_mismatch(e->buf, XFER, seed);
 	if (bad != XFER) {
 		fail("%s: data differs at byte %zu after RAM->device->RAM via iova 0x%" PRIx64
 		     " (got 0x%02x)", what, bad, e->iova, e->buf[bad]);
@@ -298,41 +205,7 @@ static int kmsg_record(void *data, const struct iot_kmsg_record *rec)
 	return 0;
 }
 
-static int enable_bus_master(struct edu *e)
-{
-	struct iot_vfio_region cfg;
-	uint16_t cmd;
-	int err;
 
-	err = iot_vfio_region_info(e->devfd, VFIO_PCI_CONFIG_REGION_INDEX, &cfg);
-	if (err)
-		return err;
-	if (pread(e->devfd, &cmd, sizeof(cmd), (off_t)(cfg.offset + PCI_COMMAND)) != sizeof(cmd))
-		return -EIO;
-	cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
-	if (pwrite(e->devfd, &cmd, sizeof(cmd), (off_t)(cfg.offset + PCI_COMMAND)) != sizeof(cmd))
-		return -EIO;
-	return 0;
-}
-
-static int map_bar0(struct edu *e)
-{
-	struct iot_vfio_region bar;
-	void *p;
-	int err;
-
-	err = iot_vfio_region_info(e->devfd, VFIO_PCI_BAR0_REGION_INDEX, &bar);
-	if (err)
-		return err;
-	if (!(bar.flags & VFIO_REGION_INFO_FLAG_MMAP) || bar.size < EDU_BUF + EDU_BUF_SIZE)
-		return -ENXIO;
-	p = mmap(NULL, bar.size, PROT_READ | PROT_WRITE, MAP_SHARED, e->devfd, (off_t)bar.offset);
-	if (p == MAP_FAILED)
-		return -errno;
-	e->bar = p;
-	e->bar_size = bar.size;
-	return 0;
-}
 
 /* One hex register of the device's VT-d unit as sysfs shows it; 0 when unreadable. */
 static uint64_t unit_reg(const char *addr, const char *reg)
@@ -439,7 +312,7 @@ static int mode_fault(struct edu *e)
 	if (err)
 		fail("fault: edu did not complete the DMA: %s", strerror(-err));
 	/* the fault interrupt and its log line follow the DMA shortly */
-	deadline = now() + 5.0;
+	deadline = edu_now() + 5.0;
 	do {
 		const struct timespec ms10 = { .tv_nsec = 10000000 };
 
@@ -447,7 +320,7 @@ static int mode_fault(struct edu *e)
 		if (before >= 0 && after > before)
 			break;
 		nanosleep(&ms10, NULL);
-	} while (now() < deadline);
+	} while (edu_now() < deadline);
 	printf("edu-dma: fault: DMAR-MSI interrupts before %ld after %ld\n", before, after);
 	if (before >= 0 && after > before)
 		pass("fault: DMAR-MSI count rose from %ld to %ld", before, after);
@@ -715,10 +588,10 @@ int main(int argc, char **argv)
 		CHECK(iot_ioas_map(e.iommufd, ioas, map_flags, e.buf, MAP_SIZE, &iova),
 		      "IOAS_MAP %d bytes at iova 0x%" PRIx64, MAP_SIZE, e.iova);
 	}
-	CHECK(enable_bus_master(&e), "enable memory and bus master in PCI_COMMAND");
-	CHECK(map_bar0(&e), "mmap BAR0");
-	if (rd32(&e, EDU_ID) != EDU_ID_VALUE) {
-		fail("edu id register reads 0x%08x, want 0x%08x", rd32(&e, EDU_ID), EDU_ID_VALUE);
+	CHECK(edu_enable_bus_master(&e), "enable memory and bus master in PCI_COMMAND");
+	CHECK(edu_map_bar0(&e), "mmap BAR0");
+	if (edu_rd32(&e, EDU_ID) != EDU_ID_VALUE) {
+		fail("edu id register reads 0x%08x, want 0x%08x", edu_rd32(&e, EDU_ID), EDU_ID_VALUE);
 		return 1;
 	}
 	pass("edu id 0x%08x, BAR0 %zu bytes", EDU_ID_VALUE, e.bar_size);
