@@ -284,7 +284,14 @@ struct iot_explain_row {
 const struct iot_explain_row *iot_explain_rows(size_t *n);
 
 /* ---- session.c: the control socket's messages, parsed without I/O ---- */
-enum { IOT_SREQ_HELLO = 1, IOT_SREQ_INFO, IOT_SREQ_GETFDS, IOT_SREQ_SETIDS, IOT_SREQ_RELEASE };
+enum {
+	IOT_SREQ_HELLO = 1,
+	IOT_SREQ_INFO,
+	IOT_SREQ_GETFDS,
+	IOT_SREQ_SETIDS,
+	IOT_SREQ_RELEASE,
+	IOT_SREQ_GETFAULT,
+};
 struct iot_session_request {
 	int cmd;           /* IOT_SREQ_* */
 	uint32_t version;  /* HELLO */

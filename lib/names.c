@@ -4,6 +4,7 @@
 
 #include "iommu-tools-attach.h"
 #include "iommu-tools-faults.h"
+#include "iommu-tools-iommufd.h"
 #include "internal.h"
 
 /* A table indexed by the enum; a value past its end or without an entry reads as @fallback. */
@@ -274,4 +275,26 @@ static const char *const step_names[] = {
 const char *iot_step_name(enum iot_step step)
 {
 	return NAME(step_names, step, NULL);
+}
+
+/* ---- IOMMU_GET_HW_INFO data types (iommufd.c) ---- */
+
+const char *iot_hw_info_type_name(uint32_t type)
+{
+	switch (type) {
+	case IOT_HW_INFO_TYPE_NONE:
+		return "none";
+	case IOT_HW_INFO_TYPE_INTEL_VTD:
+		return "intel-vtd";
+	case IOT_HW_INFO_TYPE_ARM_SMMUV3:
+		return "arm-smmuv3";
+	case IOT_HW_INFO_TYPE_TEGRA241_CMDQV:
+		return "tegra241-cmdqv";
+	case IOT_HW_INFO_TYPE_AMD:
+		return "amd";
+	case IOT_HW_INFO_TYPE_SELFTEST:
+		return "selftest";
+	default:
+		return NULL;
+	}
 }

@@ -13,6 +13,7 @@
 #ifndef IOMMU_TOOLS_IOMMUFD_H
 #define IOMMU_TOOLS_IOMMUFD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -96,6 +97,9 @@ int iot_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint32_t flags, uint64_t
 #define IOT_HW_INFO_TYPE_AMD 4
 #define IOT_HW_INFO_TYPE_SELFTEST 0xfeedbeefU /* the iommufd test mock */
 
+/* "intel-vtd", "arm-smmuv3", "amd", "selftest", "none", ...; NULL for a type unknown here */
+const char *iot_hw_info_type_name(uint32_t type);
+
 #define IOT_HW_CAP_DIRTY_TRACKING (1ULL << 0)
 #define IOT_HW_CAP_PCI_PASID_EXEC (1ULL << 1)
 #define IOT_HW_CAP_PCI_PASID_PRIV (1ULL << 2)
@@ -175,6 +179,13 @@ int iot_test_mock_domain_replace(int fd, uint32_t stdev_id, uint32_t pt_id, uint
  * the device sysfs describes.
  */
 int iot_vfio_cdev_open(struct iot_ctx *ctx, const char *pci_addr, int *fd);
+
+/*
+ * iot_vfio_cdev_supported - whether this kernel gives VFIO devices a cdev
+ * (sys/class/vfio-dev or dev/vfio/devices exists: vfio is loaded and built
+ * with CONFIG_VFIO_DEVICE_CDEV). false: only the legacy group path is left.
+ */
+bool iot_vfio_cdev_supported(struct iot_ctx *ctx);
 
 /* Bind to an iommufd; *dev_id names the device in iommufd calls. Once only. */
 int iot_vfio_bind_iommufd(int devfd, int iommufd, uint32_t *dev_id);
