@@ -105,9 +105,11 @@ static void report_text(const struct attach_ctl *ctl, const char *mode)
 
 		putchar('\n');
 		cmd_pair("Device:", "%s%s", d->addr, d->companion ? " (group companion)" : "");
-		cmd_pair("Driver:", "vfio-pci%s%s%s", d->binding || d->driver ? ", was " : "",
-			 d->driver ? d->driver : d->binding ? "no driver" : "",
-			 ctl->keep_driver && d->binding ? " (kept on vfio-pci)" : "");
+		if (d->binding)
+			cmd_pair("Driver:", "vfio-pci, was %s%s", d->driver ? d->driver : "no driver",
+				 ctl->keep_driver ? " (kept on vfio-pci)" : "");
+		else
+			cmd_pair("Driver:", "%s", d->driver ? d->driver : "no driver");
 		cmd_pair("Group:", "%d", d->group);
 		if (ctl->use_legacy) {
 			cmd_pair("Node:", "/dev/vfio/%d", d->group);
@@ -242,7 +244,7 @@ static void report_json(const struct attach_ctl *ctl, const char *mode)
 		cmd_json_object(&j, NULL);
 		cmd_json_str(&j, "device", d->addr);
 		cmd_json_bool(&j, "companion", d->companion);
-		cmd_json_str(&j, "driver", "vfio-pci");
+		cmd_json_str(&j, "driver", d->binding ? "vfio-pci" : d->driver);
 		cmd_json_str(&j, "orig_driver", d->driver);
 		cmd_json_bool(&j, "rebound", d->binding != NULL);
 		cmd_json_u64(&j, "group", (uint64_t)d->group);
@@ -560,7 +562,11 @@ static void recovered(void *data, const struct iot_journal_entry *e, int result)
 			putchar('\n');
 		}
 	} else {
-		cmd_warnx("%s: cannot restore %s: %s", e->device, orig, strerror(-result));
+		if (result == -EIO)
+			cmd_warnx("%s: cannot restore %s: it stayed on %s", e->device, orig,
+				  e->driver);
+		else
+			cmd_warnx("%s: cannot restore %s: %s", e->device, orig, strerror(-result));
 	}
 }
 

@@ -143,6 +143,7 @@ static char *substitute(const struct attach_ctl *ctl, const char *arg)
 __attribute__((noreturn)) static void child(const struct attach_ctl *ctl, char **argv)
 {
 	char buf[32], *devices = NULL;
+	int err;
 
 	fcntl(ctl->iommufd, F_SETFD, 0);
 	for (size_t i = 0; i < ctl->ndevs; i++) {
@@ -162,12 +163,13 @@ __attribute__((noreturn)) static void child(const struct attach_ctl *ctl, char *
 	setenv("IOMMU_TOOLS_IOAS", buf, 1);
 	snprintf(buf, sizeof(buf), "%u", ctl->hwpt);
 	setenv("IOMMU_TOOLS_HWPT", buf, 1);
-	setenv("IOMMU_TOOLS_SESSION", ctl->session_name, 1);
+	setenv("IOMMU_TOOLS_SESSION", ctl->session_name ? ctl->session_name : "", 1);
 	sigprocmask(SIG_SETMASK, &ctl->oldmask, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	execvp(argv[0], argv);
-	fprintf(stderr, "%s: cannot run %s: %s\n", cmd_progname, argv[0], strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
+	err = errno;
+	fprintf(stderr, "%s: cannot run %s: %s\n", cmd_progname, argv[0], strerror(err));
+	_exit(err == ENOENT ? 127 : 126);
 }
 
 int attach_exec(struct attach_ctl *ctl)
@@ -179,6 +181,8 @@ int attach_exec(struct attach_ctl *ctl)
 
 	if (!argv)
 		cmd_die("out of memory");
+	if (ctl->exec_argc < 1) /* parse_args() saw to it; said again for the analyzer */
+		cmd_usage_error("--exec: no command after --");
 	if (listen_session(ctl)) {
 		free(argv);
 		return CMD_EXIT_FAILURE;

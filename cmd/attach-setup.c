@@ -88,7 +88,8 @@ void attach_fail(struct attach_ctl *ctl, int dev, enum iot_step step, int err)
 	const char *addr = dev >= 0 ? ctl->devs[dev].addr : NULL;
 	char held[512] = "";
 
-	if (abs(err) == EBUSY && addr)
+	/* held: busy, or bound to another iommufd already */
+	if (addr && (abs(err) == EBUSY || (step == IOT_STEP_BIND && abs(err) == EINVAL)))
 		holders(ctl, addr, held, sizeof(held));
 	if (why)
 		cmd_warnx("%s%s%s: %s%s (%s)", addr ? addr : "", addr ? ": " : "",
@@ -617,7 +618,7 @@ int attach_teardown(struct attach_ctl *ctl)
 			cmd_warnx("%s: cannot put back %s: %s; iommu-attach --recover retries",
 				  d->addr, d->binding->orig_driver ? d->binding->orig_driver :
 								     "no driver",
-				  strerror(-err));
+				  err == -EIO ? "the device went to another driver" : strerror(-err));
 			rc = 1;
 		}
 		iot_binding_free(d->binding);

@@ -90,10 +90,10 @@ static const struct iot_explain_row rows[] = {
 	  "mappings where the device cannot reach)" },
 	{ IOT_STEP_ATTACH, EOPNOTSUPP, "this IOMMU or device does not support that attach" },
 	{ IOT_STEP_ATTACH, EBUSY, HELD },
-	/* seen on VT-d: a HWPT with a fault queue needs the device's I/O page faults */
+	/* a HWPT with a fault queue turns on the device's I/O page faults first */
 	{ IOT_STEP_ATTACH, ENODEV,
-	  "the device cannot take I/O page faults (no PRI, or an IOMMU without page requests), "
-	  "which a HWPT with a fault queue needs" },
+	  "the device cannot take I/O page faults (PRI, or the IOMMU's stall), which a HWPT "
+	  "with a fault queue needs" },
 	{ IOT_STEP_ATTACH_PASID, ENOTTY, LACKS("VFIO_DEVICE_ATTACH_IOMMUFD_PT", "6.6") },
 	{ IOT_STEP_ATTACH_PASID, EINVAL,
 	  "no PASID attach: the device has no PASID capability, the PASID is out of its range, "

@@ -1063,6 +1063,8 @@ void iot_session_entries_free(struct iot_session_entry **v, size_t n)
 	if (!v)
 		return;
 	for (size_t i = 0; i < n; i++) {
+		if (!v[i])
+			continue; /* the one a failed listing could not allocate */
 		free(v[i]->name);
 		free(v[i]);
 	}

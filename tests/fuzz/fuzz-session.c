@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err && err != -EINVAL && err != -EMSGSIZE && err != -EOPNOTSUPP)
 		abort();
 	if (!err) {
-		if (req.cmd < IOT_SREQ_HELLO || req.cmd > IOT_SREQ_RELEASE)
+		if (req.cmd < IOT_SREQ_HELLO || req.cmd > IOT_SREQ_GETFAULT)
 			abort();
 		if (req.cmd == IOT_SREQ_SETIDS) {
 			char canon[IOT_PCI_ADDR_LEN];
