@@ -81,7 +81,7 @@ for iommu in intel intel-sm; do
 	s=$(sed -n 's/^err-test: session pid \([0-9]*\)$/\1/p' "$out")
 	[ -n "$s" ] || fail "$iommu: no session"
 	want "^err-test: session: exit 1, 1 line\\(s\\), after: vfio-pci, journal 0\$"
-	want "^err-test: session: $a: bind: the device is bound to an iommufd already \\(Invalid argument\\)\$"
+	want "^err-test: session: $a: bind: the device is bound to an iommufd already; held by pid $s \\(iommu-attach\\) through /dev/vfio/devices/vfio[0-9]+ \\(Invalid argument\\)\$"
 	want "^err-test: session-legacy: exit 1, 1 line\\(s\\), after: vfio-pci, journal 0\$"
 	want "^err-test: session-legacy: $a: open group: .*held by pid $s \\(iommu-attach\\) through /dev/vfio/devices/vfio[0-9]+ \\(Device or resource busy\\)\$"
 	want '^err-test: session exit 0$'
