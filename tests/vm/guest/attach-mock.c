@@ -18,6 +18,7 @@
  * exit status is 0 only when all passed, 77 when the kernel has no mock.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -26,11 +27,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "iommu-tools.h"
 #include "iommu-tools-attach.h"
 #include "iommu-tools-iommufd.h"
+#include "iommu-tools-session.h"
 #include "report.h"
 #include "uapi-iommufd.h"
 
@@ -397,6 +400,122 @@ static void fault_queue(const struct mock *m, uint64_t iova)
 		pass("fault: fault %u destroyed after its hwpt and its fd", fault_id);
 }
 
+/* The session's undo steps that failed, counted from its log. */
+static int undo_failures;
+
+__attribute__((format(printf, 3, 0))) static void undo_log(void *data, int priority,
+							   const char *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)data;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	/* each undo step is logged (debug) with its result */
+	if (strstr(line, ": undo: ")) {
+		note("session log: %s", line);
+		if (!strstr(line, ": Success"))
+			undo_failures++;
+	}
+}
+
+/* The peer: the fault queue from GETFAULT, a fault through it, then RELEASE. */
+static int fault_peer(const struct mock *m, struct iot_ctx *ctx, uint32_t hwpt, uint64_t iova)
+{
+	struct iot_session_client *c = NULL;
+	struct iot_session_info *info = NULL;
+	uint32_t fault_id = 0;
+	int fd = -1, err;
+
+	err = iot_session_connect(ctx, "mock-fault", &c);
+	if (!err)
+		err = iot_session_client_info(c, &info);
+	if (!err)
+		err = iot_session_client_getfault(c, &fault_id, &fd);
+	if (err) {
+		fail("session: peer: %s", strerror(-err));
+	} else if (info->fault != fault_id) {
+		fail("session: INFO says fault %u, GETFAULT %u", info->fault, fault_id);
+	} else {
+		pass("session: GETFAULT handed fault %u's fd, as INFO says", fault_id);
+		if (!iot_test_mock_domain_replace(m->fd, m->stdev, hwpt, NULL)) {
+			raise_fault(m, hwpt, fd, iova);
+			iot_test_mock_domain_replace(m->fd, m->stdev, m->ioas, NULL);
+		} else {
+			fail("session: attach the mock device to hwpt %u", hwpt);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	iot_session_info_free(info);
+	if (c && iot_session_client_release(c))
+		fail("session: RELEASE");
+	iot_session_client_close(c);
+	return report_failures() ? 1 : 0;
+}
+
+/*
+ * --hwpt=fault as iommu-attach holds it: the fault queue and its HWPT in a
+ * session; a peer gets the queue's fd with GETFAULT and reads a fault the
+ * mock device raises; the session's undo then leaves no object behind.
+ */
+static void session_fault(const struct mock *m, struct iot_ctx *ctx, uint64_t iova)
+{
+	struct iot_session *s = NULL;
+	uint32_t fault_id = 0, hwpt = 0;
+	int fault_fd = -1, status = 0, err;
+	pid_t child;
+
+	err = iot_session_new(ctx, "mock-fault", getuid(), &s);
+	if (!err)
+		err = iot_session_set_iommufd(s, dup(m->fd));
+	if (!err)
+		err = iot_fault_queue_alloc(m->fd, &fault_id, &fault_fd);
+	if (!err)
+		err = iot_session_add_fault_queue(s, fault_id, fault_fd);
+	if (!err)
+		err = iot_hwpt_alloc_fault(m->fd, m->dev_id, m->ioas, 0, fault_id, &hwpt);
+	if (!err)
+		err = iot_session_add_object(s, hwpt);
+	if (!err)
+		err = iot_session_listen(s);
+	if (err) {
+		fail("session: fault %u, hwpt %u: %s", fault_id, hwpt, strerror(-err));
+		iot_session_free(s);
+		return;
+	}
+	pass("session: holds fault %u and hwpt %u", fault_id, hwpt);
+	fflush(stdout);
+	child = fork();
+	if (child == 0)
+		_exit(fault_peer(m, ctx, hwpt, iova));
+	while (child > 0 && !iot_session_released(s)) {
+		if (waitpid(child, &status, WNOHANG) == child) {
+			child = 0;
+			break;
+		}
+		iot_session_serve(s, 100);
+	}
+	if (child > 0)
+		waitpid(child, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail("session: the peer failed");
+	iot_ctx_set_log_fn(ctx, undo_log, NULL);
+	iot_ctx_set_log_priority(ctx, 7);
+	iot_session_free(s);
+	iot_ctx_set_log_fn(ctx, NULL, NULL);
+	/* both were the session's to destroy: they must be gone */
+	err = iot_destroy(m->fd, hwpt);
+	if (!err)
+		fail("session: left hwpt %u behind", hwpt);
+	err = err ? iot_destroy(m->fd, fault_id) : err;
+	if (!err || undo_failures)
+		fail("session: undo left fault %u behind (%d undo steps failed)", fault_id,
+		     undo_failures);
+	else
+		pass("session: undone: hwpt %u and fault %u destroyed, no undo step failed", hwpt,
+		     fault_id);
+}
+
 int main(void)
 {
 	struct {
@@ -450,6 +569,7 @@ int main(void)
 	dirty_tracking(&m, iova);
 	fault_queue(&m, iova);
 	other_devices(&m);
+	session_fault(&m, ctx, iova);
 
 	CHECK(iot_destroy(m.fd, m.stdev), "DESTROY the mock device");
 	CHECK(iot_ioas_unmap(m.fd, m.ioas, 0, UINT64_MAX, NULL), "IOAS_UNMAP all");

@@ -3,7 +3,9 @@
 # attach-cmd-mock.sh - in the VM: iommu-attach's --hwpt flags on the kernel's mock IOMMU, through
 # the library calls the command makes, where edu and the emulated VT-d cannot show them: a HWPT
 # with each flag and a device attached to it, dirty tracking on with the written pages read back,
-# a fault queue whose HWPT delivers a device's page fault, and each refusal explained.
+# a fault queue whose HWPT delivers a device's page fault, and each refusal explained; the fault
+# queue held in a session as iommu-attach --hwpt=fault holds it: a peer gets its fd with GETFAULT
+# and reads a fault through it, and the session's undo leaves no object behind.
 . "$(dirname "$0")/guest.bash"
 # no_timer_check: a loaded host can make the guest miss the IO-APIC timer check and panic
 
@@ -29,6 +31,11 @@ want '^attach-mock: PASS no-dirty: GET_HW_INFO dev_id [0-9]+: capabilities 0x[0-
 want '^attach-mock: PASS no-dirty: hwpt dirty-tracking: hwpt alloc: this IOMMU or device does not support .*\(Operation not supported\)$'
 want '^attach-mock: PASS pasid: GET_HW_INFO dev_id [0-9]+: max_pasid_log2 20$'
 want '^attach-mock: PASS pasid: HWPT_ALLOC pasid for dev_id [0-9]+: hwpt [0-9]+$'
+want '^attach-mock: PASS session: holds fault [0-9]+ and hwpt [0-9]+$'
+want '^attach-mock: PASS session: GETFAULT handed fault [0-9]+.s fd, as INFO says$'
+[ "$(grep -c '^attach-mock: PASS fault: the queue delivered' "$out")" = 2 ] ||
+	fail "not two faults delivered (direct and through the session)"
+want '^attach-mock: PASS session: undone: hwpt [0-9]+ and fault [0-9]+ destroyed, no undo step failed$'
 want '^attach-mock: PASS undone: mock device, mapping and ioas [0-9]+ destroyed$'
 want '^attach-mock: PASS$'
 guest_finish
