@@ -82,9 +82,9 @@ static void hwpt_text(const struct attach_ctl *ctl, char *buf, size_t len)
 		return;
 	}
 	n = (size_t)snprintf(buf, len, "allocated");
-	for (size_t i = 0; i < CMD_ARRAY_SIZE(names) && n < len; i++)
+	for (size_t i = 0, k = 0; i < CMD_ARRAY_SIZE(names) && n < len; i++)
 		if (ctl->hwpt_flags & (1u << i))
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", n == 9 ? ", " : " ",
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", k++ ? " " : ", ",
 					      names[i]);
 }
 

@@ -85,18 +85,27 @@ void attach_fail(struct attach_ctl *ctl, int dev, enum iot_step step, int err)
 {
 	const char *why = iot_explain(step, err);
 	const char *name = iot_step_name(step);
-	const char *addr = dev >= 0 ? ctl->devs[dev].addr : NULL;
-	char held[512] = "";
+	char held[512] = "", devs[256] = "", what[96];
+	size_t n = 0;
 
+	/* a step of the whole context (the iommufd, the IOAS, a map) names every device */
+	for (size_t i = dev >= 0 ? (size_t)dev : 0; i < ctl->ndevs && n + 16 < sizeof(devs);
+	     i++) {
+		n += (size_t)snprintf(devs + n, sizeof(devs) - n, "%s%s", n ? "," : "",
+				      ctl->devs[i].addr);
+		if (dev >= 0)
+			break;
+	}
 	/* held: busy, or bound to another iommufd already */
-	if (addr && (abs(err) == EBUSY || (step == IOT_STEP_BIND && abs(err) == EINVAL)))
-		holders(ctl, addr, held, sizeof(held));
+	if (dev >= 0 && (abs(err) == EBUSY || (step == IOT_STEP_BIND && abs(err) == EINVAL)))
+		holders(ctl, ctl->devs[dev].addr, held, sizeof(held));
+	snprintf(what, sizeof(what), "%s%s%s", name ? name : "?", ctl->fail_what ? " " : "",
+		 ctl->fail_what ? ctl->fail_what : "");
 	if (why)
-		cmd_warnx("%s%s%s: %s%s (%s)", addr ? addr : "", addr ? ": " : "",
-			  name ? name : "?", why, held, strerror(abs(err)));
+		cmd_warnx("%s%s%s: %s%s (%s)", devs, n ? ": " : "", what, why, held,
+			  strerror(abs(err)));
 	else
-		cmd_warnx("%s%s%s: %s%s", addr ? addr : "", addr ? ": " : "", name ? name : "?",
-			  strerror(abs(err)), held);
+		cmd_warnx("%s%s%s: %s%s", devs, n ? ": " : "", what, strerror(abs(err)), held);
 }
 
 /* ---- DEVICE... and the refusals ---- */
@@ -275,8 +284,8 @@ static int map_memory(struct attach_ctl *ctl, struct attach_map *m)
 
 	m->buf = mmap(NULL, m->size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (m->buf == MAP_FAILED) {
-		cmd_warnx("map 0x%llx:0x%llx: cannot allocate the memory%s: %s",
-			  (unsigned long long)m->iova, (unsigned long long)m->size,
+		cmd_warnx("map 0x%llx-0x%llx: cannot allocate the memory%s: %s",
+			  (unsigned long long)m->iova, (unsigned long long)(m->iova + m->size - 1),
 			  ctl->hugepages ? " in huge pages (see /proc/sys/vm/nr_hugepages)" : "",
 			  strerror(errno));
 		return -errno;
@@ -293,6 +302,7 @@ static int hwpt_flags(unsigned f)
 
 static int setup_iommufd(struct attach_ctl *ctl, int iommufd)
 {
+	char range[48];
 	struct iot_session *s;
 	uint32_t pt;
 	int err;
@@ -417,8 +427,13 @@ static int setup_iommufd(struct attach_ctl *ctl, int iommufd)
 
 		if (map_memory(ctl, m))
 			return 1;
-		if (STEP(ctl, IOT_STEP_MAP, -1,
-			 iot_ioas_map(iommufd, ctl->ioas, flags, m->buf, m->size, &iova)))
+		snprintf(range, sizeof(range), "0x%llx-0x%llx", (unsigned long long)m->iova,
+			 (unsigned long long)(m->iova + m->size - 1));
+		ctl->fail_what = range;
+		err = STEP(ctl, IOT_STEP_MAP, -1,
+			   iot_ioas_map(iommufd, ctl->ioas, flags, m->buf, m->size, &iova));
+		ctl->fail_what = NULL;
+		if (err)
 			return 1;
 		m->mapped = true;
 		if (iot_session_add_mapping(s, ctl->ioas, m->iova, m->size))
@@ -472,6 +487,8 @@ static int legacy_group_fd(struct attach_ctl *ctl, size_t dev, int *fd)
 static int setup_legacy(struct attach_ctl *ctl)
 {
 	struct attach_legacy *lg = &ctl->lg;
+	char range[48];
+	int err;
 
 	if (STEP(ctl, IOT_STEP_OPEN_CONTAINER, -1, iot_vfio_container_open(ctl->ctx, &lg->container)))
 		return 1;
@@ -494,8 +511,13 @@ static int setup_legacy(struct attach_ctl *ctl)
 
 		if (map_memory(ctl, m))
 			return 1;
-		if (STEP(ctl, IOT_STEP_MAP_DMA, -1,
-			 iot_vfio_map_dma(lg->container, m->buf, m->iova, m->size, flags)))
+		snprintf(range, sizeof(range), "0x%llx-0x%llx", (unsigned long long)m->iova,
+			 (unsigned long long)(m->iova + m->size - 1));
+		ctl->fail_what = range;
+		err = STEP(ctl, IOT_STEP_MAP_DMA, -1,
+			   iot_vfio_map_dma(lg->container, m->buf, m->iova, m->size, flags));
+		ctl->fail_what = NULL;
+		if (err)
 			return 1;
 		m->mapped = true;
 	}

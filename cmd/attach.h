@@ -114,6 +114,7 @@ struct attach_ctl {
 	struct attach_step *steps;
 	size_t nsteps;
 	char *session_name;       /* --hold NAME, or exec-PID */
+	const char *fail_what;    /* what a failing step acts on ("0x100000-0x10ffff") */
 };
 
 /* ---- attach-setup.c ---- */

@@ -113,7 +113,10 @@ static const struct iot_explain_row rows[] = {
 	{ IOT_STEP_MAP, EEXIST, "that IOVA range is mapped already" },
 	{ IOT_STEP_MAP, EFAULT,
 	  "the memory cannot be pinned (a PCI BAR or another mapping without pages)" },
-	{ IOT_STEP_MAP, EINVAL, "IOVA or length not aligned to the IOAS's alignment" },
+	/* iopt_check_iova(): a reserved range in the way is EINVAL too, not ENOSPC */
+	{ IOT_STEP_MAP, EINVAL,
+	  "IOVA or length not aligned to the IOAS's alignment, or the range meets a reserved "
+	  "region (outside the IOVA ranges the attached devices allow)" },
 	{ IOT_STEP_MAP, ENOENT, "no IOAS with that id in this iommufd" },
 	{ IOT_STEP_UNMAP, ENOTTY, LACKS("IOMMU_IOAS_UNMAP", "6.2") },
 	{ IOT_STEP_UNMAP, ENOENT, "nothing mapped exactly there (a range must cover whole maps)" },

@@ -894,6 +894,24 @@ void iot_session_info_free(struct iot_session_info *info)
 	free(info);
 }
 
+/*
+ * A fact a later holder may add (the protocol only ever appends): a key of
+ * lower-case letters and '_' that this version does not know, then words.
+ */
+static bool is_later_fact(const char *line)
+{
+	static const char *const known[] = { "name", "pid", "owner", "ioas", "hwpt", "device",
+					     "fault" };
+	size_t n = strspn(line, "abcdefghijklmnopqrstuvwxyz_");
+
+	if (!n || line[n] != ' ' || !line[n + 1])
+		return false;
+	for (size_t i = 0; i < IOT_ARRAY_SIZE(known); i++)
+		if (strlen(known[i]) == n && !strncmp(line, known[i], n))
+			return false;
+	return true;
+}
+
 int iot_session_parse_info(const char *text, struct iot_session_info **out)
 {
 	struct iot_session_info *info = calloc(1, sizeof(*info));
@@ -940,6 +958,8 @@ int iot_session_parse_info(const char *text, struct iot_session_info **out)
 			info->devices[info->ndevices++] = d;
 			continue;
 		}
+		if (is_later_fact(line))
+			continue;
 		if (sscanf(line, "%15s %64s%n", key, val, &used) != 2 || (size_t)used != strlen(line)) {
 			err = -EPROTO;
 		} else if (!strcmp(key, "name") && !(seen & 1) && name_ok(val)) {

@@ -35,6 +35,8 @@
  *                    device's HWPT, without it the session's IOAS/HWPT;
  *                    reply "OK"
  *   RELEASE          the holder is to undo everything and exit; reply "OK"
+ *   (INFO lines and requests are only ever appended: a client skips an INFO
+ *   line whose key, lower-case letters and '_', it does not know)
  *   GETFAULT         (appended to protocol 1) reply "OK fault ID" carrying,
  *                    with SCM_RIGHTS, a duplicate of the fault queue's fd
  *                    (iommu-attach --hwpt=fault); "ERR 2 ..." when the

@@ -121,7 +121,7 @@ grep -q "^Bindings left by a killed run *: PASS  none$" "$tmp/check" && pass ||
 # ---- a step that fails: one line naming it; nothing left behind ----
 cp -a "$FIXTURES/vm-vtd-vfio" "$tmp/vfio2"
 run 1 "$tmp/vfio2" 00:03.0 &&
-	err_is "open iommufd: /dev/iommu is not the iommufd character device (No such device)"
+	err_is "0000:00:03.0: open iommufd: /dev/iommu is not the iommufd character device (No such device)"
 run 1 "$tmp/vfio2" -J 00:03.0 && [ ! -s "$tmp/out" ] && pass || fail "-J printed on failure"
 cp -a "$FIXTURES/vm-vtd-legacy" "$tmp/legacy"
 l=$tmp/legacy

@@ -501,6 +501,17 @@ static void test_parse_info(void **state)
 						"fault 0", &info), -EPROTO);
 	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
 						"fault 9\nfault 9", &info), -EPROTO);
+	/* a fact a later holder adds is skipped; a malformed line still is not */
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
+						"later_fact 1 2 x\nfault 9", &info), 0);
+	assert_int_equal(info->fault, 9);
+	iot_session_info_free(info);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
+						"Later 1", &info), -EPROTO);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
+						"later", &info), -EPROTO);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
+						"pid 2 3", &info), -EPROTO);
 }
 
 /* A fault queue handed out by GETFAULT; sessions listed, polled and reaped. */
