@@ -329,11 +329,14 @@ int iot_session_add_fault_queue(struct iot_session *s, uint32_t fault_id, int fd
 {
 	int err = s->faultfd >= 0 || fd < 0 || !fault_id ? -EINVAL : 0;
 
-	/* the fd closes after the queue's destroy, which comes after the HWPTs using it */
+	/*
+	 * Undone in reverse: the HWPTs using the queue go first, then its fd
+	 * closes, then the queue is destroyed (an open fd holds it: EBUSY).
+	 */
 	if (!err)
-		err = push_undo(s, (struct undo){ .kind = UNDO_CLOSE_FAULT });
-	if (!err) {
 		err = push_undo(s, (struct undo){ .kind = UNDO_DESTROY, .id = fault_id });
+	if (!err) {
+		err = push_undo(s, (struct undo){ .kind = UNDO_CLOSE_FAULT });
 		if (err)
 			s->nundo--;
 	}

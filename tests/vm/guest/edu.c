@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* edu.c - QEMU's edu device through a VFIO cdev: what edu-dma and replace-check share. */
+/* edu.c - QEMU's edu device through a VFIO device fd, for the guest test programs (edu.h). */
 #include <errno.h>
+#include <inttypes.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 #include <string.h>
@@ -8,21 +9,28 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "iommu-tools-iommufd.h"
-
 #include "edu.h"
+#include "iommu-tools-iommufd.h"
+#include "report.h"
 
-uint32_t edu_rd32(struct edu *e, unsigned off)
+#define EDU_DMA_SRC 0x80
+#define EDU_DMA_DST 0x88
+#define EDU_DMA_COUNT 0x90
+#define EDU_DMA_CMD 0x98
+#define EDU_CMD_START 0x1
+#define EDU_CMD_TO_RAM 0x2 /* direction: device buffer to RAM */
+
+uint32_t edu_rd32(const struct edu *e, unsigned off)
 {
 	return *(volatile uint32_t *)(e->bar + off);
 }
 
-uint64_t edu_rd64(struct edu *e, unsigned off)
+uint64_t edu_rd64(const struct edu *e, unsigned off)
 {
 	return *(volatile uint64_t *)(e->bar + off);
 }
 
-void edu_wr64(struct edu *e, unsigned off, uint64_t val)
+void edu_wr64(const struct edu *e, unsigned off, uint64_t val)
 {
 	*(volatile uint64_t *)(e->bar + off) = val;
 }
@@ -35,8 +43,7 @@ double edu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* One edu DMA; the device finishes after a 100 ms timer. -ETIMEDOUT if it never does. */
-int edu_dma(struct edu *e, bool to_ram, uint64_t src, uint64_t dst, uint64_t count)
+int edu_dma(const struct edu *e, bool to_ram, uint64_t src, uint64_t dst, uint64_t count)
 {
 	const struct timespec ms = { .tv_nsec = 1000000 };
 	uint64_t dev = to_ram ? src : dst;
@@ -67,7 +74,7 @@ void edu_fill(uint8_t *p, size_t len, unsigned seed)
 
 size_t edu_first_mismatch(const uint8_t *p, size_t len, unsigned seed)
 {
-	uint8_t want[XFER];
+	uint8_t want[EDU_XFER];
 	size_t i;
 
 	edu_fill(want, len, seed);
@@ -77,7 +84,37 @@ size_t edu_first_mismatch(const uint8_t *p, size_t len, unsigned seed)
 	return len;
 }
 
-int edu_enable_bus_master(struct edu *e)
+int edu_round_trip(const struct edu *e, unsigned seed, const char *what)
+{
+	size_t bad;
+	int err;
+
+	edu_fill(e->buf, EDU_XFER, seed);
+	err = edu_dma(e, false, e->iova, EDU_BUF, EDU_XFER);
+	if (err) {
+		fail("%s: DMA RAM->device at iova 0x%" PRIx64 ": %s", what, e->iova,
+		     strerror(-err));
+		return err;
+	}
+	memset(e->buf, 0, EDU_XFER);
+	err = edu_dma(e, true, EDU_BUF, e->iova, EDU_XFER);
+	if (err) {
+		fail("%s: DMA device->RAM at iova 0x%" PRIx64 ": %s", what, e->iova,
+		     strerror(-err));
+		return err;
+	}
+	bad = edu_first_mismatch(e->buf, EDU_XFER, seed);
+	if (bad != EDU_XFER) {
+		fail("%s: data differs at byte %zu after RAM->device->RAM via iova 0x%" PRIx64
+		     " (got 0x%02x)", what, bad, e->iova, e->buf[bad]);
+		return -EIO;
+	}
+	pass("%s: %d bytes RAM->device->RAM via iova 0x%" PRIx64 ", data matches", what,
+	     EDU_XFER, e->iova);
+	return 0;
+}
+
+int edu_enable_bus_master(const struct edu *e)
 {
 	struct iot_vfio_region cfg;
 	uint16_t cmd;
@@ -110,5 +147,17 @@ int edu_map_bar0(struct edu *e)
 		return -errno;
 	e->bar = p;
 	e->bar_size = bar.size;
+	return 0;
+}
+
+int edu_check_id(const struct edu *e)
+{
+	uint32_t id = edu_rd32(e, EDU_ID);
+
+	if (id != EDU_ID_VALUE) {
+		fail("edu id register reads 0x%08x, want 0x%08x", id, EDU_ID_VALUE);
+		return -ENODEV;
+	}
+	pass("edu id 0x%08x, BAR0 %zu bytes", EDU_ID_VALUE, e->bar_size);
 	return 0;
 }

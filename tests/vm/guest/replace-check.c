@@ -106,15 +106,15 @@ static int edu_loop(struct iot_ctx *ctx, const char *name, uint64_t iova, const 
 		goto out;
 	}
 	e.devfd = devfds[0];
-	e.buf = mmap(NULL, MAP_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	e.buf = mmap(NULL, EDU_MAP_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (e.buf == MAP_FAILED) {
 		fail("edu-loop: mmap: %s", strerror(errno));
 		goto out;
 	}
 	/* our buffer in the session's IOAS, and the holder told, so copies and undo see it */
-	err = iot_ioas_map(e.iommufd, info->ioas, map_flags, e.buf, MAP_SIZE, &at);
+	err = iot_ioas_map(e.iommufd, info->ioas, map_flags, e.buf, EDU_MAP_SIZE, &at);
 	if (!err)
-		err = iot_session_client_mapped(c, info->ioas, iova, MAP_SIZE);
+		err = iot_session_client_mapped(c, info->ioas, iova, EDU_MAP_SIZE);
 	if (!err)
 		err = edu_enable_bus_master(&e);
 	if (!err)
@@ -130,11 +130,11 @@ static int edu_loop(struct iot_ctx *ctx, const char *name, uint64_t iova, const 
 		size_t bad;
 
 		/* RAM -> device, device -> cleared RAM, compare */
-		edu_fill(e.buf, XFER, seed);
-		err = edu_dma(&e, false, iova, EDU_BUF, XFER);
+		edu_fill(e.buf, EDU_XFER, seed);
+		err = edu_dma(&e, false, iova, EDU_BUF, EDU_XFER);
 		if (!err) {
-			memset(e.buf, 0, XFER);
-			err = edu_dma(&e, true, EDU_BUF, iova, XFER);
+			memset(e.buf, 0, EDU_XFER);
+			err = edu_dma(&e, true, EDU_BUF, iova, EDU_XFER);
 		}
 		trips++;
 		if (err) {
@@ -142,15 +142,15 @@ static int edu_loop(struct iot_ctx *ctx, const char *name, uint64_t iova, const 
 			note("edu-loop: round trip %lu: DMA: %s", trips, strerror(-err));
 			continue;
 		}
-		bad = edu_first_mismatch(e.buf, XFER, seed);
-		if (bad != XFER) {
+		bad = edu_first_mismatch(e.buf, EDU_XFER, seed);
+		if (bad != EDU_XFER) {
 			bad_data++;
 			note("edu-loop: round trip %lu at %.3f s: data differs at byte %zu (got 0x%02x)",
 			     trips, edu_now(), bad, e.buf[bad]);
 		}
 	}
 	note("edu-loop: %lu round trips of %d bytes, %lu data errors, %lu DMA errors", trips,
-	     XFER, bad_data, dma_err);
+	     EDU_XFER, bad_data, dma_err);
 out:
 	if (e.bar)
 		munmap((void *)e.bar, e.bar_size);
