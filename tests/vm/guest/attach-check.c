@@ -198,12 +198,12 @@ static int errors(struct iot_ctx *ctx, const char *addr)
 			err = iot_iommufd_open(ctx, &iommufd);
 			if (!err)
 				err = iot_vfio_cdev_open(ctx, addr, &devfd);
-			if (err)
-				expect_err(IOT_STEP_OPEN_CDEV, err, "errors: open cdev while the group is held",
-					   held);
-			else
-				expect_err(IOT_STEP_BIND, iot_vfio_bind_iommufd(devfd, iommufd, &dev_id),
-					   "errors: bind while the group is held", held);
+			if (!err)
+				err = iot_vfio_bind_iommufd(devfd, iommufd, &dev_id);
+			/* the open or the bind: whichever the kernel refuses */
+			expect_err(devfd < 0 ? IOT_STEP_OPEN_CDEV : IOT_STEP_BIND, err,
+				   devfd < 0 ? "errors: open cdev while the group is held" :
+					       "errors: bind while the group is held", held);
 		}
 	}
 	close(pipefd[0]);
