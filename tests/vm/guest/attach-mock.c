@@ -57,21 +57,6 @@ static int test_cmd(int fd, uint32_t op, uint32_t id, struct iot_uapi_test_cmd *
 	return ioctl(fd, IOT_IOMMU_TEST_CMD, cmd) ? -errno : 0;
 }
 
-/* @err must be one of @want (0-terminated) and have an explanation at @step. */
-static void expect_err(enum iot_step step, int err, const char *what, const int *want)
-{
-	const char *why = iot_explain(step, err);
-	bool ok = false;
-
-	for (const int *w = want; *w; w++)
-		ok |= err == -*w;
-	if (ok && why)
-		pass("%s: %s: %s (%s)", what, iot_step_name(step), why, strerror(-err));
-	else
-		fail("%s: %s gave %d (%s), explained as %s", what, iot_step_name(step), err,
-		     err < 0 ? strerror(-err) : "no error", why ? why : "nothing");
-}
-
 /*
  * Attach the mock device to @hwpt, then back to the IOAS (the kernel's own
  * HWPT for it: the first one went away with its last user).

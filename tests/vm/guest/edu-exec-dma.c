@@ -135,8 +135,8 @@ static int check_device(const struct edu *e, const char *addr)
 		return 1;
 	}
 	if (!(info.flags & VFIO_DEVICE_FLAGS_PCI) || id[0] != EDU_VENDOR || id[1] != EDU_DEVICE) {
-		fail("device fd %d: flags 0x%x, id %04x:%04x: want the VFIO PCI device edu %04x:%04x",
-		     e->devfd, info.flags, id[0], id[1], EDU_VENDOR, EDU_DEVICE);
+		fail("device fd %d: flags 0x%x, id %04x:%04x: want the VFIO PCI device edu "
+		     "%04x:%04x", e->devfd, info.flags, id[0], id[1], EDU_VENDOR, EDU_DEVICE);
 		return 1;
 	}
 	pass("device fd %d is %s on VFIO PCI, edu %04x:%04x, %u regions", e->devfd, addr, id[0],
@@ -194,7 +194,8 @@ static int check_session(struct edu *e, const char *name, const char *addr, uint
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: edu-exec-dma [--iova ADDR] [--no-session] [--exit N] --iommufd FD --device FD\n"
+		"Usage: edu-exec-dma [--iova ADDR] [--no-session] [--exit N]\n"
+		"                    --iommufd FD --device FD\n"
 		"  --iommufd   the iommufd iommu-attach --exec passes ({iommufd})\n"
 		"  --device    edu's VFIO device fd ({dev:ADDR})\n"
 		"  --iova      where to map the buffer in IOMMU_TOOLS_IOAS (default 0x%llx)\n"

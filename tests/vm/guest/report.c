@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* report.c - the verdict lines of the guest test programs (report.h). */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "report.h"
@@ -59,4 +60,18 @@ void note(const char *fmt, ...)
 	va_start(ap, fmt);
 	line("", fmt, ap);
 	va_end(ap);
+}
+
+void expect_err(enum iot_step step, int err, const char *what, const int *want)
+{
+	const char *why = iot_explain(step, err);
+	bool ok = false;
+
+	for (const int *w = want; *w; w++)
+		ok |= err == -*w;
+	if (ok && why)
+		pass("%s: %s: %s (%s)", what, iot_step_name(step), why, strerror(-err));
+	else
+		fail("%s: %s gave %d (%s), explained as %s", what, iot_step_name(step), err,
+		     err < 0 ? strerror(-err) : "no error", why ? why : "nothing");
 }

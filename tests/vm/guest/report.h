@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "iommu-tools-attach.h"
+
 /* The program's name, the prefix of every line; set once at the start of main(). */
 void report_init(const char *prog);
 const char *report_prog(void);
@@ -19,6 +21,12 @@ int report_failures(void);
 __attribute__((format(printf, 1, 2))) void pass(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void fail(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void note(const char *fmt, ...);
+
+/*
+ * @err (0 or -errno) at @step must be one of @want (0-terminated errnos) and
+ * have an explanation from iot_explain(): one PASS line with it, or FAIL.
+ */
+void expect_err(enum iot_step step, int err, const char *what, const int *want);
 
 /* In a function returning int: on a failed call (0 or -errno), one FAIL line, its errno, 1. */
 #define CHECK(call, ...)                                                          \
