@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <libudev.h>
 #include <poll.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -215,7 +217,8 @@ int iot_binding_restore(struct iot_binding *b)
 	if (!err)
 		err = current_driver(&dev, cur, sizeof(cur));
 	if (!err && strcmp(cur, want)) {
-		iot_err(b->ctx, "%s: restore left it on %s, not %s", b->device,
+		/* -EIO says it; the caller names the device in its own line */
+		iot_dbg(b->ctx, "%s: restore left it on %s, not %s", b->device,
 			cur[0] ? cur : "no driver", b->orig_driver ? b->orig_driver : "no driver");
 		err = -EIO;
 	}
@@ -227,6 +230,28 @@ int iot_binding_restore(struct iot_binding *b)
 	if (!err)
 		forget(b);
 	return err;
+}
+
+extern char **environ;
+
+/*
+ * On a live host, load @driver's module when its driver is not registered yet
+ * (modprobe -q: a module built in, or absent, is the bind's ENXIO to report).
+ * A captured tree has no kernel to load anything into.
+ */
+static void load_driver(struct iot_ctx *ctx, const char *driver)
+{
+	char path[128], *argv[] = { "modprobe", "-q", "--", (char *)driver, NULL };
+	int status = 0, err;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s", driver);
+	if (!ctx->live || iot_root_stat(ctx, path, NULL) == 0)
+		return;
+	err = posix_spawnp(&pid, "modprobe", NULL, NULL, argv, environ);
+	if (!err && waitpid(pid, &status, 0) < 0)
+		err = errno;
+	iot_dbg(ctx, "modprobe %s: %s, status %d", driver, strerror(err), status);
 }
 
 int iot_bind_driver_flags(struct iot_ctx *ctx, const char *addr, const char *driver,
@@ -259,6 +284,7 @@ int iot_bind_driver_flags(struct iot_ctx *ctx, const char *addr, const char *dri
 		b->changed = false;
 		goto out;
 	}
+	load_driver(ctx, driver);
 	/* recorded before the first write, so that a kill at any point can be undone */
 	if (flags & IOT_BIND_JOURNAL) {
 		step = "record in the journal";

@@ -14,7 +14,7 @@
 #include "iommu-tools-features.h"
 #include "internal.h"
 
-#define MAX_CHECKS 12
+#define MAX_CHECKS 16
 
 struct checks {
 	struct iot_check v[MAX_CHECKS];
@@ -398,6 +398,43 @@ static void check_shared_groups(const struct iot_snapshot *snap, struct checks *
 		"or another slot separates them");
 }
 
+/* Records of the binding journal whose binder is gone: drivers a killed run changed. */
+static void check_bindings(struct iot_ctx *ctx, struct checks *c)
+{
+	const char *title = "Bindings left by a killed run";
+	struct iot_journal *j = NULL;
+	char list[256] = "";
+	size_t left = 0;
+	int err = iot_journal_list(ctx, &j);
+
+	if (err == -ENOMEM) {
+		c->err = err;
+		return;
+	}
+	if (err) {
+		add(c, "bindings", title, IOT_CHECK_SKIP, "the binding journal is unreadable: %s",
+		    strerror(-err));
+		return;
+	}
+	for (size_t i = 0; i < j->n; i++) {
+		const struct iot_journal_entry *e = j->entries[i];
+
+		if (e->alive)
+			continue;
+		if (left++ < 4)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list),
+				 "%s%s on %s (was %s, pid %d)", *list ? ", " : "", e->device,
+				 e->driver, e->orig_driver ? e->orig_driver : "no driver", e->pid);
+	}
+	iot_journal_free(j);
+	if (!left) {
+		add(c, "bindings", title, IOT_CHECK_PASS, "none");
+		return;
+	}
+	add(c, "bindings", title, IOT_CHECK_WARN, "%zu: %s%s", left, list, left > 4 ? ", ..." : "");
+	hint(c, "iommu-attach --recover restores their original drivers");
+}
+
 int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 		   struct iot_check ***out)
 {
@@ -418,6 +455,7 @@ int iot_check_host(struct iot_ctx *ctx, const struct iot_snapshot *snap,
 	check_vfio_cdev(ctx, c);
 	check_vfio_pci(ctx, c);
 	check_shared_groups(snap, c);
+	check_bindings(ctx, c);
 	/* a file that could not be opened or listed for want of memory is not a finding */
 	if (iot_nomem_end(ctx, outer) && !c->err)
 		c->err = -ENOMEM;

@@ -56,7 +56,9 @@ static const struct iot_explain_row rows[] = {
 	{ IOT_STEP_OPEN_CDEV, EACCES, "no access to the VFIO cdev: run as root" },
 	{ IOT_STEP_OPEN_CDEV, EBUSY, HELD },
 	{ IOT_STEP_BIND, ENOTTY, LACKS("VFIO_DEVICE_BIND_IOMMUFD", "6.6") },
+	/* the kernel's DMA-ownership claim fails with EPERM while a companion is on a driver */
 	{ IOT_STEP_BIND, EPERM,
+	  "another device of its group is on a kernel driver (the group is not viable), or "
 	  "no interrupt remapping: the IOMMU cannot isolate the device's MSIs; "
 	  "iommufd.allow_unsafe_interrupts=1 allows it anyway, " UNSAFE_IRQ_RISK },
 	{ IOT_STEP_BIND, EBUSY,
@@ -88,9 +90,14 @@ static const struct iot_explain_row rows[] = {
 	  "mappings where the device cannot reach)" },
 	{ IOT_STEP_ATTACH, EOPNOTSUPP, "this IOMMU or device does not support that attach" },
 	{ IOT_STEP_ATTACH, EBUSY, HELD },
+	/* a HWPT with a fault queue turns on the device's I/O page faults first */
+	{ IOT_STEP_ATTACH, ENODEV,
+	  "the device cannot take I/O page faults (PRI, or the IOMMU's stall), which a HWPT "
+	  "with a fault queue needs" },
 	{ IOT_STEP_ATTACH_PASID, ENOTTY, LACKS("VFIO_DEVICE_ATTACH_IOMMUFD_PT", "6.6") },
 	{ IOT_STEP_ATTACH_PASID, EINVAL,
-	  "no PASID attach: a kernel before Linux 6.15, or a PASID out of the device's range" },
+	  "no PASID attach: the device has no PASID capability, the PASID is out of its range, "
+	  "or a kernel before Linux 6.15" },
 	{ IOT_STEP_ATTACH_PASID, EOPNOTSUPP,
 	  "the device or IOMMU does not support PASID, or the HWPT was not allocated for it" },
 	{ IOT_STEP_ATTACH_PASID, ENOENT, "no IOAS or HWPT with that id in this iommufd" },
@@ -106,7 +113,10 @@ static const struct iot_explain_row rows[] = {
 	{ IOT_STEP_MAP, EEXIST, "that IOVA range is mapped already" },
 	{ IOT_STEP_MAP, EFAULT,
 	  "the memory cannot be pinned (a PCI BAR or another mapping without pages)" },
-	{ IOT_STEP_MAP, EINVAL, "IOVA or length not aligned to the IOAS's alignment" },
+	/* iopt_check_iova(): a reserved range in the way is EINVAL too, not ENOSPC */
+	{ IOT_STEP_MAP, EINVAL,
+	  "IOVA or length not aligned to the IOAS's alignment, or the range meets a reserved "
+	  "region (outside the IOVA ranges the attached devices allow)" },
 	{ IOT_STEP_MAP, ENOENT, "no IOAS with that id in this iommufd" },
 	{ IOT_STEP_UNMAP, ENOTTY, LACKS("IOMMU_IOAS_UNMAP", "6.2") },
 	{ IOT_STEP_UNMAP, ENOENT, "nothing mapped exactly there (a range must cover whole maps)" },

@@ -814,6 +814,45 @@ static int note_fb(struct iot_ctx *ctx, const struct path_index *ix, size_t d,
 	return mark_critical(ix, d, IOT_CRIT_CONSOLE, what);
 }
 
+/*
+ * A VT drawn by vgacon (the VGA text console bound: no framebuffer) is on
+ * the boot VGA device: the display-class PCI device whose boot_vga is 1.
+ */
+static int scan_vgacon(struct iot_ctx *ctx, const struct path_index *ix)
+{
+	struct iot_dir dir = IOT_DIR_INIT;
+	char **names = NULL, buf[64];
+	bool vgacon = false;
+	ssize_t n;
+	int err = 0;
+
+	if (iot_dir_open(ctx, "sys/class/vtconsole", &dir))
+		return 0;
+	n = iot_dir_list(&dir, &names);
+	for (ssize_t i = 0; i < n && !vgacon; i++) {
+		struct iot_dir con = IOT_DIR_INIT;
+
+		if (strncmp(names[i], "vtcon", 5) || iot_dir_open_link(&dir, names[i], &con))
+			continue;
+		vgacon = iot_dir_read_str(&con, "bind", buf, sizeof(buf)) > 0 && !strcmp(buf, "1") &&
+			 iot_dir_read_str(&con, "name", buf, sizeof(buf)) > 0 && strstr(buf, "VGA+");
+		iot_dir_close(&con);
+	}
+	if (n > 0)
+		iot_strv_free(names, (size_t)n);
+	iot_dir_close(&dir);
+	for (size_t i = 0; i < ix->n && vgacon && !err; i++) {
+		const struct iot_device *d = ix->v[i];
+
+		if (d->bus != IOT_BUS_PCI || d->class_code < 0 || (d->class_code >> 16) != 0x03 ||
+		    iot_root_read_attr(ctx, d->syspath, "boot_vga", buf, sizeof(buf)) <= 0 ||
+		    strcmp(buf, "1"))
+			continue;
+		err = mark_critical(ix, i, IOT_CRIT_CONSOLE, "console on VGA text (vgacon)");
+	}
+	return err;
+}
+
 static int scan_console(struct iot_ctx *ctx, const struct path_index *ix)
 {
 	struct iot_dir tty = IOT_DIR_INIT, cons = IOT_DIR_INIT;
@@ -853,6 +892,8 @@ static int scan_console(struct iot_ctx *ctx, const struct path_index *ix)
 	iot_dir_close(&tty);
 	if (vt && !err)
 		err = walk_class(ctx, ix, "sys/class/graphics", "fb", note_fb, NULL);
+	if (vt && !err)
+		err = scan_vgacon(ctx, ix);
 	return err;
 }
 

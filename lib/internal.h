@@ -292,13 +292,22 @@ struct iot_explain_row {
 const struct iot_explain_row *iot_explain_rows(size_t *n);
 
 /* ---- session.c: the control socket's messages, parsed without I/O ---- */
-enum { IOT_SREQ_HELLO = 1, IOT_SREQ_INFO, IOT_SREQ_GETFDS, IOT_SREQ_SETIDS, IOT_SREQ_RELEASE };
+enum {
+	IOT_SREQ_HELLO = 1,
+	IOT_SREQ_INFO,
+	IOT_SREQ_GETFDS,
+	IOT_SREQ_SETIDS,
+	IOT_SREQ_RELEASE,
+	IOT_SREQ_GETFAULT,
+	IOT_SREQ_MAPPED,
+};
 struct iot_session_request {
 	int cmd;           /* IOT_SREQ_* */
 	uint32_t version;  /* HELLO */
 	bool has_dev;      /* SETIDS dev= */
 	char dev[IOT_PCI_ADDR_LEN];
-	uint32_t ioas, hwpt; /* SETIDS; 0 not given */
+	uint32_t ioas, hwpt; /* SETIDS, MAPPED; 0 not given */
+	uint64_t iova, len;  /* MAPPED */
 };
 /*
  * One request of @len bytes (no terminator needed). 0, -EMSGSIZE over

@@ -40,6 +40,8 @@ _Static_assert(IOT_HW_CAP_PCI_PASID_PRIV == IOT_IOMMU_HW_CAP_PCI_PASID_PRIV, "ca
 _Static_assert(IOT_HW_CAP_PCI_ATS_NOT_SUPPORTED == IOT_IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED, "cap");
 _Static_assert(IOT_HW_INFO_VTD_ERRATA_772415_SPR17 == IOT_IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17,
 	       "vtd flag");
+_Static_assert(IOT_TEST_MOCK_DEV_NO_DIRTY == IOT_MOCK_FLAGS_DEVICE_NO_DIRTY, "mock flag");
+_Static_assert(IOT_TEST_MOCK_DEV_PASID == IOT_MOCK_FLAGS_DEVICE_PASID, "mock flag");
 _Static_assert(IOT_TEST_MOCK_APERTURE_START == IOT_MOCK_APERTURE_START, "aperture");
 _Static_assert(IOT_TEST_MOCK_APERTURE_LAST == IOT_MOCK_APERTURE_LAST, "aperture");
 
@@ -441,4 +443,66 @@ int iot_test_mock_domain_replace(int fd, uint32_t stdev_id, uint32_t pt_id, uint
 	if (hwpt_id)
 		*hwpt_id = cmd.mock_domain_replace.pt_id;
 	return 0;
+}
+
+int iot_test_mock_domain_flags(int fd, uint32_t pt_id, uint32_t dev_flags, uint32_t *stdev_id,
+			       uint32_t *hwpt_id, uint32_t *dev_id)
+{
+	struct iot_uapi_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOT_IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS,
+		.id = pt_id,
+		.mock_domain_flags.dev_flags = dev_flags,
+	};
+	int err = do_ioctl(fd, IOT_IOMMU_TEST_CMD, &cmd);
+
+	if (err)
+		return err;
+	if (stdev_id)
+		*stdev_id = cmd.mock_domain_flags.out_stdev_id;
+	if (hwpt_id)
+		*hwpt_id = cmd.mock_domain_flags.out_hwpt_id;
+	if (dev_id)
+		*dev_id = cmd.mock_domain_flags.out_idev_id;
+	return 0;
+}
+
+/* The mock's PASID ops share one shape: @op on device @stdev_id, PASID and page table. */
+static int test_pasid_op(int fd, uint32_t op, uint32_t stdev_id, uint32_t pasid, uint32_t pt_id)
+{
+	struct iot_uapi_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = op,
+		.id = stdev_id,
+		.pasid_attach = { .pasid = pasid, .pt_id = pt_id },
+	};
+
+	return do_ioctl(fd, IOT_IOMMU_TEST_CMD, &cmd);
+}
+
+int iot_test_pasid_attach(int fd, uint32_t stdev_id, uint32_t pasid, uint32_t pt_id)
+{
+	return test_pasid_op(fd, IOT_IOMMU_TEST_OP_PASID_ATTACH, stdev_id, pasid, pt_id);
+}
+
+int iot_test_pasid_replace(int fd, uint32_t stdev_id, uint32_t pasid, uint32_t pt_id)
+{
+	return test_pasid_op(fd, IOT_IOMMU_TEST_OP_PASID_REPLACE, stdev_id, pasid, pt_id);
+}
+
+int iot_test_pasid_detach(int fd, uint32_t stdev_id, uint32_t pasid)
+{
+	return test_pasid_op(fd, IOT_IOMMU_TEST_OP_PASID_DETACH, stdev_id, pasid, 0);
+}
+
+int iot_test_pasid_check_hwpt(int fd, uint32_t stdev_id, uint32_t pasid, uint32_t hwpt_id)
+{
+	struct iot_uapi_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOT_IOMMU_TEST_OP_PASID_CHECK_HWPT,
+		.id = stdev_id,
+		.pasid_check = { .pasid = pasid, .hwpt_id = hwpt_id },
+	};
+
+	return do_ioctl(fd, IOT_IOMMU_TEST_CMD, &cmd);
 }

@@ -4,6 +4,8 @@
 
 #include "iommu-tools-attach.h"
 #include "iommu-tools-faults.h"
+#include "iommu-tools-iommufd.h"
+#include "iommu-tools-replace.h"
 #include "internal.h"
 
 /* A table indexed by the enum; a value past its end or without an entry reads as @fallback. */
@@ -274,4 +276,56 @@ static const char *const step_names[] = {
 const char *iot_step_name(enum iot_step step)
 {
 	return NAME(step_names, step, NULL);
+}
+
+/* ---- IOMMU_GET_HW_INFO data types (iommufd.c) ---- */
+
+const char *iot_hw_info_type_name(uint32_t type)
+{
+	switch (type) {
+	case IOT_HW_INFO_TYPE_NONE:
+		return "none";
+	case IOT_HW_INFO_TYPE_INTEL_VTD:
+		return "intel-vtd";
+	case IOT_HW_INFO_TYPE_ARM_SMMUV3:
+		return "arm-smmuv3";
+	case IOT_HW_INFO_TYPE_TEGRA241_CMDQV:
+		return "tegra241-cmdqv";
+	case IOT_HW_INFO_TYPE_AMD:
+		return "amd";
+	case IOT_HW_INFO_TYPE_SELFTEST:
+		return "selftest";
+	default:
+		return NULL;
+	}
+}
+
+/* ---- iommu-replace's targets and the HWPT allocation flags (replace.c) ---- */
+
+static const char *const replace_kind_names[] = {
+	[IOT_REPLACE_TO_HWPT] = "hwpt",
+	[IOT_REPLACE_TO_IOAS] = "ioas",
+	[IOT_REPLACE_TO_NEW_IOAS] = "new-ioas",
+	[IOT_REPLACE_TO_NEW_IOAS_COPY] = "new-ioas:copy",
+	[IOT_REPLACE_TO_NEW_HWPT] = "new-hwpt",
+	[IOT_REPLACE_TO_BACK] = "back",
+};
+
+const char *iot_replace_kind_name(enum iot_replace_kind kind)
+{
+	return NAME(replace_kind_names, kind, NULL);
+}
+
+const char *iot_hwpt_flag_name(uint32_t bit)
+{
+	switch (bit) {
+	case IOT_HWPT_ALLOC_NEST_PARENT:
+		return "nest-parent";
+	case IOT_HWPT_ALLOC_DIRTY_TRACKING:
+		return "dirty-tracking";
+	case IOT_HWPT_ALLOC_PASID:
+		return "pasid";
+	default:
+		return NULL;
+	}
 }

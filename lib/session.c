@@ -23,6 +23,7 @@
 
 #define SESSION_DEVICES_MAX 64 /* INFO must fit in one message */
 #define SESSION_CLIENTS_MAX 16
+#define SESSION_MAPPINGS_MAX 64 /* recorded for peers (MAPPED); INFO lists what fits */
 #define SOCK_SUFFIX ".sock"
 
 /* ---- requests: the pure parser ----------------------------------------------- */
@@ -78,11 +79,39 @@ int iot_session_parse_request(const char *msg, size_t len, struct iot_session_re
 		req->cmd = IOT_SREQ_HELLO;
 		req->version = v;
 	} else if (!strcmp(w[0], "INFO") || !strcmp(w[0], "GETFDS") ||
-		   !strcmp(w[0], "RELEASE")) {
+		   !strcmp(w[0], "RELEASE") || !strcmp(w[0], "GETFAULT")) {
 		if (n != 1)
 			return -EINVAL;
-		req->cmd = w[0][0] == 'I' ? IOT_SREQ_INFO :
-			   w[0][0] == 'G' ? IOT_SREQ_GETFDS : IOT_SREQ_RELEASE;
+		req->cmd = !strcmp(w[0], "INFO")     ? IOT_SREQ_INFO :
+			   !strcmp(w[0], "GETFDS")   ? IOT_SREQ_GETFDS :
+			   !strcmp(w[0], "GETFAULT") ? IOT_SREQ_GETFAULT : IOT_SREQ_RELEASE;
+	} else if (!strcmp(w[0], "MAPPED")) {
+		bool iova = false;
+
+		req->cmd = IOT_SREQ_MAPPED;
+		for (size_t i = 1; i < n; i++) {
+			char *v = strchr(w[i], '=');
+
+			if (!v || !word_ok(v + 1))
+				return -EINVAL;
+			*v++ = '\0';
+			if (!strcmp(w[i], "ioas") && !req->ioas) {
+				if (parse_id(v, &req->ioas) || !req->ioas)
+					return -EINVAL;
+			} else if (!strcmp(w[i], "iova") && !iova) {
+				if (strncmp(v, "0x", 2) || iot_parse_u64(v + 2, 16, &req->iova))
+					return -EINVAL;
+				iova = true;
+			} else if (!strcmp(w[i], "len") && !req->len) {
+				if (strncmp(v, "0x", 2) || iot_parse_u64(v + 2, 16, &req->len) ||
+				    !req->len || req->len - 1 > UINT64_MAX - req->iova)
+					return -EINVAL;
+			} else {
+				return -EINVAL;
+			}
+		}
+		if (!req->ioas || !iova || !req->len)
+			return -EINVAL;
 	} else if (!strcmp(w[0], "SETIDS")) {
 		req->cmd = IOT_SREQ_SETIDS;
 		if (n == 1)
@@ -123,12 +152,20 @@ int iot_session_parse_request(const char *msg, size_t len, struct iot_session_re
 
 /* ---- the holder ------------------------------------------------------------------ */
 
-enum undo_kind { UNDO_CLOSE_IOMMUFD, UNDO_CLOSE_DEVICE, UNDO_DESTROY, UNDO_DETACH, UNDO_UNMAP };
+enum undo_kind {
+	UNDO_CLOSE_IOMMUFD,
+	UNDO_CLOSE_DEVICE,
+	UNDO_DESTROY,
+	UNDO_DETACH,
+	UNDO_UNMAP,
+	UNDO_DETACH_PASID,
+	UNDO_CLOSE_FAULT,
+};
 
 struct undo {
 	enum undo_kind kind;
 	size_t dev;   /* index into devs */
-	uint32_t id;  /* object, or the IOAS of a mapping */
+	uint32_t id;  /* object, the IOAS of a mapping, or a PASID */
 	uint64_t iova, len;
 };
 
@@ -149,6 +186,8 @@ struct iot_session {
 	uid_t owner;
 	int iommufd;
 	uint32_t ioas, hwpt;
+	uint32_t fault_id; /* the fault queue's object; 0: none */
+	int faultfd;
 	struct sdev devs[SESSION_DEVICES_MAX];
 	size_t ndevs;
 	struct undo *undo;
@@ -187,6 +226,7 @@ int iot_session_new(struct iot_ctx *ctx, const char *name, uid_t owner,
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->owner = owner;
 	s->iommufd = -1;
+	s->faultfd = -1;
 	s->listenfd = -1;
 	s->dir = (struct iot_dir)IOT_DIR_INIT;
 	*out = s;
@@ -275,6 +315,41 @@ int iot_session_add_attach(struct iot_session *s, const char *addr, uint32_t hwp
 	return err;
 }
 
+int iot_session_add_attach_pasid(struct iot_session *s, const char *addr, uint32_t pasid)
+{
+	struct sdev *d = addr ? find_dev(s, addr) : NULL;
+
+	if (!d)
+		return -ENOENT;
+	return push_undo(s, (struct undo){ .kind = UNDO_DETACH_PASID,
+					   .dev = (size_t)(d - s->devs), .id = pasid });
+}
+
+int iot_session_add_fault_queue(struct iot_session *s, uint32_t fault_id, int fd)
+{
+	int err = s->faultfd >= 0 || fd < 0 || !fault_id ? -EINVAL : 0;
+
+	/*
+	 * Undone in reverse: the HWPTs using the queue go first, then its fd
+	 * closes, then the queue is destroyed (an open fd holds it: EBUSY).
+	 */
+	if (!err)
+		err = push_undo(s, (struct undo){ .kind = UNDO_DESTROY, .id = fault_id });
+	if (!err) {
+		err = push_undo(s, (struct undo){ .kind = UNDO_CLOSE_FAULT });
+		if (err)
+			s->nundo--;
+	}
+	if (err) {
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	s->fault_id = fault_id;
+	s->faultfd = fd;
+	return 0;
+}
+
 int iot_session_add_mapping(struct iot_session *s, uint32_t ioas, uint64_t iova, uint64_t len)
 {
 	if (!ioas || !len)
@@ -311,6 +386,17 @@ static void undo_one(struct iot_session *s, const struct undo *u)
 	case UNDO_DESTROY:
 		err = iot_destroy(s->iommufd, u->id);
 		iot_dbg(s->ctx, "session %s: undo: destroy %u: %s", s->name, u->id,
+			strerror(-err));
+		break;
+	case UNDO_DETACH_PASID:
+		err = iot_vfio_detach_pasid(s->devs[u->dev].fd, u->id);
+		iot_dbg(s->ctx, "session %s: undo: detach %s pasid %u: %s", s->name,
+			s->devs[u->dev].addr, u->id, strerror(-err));
+		break;
+	case UNDO_CLOSE_FAULT:
+		err = close(s->faultfd) < 0 ? -errno : 0;
+		s->faultfd = -1;
+		iot_dbg(s->ctx, "session %s: undo: close fault queue: %s", s->name,
 			strerror(-err));
 		break;
 	case UNDO_CLOSE_DEVICE:
@@ -469,6 +555,15 @@ int iot_session_add_client(struct iot_session *s, int fd)
 	return 0;
 }
 
+static size_t session_mappings(const struct iot_session *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nundo; i++)
+		n += s->undo[i].kind == UNDO_UNMAP;
+	return n;
+}
+
 static void reply_info(struct iot_session *s, int fd)
 {
 	char buf[IOT_SESSION_MSG_MAX];
@@ -480,6 +575,22 @@ static void reply_info(struct iot_session *s, int fd)
 	for (size_t i = 0; i < s->ndevs && n < sizeof(buf); i++)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\ndevice %s dev_id %u hwpt %u",
 				      s->devs[i].addr, s->devs[i].dev_id, s->devs[i].hwpt);
+	/* what iommu-replace new-ioas:copy copies; a line that does not fit is left out whole */
+	for (size_t i = 0; i < s->nundo && n < sizeof(buf); i++) {
+		char line[80];
+		int len;
+
+		if (s->undo[i].kind != UNDO_UNMAP)
+			continue;
+		len = snprintf(line, sizeof(line), "\nmapping %u 0x%llx 0x%llx", s->undo[i].id,
+			       (unsigned long long)s->undo[i].iova,
+			       (unsigned long long)s->undo[i].len);
+		if ((size_t)len < sizeof(buf) - n)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s", line);
+	}
+	/* protocol 1, appended: only when there is a fault queue */
+	if (s->faultfd >= 0 && n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, "\nfault %u", s->fault_id);
 	reply(fd, buf);
 }
 
@@ -518,6 +629,33 @@ static void reply_fds(struct iot_session *s, int fd)
 	memcpy(CMSG_DATA(cm), fds, sizeof(int) * n);
 	if (sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		iot_dbg(s->ctx, "session %s: GETFDS reply: %s", s->name, strerror(errno));
+}
+
+static void reply_fault(struct iot_session *s, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char text[64];
+	struct iovec iov = { .iov_base = text };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm;
+
+	if (s->faultfd < 0) {
+		reply_err(fd, ENOENT, "no fault queue held");
+		return;
+	}
+	iov.iov_len = (size_t)snprintf(text, sizeof(text), "OK fault %u", s->fault_id);
+	memset(u.buf, 0, sizeof(u.buf));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &s->faultfd, sizeof(int));
+	if (sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		iot_dbg(s->ctx, "session %s: GETFAULT reply: %s", s->name, strerror(errno));
 }
 
 /* Close whatever fds a peer sent along: we take none. */
@@ -589,6 +727,9 @@ static int serve_one(struct iot_session *s, struct client *c)
 	case IOT_SREQ_GETFDS:
 		reply_fds(s, c->fd);
 		break;
+	case IOT_SREQ_GETFAULT:
+		reply_fault(s, c->fd);
+		break;
 	case IOT_SREQ_SETIDS:
 		if (req.has_dev) {
 			struct sdev *d = find_dev(s, req.dev);
@@ -604,12 +745,31 @@ static int serve_one(struct iot_session *s, struct client *c)
 		}
 		reply(c->fd, "OK");
 		break;
+	case IOT_SREQ_MAPPED:
+		if (session_mappings(s) >= SESSION_MAPPINGS_MAX)
+			reply_err(c->fd, ENOSPC, "too many mappings");
+		else if (iot_session_add_mapping(s, req.ioas, req.iova, req.len))
+			reply_err(c->fd, ENOMEM, "out of memory");
+		else
+			reply(c->fd, "OK");
+		break;
 	case IOT_SREQ_RELEASE:
 		s->released = true;
 		reply(c->fd, "OK");
 		break;
 	}
 	return 1;
+}
+
+size_t iot_session_pollfds(const struct iot_session *s, struct pollfd *pfd, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nclients && n < max; i++)
+		pfd[n++] = (struct pollfd){ .fd = s->clients[i].fd, .events = POLLIN };
+	if (s->listenfd >= 0 && n < max)
+		pfd[n++] = (struct pollfd){ .fd = s->listenfd, .events = POLLIN };
+	return n;
 }
 
 int iot_session_serve(struct iot_session *s, int timeout_ms)
@@ -788,8 +948,29 @@ void iot_session_info_free(struct iot_session_info *info)
 		free(info->devices[i]);
 	}
 	free(info->devices);
+	for (size_t i = 0; i < info->nmappings; i++)
+		free(info->mappings[i]);
+	free(info->mappings);
 	free(info->name);
 	free(info);
+}
+
+/*
+ * A fact a later holder may add (the protocol only ever appends): a key of
+ * lower-case letters and '_' that this version does not know, then words.
+ */
+static bool is_later_fact(const char *line)
+{
+	static const char *const known[] = { "name", "pid", "owner", "ioas", "hwpt", "device",
+					     "fault", "mapping" };
+	size_t n = strspn(line, "abcdefghijklmnopqrstuvwxyz_");
+
+	if (!n || line[n] != ' ' || !line[n + 1])
+		return false;
+	for (size_t i = 0; i < IOT_ARRAY_SIZE(known); i++)
+		if (strlen(known[i]) == n && !strncmp(line, known[i], n))
+			return false;
+	return true;
 }
 
 int iot_session_parse_info(const char *text, struct iot_session_info **out)
@@ -838,6 +1019,32 @@ int iot_session_parse_info(const char *text, struct iot_session_info **out)
 			info->devices[info->ndevices++] = d;
 			continue;
 		}
+		if (!strncmp(line, "mapping ", 8)) {
+			struct iot_session_mapping *m, **v;
+			unsigned long long iova, len;
+			unsigned ioas;
+
+			if (sscanf(line, "mapping %u 0x%llx 0x%llx%n", &ioas, &iova, &len, &used) != 3 ||
+			    (size_t)used != strlen(line) || !ioas || !len ||
+			    info->nmappings == SESSION_MAPPINGS_MAX) {
+				err = -EPROTO;
+				break;
+			}
+			v = realloc(info->mappings, (info->nmappings + 1) * sizeof(*v));
+			m = calloc(1, sizeof(*m));
+			if (v)
+				info->mappings = v;
+			if (!v || !m) {
+				free(m);
+				err = -ENOMEM;
+				break;
+			}
+			*m = (struct iot_session_mapping){ .ioas = ioas, .iova = iova, .len = len };
+			info->mappings[info->nmappings++] = m;
+			continue;
+		}
+		if (is_later_fact(line))
+			continue;
 		if (sscanf(line, "%15s %64s%n", key, val, &used) != 2 || (size_t)used != strlen(line)) {
 			err = -EPROTO;
 		} else if (!strcmp(key, "name") && !(seen & 1) && name_ok(val)) {
@@ -853,12 +1060,15 @@ int iot_session_parse_info(const char *text, struct iot_session_info **out)
 			seen |= 8;
 		} else if (!strcmp(key, "hwpt") && !(seen & 16) && !parse_id(val, &info->hwpt)) {
 			seen |= 16;
+		} else if (!strcmp(key, "fault") && !(seen & 32) && !parse_id(val, &info->fault) &&
+			   info->fault) {
+			seen |= 32;
 		} else {
 			err = -EPROTO;
 		}
 	}
 	free(copy);
-	if (!err && seen != 31)
+	if (!err && (seen & 31) != 31)
 		err = -EPROTO;
 	if (err) {
 		iot_session_info_free(info);
@@ -909,6 +1119,26 @@ int iot_session_client_getfds(struct iot_session_client *c, int *iommufd, int **
 	return 0;
 }
 
+int iot_session_client_getfault(struct iot_session_client *c, uint32_t *fault_id, int *fd)
+{
+	char buf[IOT_SESSION_MSG_MAX + 1];
+	int fds[1];
+	size_t nfds = 1;
+	uint32_t id;
+	int err = request(c, "GETFAULT", buf, sizeof(buf), fds, &nfds);
+
+	if (err)
+		return err;
+	if (nfds != 1 || strncmp(buf, "OK fault ", 9) || parse_id(buf + 9, &id) || !id) {
+		for (size_t i = 0; i < nfds; i++)
+			close(fds[i]);
+		return -EPROTO;
+	}
+	*fault_id = id;
+	*fd = fds[0];
+	return 0;
+}
+
 int iot_session_client_setids(struct iot_session_client *c, const char *addr, uint32_t ioas,
 			      uint32_t hwpt)
 {
@@ -932,4 +1162,116 @@ int iot_session_client_release(struct iot_session_client *c)
 	char buf[256];
 
 	return request(c, "RELEASE", buf, sizeof(buf), NULL, NULL);
+}
+
+int iot_session_client_mapped(struct iot_session_client *c, uint32_t ioas, uint64_t iova,
+			      uint64_t len)
+{
+	char req[128], buf[256];
+
+	snprintf(req, sizeof(req), "MAPPED ioas=%u iova=0x%llx len=0x%llx", ioas,
+		 (unsigned long long)iova, (unsigned long long)len);
+	return request(c, req, buf, sizeof(buf), NULL, NULL);
+}
+
+/* ---- the sessions below a root ------------------------------------------------- */
+
+void iot_session_entries_free(struct iot_session_entry **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i])
+			continue; /* the one a failed listing could not allocate */
+		free(v[i]->name);
+		free(v[i]);
+	}
+	free(v);
+}
+
+int iot_session_list(struct iot_ctx *ctx, struct iot_session_entry ***out, size_t *n)
+{
+	struct iot_dir dir = IOT_DIR_INIT;
+	struct iot_session_entry **v = NULL;
+	char **names = NULL;
+	ssize_t count;
+	size_t k = 0;
+	int err = iot_rundir_open(ctx, false, &dir);
+
+	if (err == -ENOENT) {
+		*out = NULL;
+		*n = 0;
+		return 0;
+	}
+	if (err)
+		return err;
+	count = iot_dir_list(&dir, &names);
+	if (count < 0) {
+		iot_dir_close(&dir);
+		return (int)count;
+	}
+	v = calloc((size_t)count + 1, sizeof(*v));
+	err = v ? 0 : -ENOMEM;
+	for (ssize_t i = 0; !err && i < count; i++) {
+		size_t len = strlen(names[i]);
+		struct stat st;
+
+		/* NAME.sock, a socket, a name a session could have */
+		if (len <= strlen(SOCK_SUFFIX) ||
+		    strcmp(names[i] + len - strlen(SOCK_SUFFIX), SOCK_SUFFIX) ||
+		    fstatat(dir.fd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode))
+			continue;
+		names[i][len - strlen(SOCK_SUFFIX)] = '\0';
+		if (!name_ok(names[i]))
+			continue;
+		v[k] = calloc(1, sizeof(**v));
+		if (!v[k] || !(v[k]->name = strdup(names[i]))) {
+			err = -ENOMEM;
+			break;
+		}
+		v[k]->created = (int64_t)st.st_mtime;
+		k++;
+	}
+	iot_strv_free(names, (size_t)count);
+	iot_dir_close(&dir);
+	if (err) {
+		iot_session_entries_free(v, k + 1);
+		return err;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int iot_session_reap(struct iot_ctx *ctx, const char *name)
+{
+	char sock[IOT_SESSION_NAME_MAX + sizeof(SOCK_SUFFIX)];
+	struct iot_dir dir = IOT_DIR_INIT;
+	struct sockaddr_un sa;
+	struct stat st;
+	int fd, err;
+
+	if (!name || !name_ok(name))
+		return -EINVAL;
+	err = iot_rundir_open(ctx, false, &dir);
+	if (!err)
+		err = sock_addr(&dir, name, &sa);
+	snprintf(sock, sizeof(sock), "%s" SOCK_SUFFIX, name);
+	if (!err && (fstatat(dir.fd, sock, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode)))
+		err = -ENOENT;
+	if (!err) {
+		fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			err = -errno;
+		else if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			err = -EADDRINUSE; /* somebody serves it */
+		else if (errno != ECONNREFUSED)
+			err = -errno;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!err && unlinkat(dir.fd, sock, 0) < 0)
+		err = -errno;
+	iot_dir_close(&dir);
+	return err;
 }

@@ -454,6 +454,10 @@ _Static_assert(sizeof(struct iot_uapi_vfio_device_detach_iommufd_pt) == 12,
 #define IOT_IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS	12
 #define IOT_IOMMU_TEST_OP_TRIGGER_IOPF		15
 #define IOT_IOMMU_TEST_OP_TRIGGER_VEVENT	17
+#define IOT_IOMMU_TEST_OP_PASID_ATTACH		18
+#define IOT_IOMMU_TEST_OP_PASID_REPLACE		19
+#define IOT_IOMMU_TEST_OP_PASID_DETACH		20
+#define IOT_IOMMU_TEST_OP_PASID_CHECK_HWPT	21
 
 /* the mock domain translates only this IOVA window */
 #define IOT_MOCK_APERTURE_START	(1ULL << 24)
@@ -521,6 +525,17 @@ struct iot_uapi_test_cmd {
 		struct {
 			__u32 dev_id;
 		} trigger_vevent;
+		struct {
+			__u32 pasid;
+			__u32 pt_id; /* @id is the mock device (stdev) */
+		} pasid_attach, pasid_replace;
+		struct {
+			__u32 pasid;
+		} pasid_detach;
+		struct {
+			__u32 pasid;
+			__u32 hwpt_id;
+		} pasid_check;
 	};
 	__u32 last;
 };

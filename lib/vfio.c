@@ -161,6 +161,13 @@ int iot_vfio_cdev_open(struct iot_ctx *ctx, const char *pci_addr, int *fd)
 	return 0;
 }
 
+bool iot_vfio_cdev_supported(struct iot_ctx *ctx)
+{
+	/* the class appears with the vfio module of a CONFIG_VFIO_DEVICE_CDEV kernel */
+	return iot_root_stat(ctx, "sys/class/vfio-dev", NULL) == 0 ||
+	       iot_root_stat(ctx, "dev/vfio/devices", NULL) == 0;
+}
+
 int iot_vfio_bind_iommufd(int devfd, int iommufd, uint32_t *dev_id)
 {
 	struct iot_uapi_vfio_device_bind_iommufd cmd = {

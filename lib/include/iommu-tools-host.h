@@ -49,7 +49,9 @@ struct iot_binding {
  * iot_bind_driver - bind the PCI device @addr ("0000:00:03.0" or "00:03.0")
  * to @driver through driver_override, an unbind from its driver and
  * drivers_probe; *out records the state before. A device already on @driver
- * is left alone (->changed false). On failure everything written is undone.
+ * is left alone (->changed false). On a live host whose kernel has not
+ * registered @driver yet, its module is loaded first (modprobe -q). On
+ * failure everything written is undone.
  *
  * Returns: 0, -ENODEV no such device, -EINVAL a malformed address or driver
  * name, -ENXIO @driver did not take the device (not loaded, or it refused),

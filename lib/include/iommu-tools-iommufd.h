@@ -13,6 +13,7 @@
 #ifndef IOMMU_TOOLS_IOMMUFD_H
 #define IOMMU_TOOLS_IOMMUFD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -96,6 +97,9 @@ int iot_hwpt_get_dirty_bitmap(int fd, uint32_t hwpt_id, uint32_t flags, uint64_t
 #define IOT_HW_INFO_TYPE_AMD 4
 #define IOT_HW_INFO_TYPE_SELFTEST 0xfeedbeefU /* the iommufd test mock */
 
+/* "intel-vtd", "arm-smmuv3", "amd", "selftest", "none", ...; NULL for a type unknown here */
+const char *iot_hw_info_type_name(uint32_t type);
+
 #define IOT_HW_CAP_DIRTY_TRACKING (1ULL << 0)
 #define IOT_HW_CAP_PCI_PASID_EXEC (1ULL << 1)
 #define IOT_HW_CAP_PCI_PASID_PRIV (1ULL << 2)
@@ -164,6 +168,21 @@ int iot_test_mock_domain(int fd, uint32_t pt_id, uint32_t *stdev_id, uint32_t *h
 /* Re-attach mock device @stdev_id to @pt_id; *hwpt_id: the HWPT now attached. */
 int iot_test_mock_domain_replace(int fd, uint32_t stdev_id, uint32_t pt_id, uint32_t *hwpt_id);
 
+#define IOT_TEST_MOCK_DEV_NO_DIRTY (1U << 0) /* a device whose IOMMU cannot track dirty pages */
+#define IOT_TEST_MOCK_DEV_PASID (1U << 2)    /* a PASID-capable mock device */
+/* iot_test_mock_domain() for a device with IOT_TEST_MOCK_DEV_* @dev_flags. */
+int iot_test_mock_domain_flags(int fd, uint32_t pt_id, uint32_t dev_flags, uint32_t *stdev_id,
+			       uint32_t *hwpt_id, uint32_t *dev_id);
+/*
+ * PASID attachments of a PASID-capable mock device: attach, replace while
+ * attached, detach; check_hwpt is 0 when @pasid is on @hwpt_id (0: none),
+ * -EINVAL when not.
+ */
+int iot_test_pasid_attach(int fd, uint32_t stdev_id, uint32_t pasid, uint32_t pt_id);
+int iot_test_pasid_replace(int fd, uint32_t stdev_id, uint32_t pasid, uint32_t pt_id);
+int iot_test_pasid_detach(int fd, uint32_t stdev_id, uint32_t pasid);
+int iot_test_pasid_check_hwpt(int fd, uint32_t stdev_id, uint32_t pasid, uint32_t hwpt_id);
+
 /* ---- VFIO device cdev --------------------------------------------------- */
 
 /*
@@ -175,6 +194,13 @@ int iot_test_mock_domain_replace(int fd, uint32_t stdev_id, uint32_t pt_id, uint
  * the device sysfs describes.
  */
 int iot_vfio_cdev_open(struct iot_ctx *ctx, const char *pci_addr, int *fd);
+
+/*
+ * iot_vfio_cdev_supported - whether this kernel gives VFIO devices a cdev
+ * (sys/class/vfio-dev or dev/vfio/devices exists: vfio is loaded and built
+ * with CONFIG_VFIO_DEVICE_CDEV). false: only the legacy group path is left.
+ */
+bool iot_vfio_cdev_supported(struct iot_ctx *ctx);
 
 /* Bind to an iommufd; *dev_id names the device in iommufd calls. Once only. */
 int iot_vfio_bind_iommufd(int devfd, int iommufd, uint32_t *dev_id);

@@ -26,6 +26,8 @@
  *   INFO             reply "OK" and one line per fact:
  *                      name NAME / pid PID / owner UID / ioas ID / hwpt ID
  *                      device ADDR dev_id ID hwpt ID   (one per device)
+ *                      mapping IOAS 0xIOVA 0xLEN      (one per mapping held,
+ *                                                      as many as fit)
  *                    (ids are decimal; 0 means none)
  *   GETFDS           reply "OK iommufd ADDR..." carrying, with SCM_RIGHTS,
  *                    duplicates of the iommufd and of each device fd, in
@@ -34,7 +36,17 @@
  *                    what a peer changed (a replace): with dev= the
  *                    device's HWPT, without it the session's IOAS/HWPT;
  *                    reply "OK"
+ *   MAPPED ioas=ID iova=0xIOVA len=0xLEN
+ *                    a peer mapped its memory in the session's IOAS: the
+ *                    holder lists it and unmaps it when undoing; reply "OK"
+ *                    (ERR 28 beyond 64 mappings)
  *   RELEASE          the holder is to undo everything and exit; reply "OK"
+ *   (INFO lines and requests are only ever appended: a client skips an INFO
+ *   line whose key, lower-case letters and '_', it does not know)
+ *   GETFAULT         (appended to protocol 1) reply "OK fault ID" carrying,
+ *                    with SCM_RIGHTS, a duplicate of the fault queue's fd
+ *                    (iommu-attach --hwpt=fault); "ERR 2 ..." when the
+ *                    session has none. INFO then also says "fault ID".
  *
  * Failures reply "ERR ERRNO TEXT" (ERRNO decimal, TEXT a phrase): 22 a
  * malformed request, 90 a message over 4096 bytes (or cut short), 95 an
@@ -44,6 +56,7 @@
 #ifndef IOMMU_TOOLS_SESSION_H
 #define IOMMU_TOOLS_SESSION_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,6 +95,14 @@ int iot_session_add_device(struct iot_session *s, const char *addr, int devfd, u
 int iot_session_add_object(struct iot_session *s, uint32_t id);
 /* @addr was attached to @pt_id (the HWPT in use is @hwpt): detached on free */
 int iot_session_add_attach(struct iot_session *s, const char *addr, uint32_t hwpt);
+/* PASID @pasid of @addr was attached: detached on free */
+int iot_session_add_attach_pasid(struct iot_session *s, const char *addr, uint32_t pasid);
+/*
+ * A fault queue (IOMMU_FAULT_QUEUE_ALLOC): object @fault_id destroyed and @fd
+ * closed on free, after the HWPTs allocated later; handed out by GETFAULT.
+ * @fd is owned by the session from then on (closed on failure too).
+ */
+int iot_session_add_fault_queue(struct iot_session *s, uint32_t fault_id, int fd);
 /* [iova, iova + len) mapped in @ioas: unmapped on free */
 int iot_session_add_mapping(struct iot_session *s, uint32_t ioas, uint64_t iova, uint64_t len);
 /* What INFO reports: the session's IOAS and HWPT (0: unchanged). */
@@ -111,6 +132,14 @@ int iot_session_add_client(struct iot_session *s, int fd);
  */
 int iot_session_serve(struct iot_session *s, int timeout_ms);
 
+/*
+ * iot_session_pollfds - the fds iot_session_serve() waits on (listening
+ * socket, clients), for a caller that waits on its own fds too (a signalfd,
+ * a child's pidfd): poll them all, then iot_session_serve(s, 0) when one of
+ * these is ready. Returns the count written (at most @max).
+ */
+size_t iot_session_pollfds(const struct iot_session *s, struct pollfd *pfd, size_t max);
+
 /* true once a peer asked for RELEASE */
 bool iot_session_released(const struct iot_session *s);
 
@@ -122,6 +151,11 @@ struct iot_session_device {
 	uint32_t hwpt;   /* 0: none */
 };
 
+struct iot_session_mapping {
+	uint32_t ioas;
+	uint64_t iova, len;
+};
+
 struct iot_session_info {
 	char *name;
 	int pid;
@@ -129,6 +163,9 @@ struct iot_session_info {
 	uint32_t ioas, hwpt; /* 0: none */
 	size_t ndevices;
 	struct iot_session_device **devices;
+	uint32_t fault; /* the fault queue's id; 0: none */
+	size_t nmappings;    /* what the holder will unmap: its own and MAPPED ones */
+	struct iot_session_mapping **mappings;
 };
 
 struct iot_session_client;
@@ -148,10 +185,35 @@ void iot_session_info_free(struct iot_session_info *info);
  */
 int iot_session_client_getfds(struct iot_session_client *c, int *iommufd, int **devfds,
 			      size_t *n);
+/* The session's fault queue: its id and a duplicate of its fd (the caller's). -ENOENT: none. */
+int iot_session_client_getfault(struct iot_session_client *c, uint32_t *fault_id, int *fd);
 /* Tell the holder of new ids after a replace; @addr NULL for the session's own. */
 int iot_session_client_setids(struct iot_session_client *c, const char *addr, uint32_t ioas,
 			      uint32_t hwpt);
 int iot_session_client_release(struct iot_session_client *c);
+/* Tell the holder of a mapping the peer made in its IOAS (listed, unmapped on undo). */
+int iot_session_client_mapped(struct iot_session_client *c, uint32_t ioas, uint64_t iova,
+			      uint64_t len);
+
+/* ---- the sessions below a root ------------------------------------------------- */
+
+struct iot_session_entry {
+	char *name;      /* the session's name */
+	int64_t created; /* its socket's modification time, seconds since the epoch */
+};
+
+/*
+ * iot_session_list - the sockets in <root>/run/iommu-tools (NAME.sock),
+ * sorted by name; a dead session's socket is listed too (connect to tell).
+ * No directory: none. Free with iot_session_entries_free().
+ */
+int iot_session_list(struct iot_ctx *ctx, struct iot_session_entry ***out, size_t *n);
+void iot_session_entries_free(struct iot_session_entry **v, size_t n);
+/*
+ * iot_session_reap - remove the socket of session @name when nobody serves it
+ * (its holder was killed). -EADDRINUSE: it is live; -ENOENT: no such socket.
+ */
+int iot_session_reap(struct iot_ctx *ctx, const char *name);
 
 #ifdef __cplusplus
 }

@@ -24,7 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err && err != -EINVAL && err != -EMSGSIZE && err != -EOPNOTSUPP)
 		abort();
 	if (!err) {
-		if (req.cmd < IOT_SREQ_HELLO || req.cmd > IOT_SREQ_RELEASE)
+		if (req.cmd < IOT_SREQ_HELLO || req.cmd > IOT_SREQ_MAPPED)
+			abort();
+		/* a peer's mapping: an IOAS, a length, and no wrap past the end */
+		if (req.cmd == IOT_SREQ_MAPPED &&
+		    (!req.ioas || !req.len || req.len - 1 > UINT64_MAX - req.iova))
 			abort();
 		if (req.cmd == IOT_SREQ_SETIDS) {
 			char canon[IOT_PCI_ADDR_LEN];
@@ -45,8 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err && err != -EPROTO)
 		abort();
 	if (!err) {
-		if (!info->name || info->ndevices > 64)
+		if (!info->name || info->ndevices > 64 || info->nmappings > 64)
 			abort();
+		for (size_t i = 0; i < info->nmappings; i++)
+			if (!info->mappings[i]->ioas || !info->mappings[i]->len)
+				abort();
 		iot_session_info_free(info);
 	}
 	free(text);

@@ -82,6 +82,9 @@ static const struct want desktop[] = {
 	{ "shared-groups", W,
 	  "2: group 5 (3), group 11 (4)",
 	  H_SHARED },
+	{ "bindings", P,
+	  "none",
+	  NULL },
 };
 static const struct want epyc[] = {
 	{ "firmware-table", P,
@@ -110,6 +113,9 @@ static const struct want epyc[] = {
 	  NULL },
 	{ "shared-groups", P,
 	  "every group holds one device (1 with several functions of one device)",
+	  NULL },
+	{ "bindings", P,
+	  "none",
 	  NULL },
 };
 static const struct want arm_smmu[] = {
@@ -141,6 +147,9 @@ static const struct want arm_smmu[] = {
 	{ "shared-groups", P,
 	  "every group holds one device (1 with several functions of one device)",
 	  NULL },
+	{ "bindings", P,
+	  "none",
+	  NULL },
 };
 static const struct want hostile_garbage[] = {
 	{ "firmware-table", P,
@@ -171,6 +180,9 @@ static const struct want hostile_garbage[] = {
 	{ "shared-groups", W,
 	  "2: group 5 (3), group 11 (4)",
 	  H_SHARED },
+	{ "bindings", P,
+	  "none",
+	  NULL },
 };
 static const struct want hostile_empty[] = {
 	{ "firmware-table", P,
@@ -199,6 +211,9 @@ static const struct want hostile_empty[] = {
 	  H_VFIO_PCI },
 	{ "shared-groups", S,
 	  "no groups to judge",
+	  NULL },
+	{ "bindings", P,
+	  "none",
 	  NULL },
 };
 static const struct want vm_vtd_legacy[] = {
@@ -229,6 +244,9 @@ static const struct want vm_vtd_legacy[] = {
 	{ "shared-groups", W,
 	  "1: group 5 (3)",
 	  H_SHARED },
+	{ "bindings", P,
+	  "none",
+	  NULL },
 };
 
 static void expect_checks(struct iot_check **got, int n, const struct want *want, size_t n_want)

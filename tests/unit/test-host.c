@@ -411,6 +411,56 @@ static void test_no_proc(void **state)
 	iot_ctx_free(ctx);
 }
 
+#define DGPU "sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0/0000:02:00.0/0000:03:00.0"
+
+/* The desktop with the VGA text console (vgacon) bound on the discrete card, the boot VGA. */
+static int setup_vgacon(void **state)
+{
+	char cmd[600];
+
+	snprintf(root, sizeof(root), "/tmp/iot-test-host.XXXXXX");
+	if (!mkdtemp(root))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "cp -a '%s/desktop/.' '%s/'", IOT_FIXTURES, root);
+	if (system(cmd))
+		return -1;
+	put(DGPU "/boot_vga", "w", "1\n");
+	mkdirs("sys/devices/virtual/vtconsole/vtcon0");
+	mkdirs("sys/class/vtconsole");
+	put("sys/devices/virtual/vtconsole/vtcon0/name", "w", "(S) VGA+\n");
+	put("sys/devices/virtual/vtconsole/vtcon0/bind", "w", "1\n");
+	link_("../../devices/virtual/vtconsole/vtcon0", "sys/class/vtconsole/vtcon0");
+	return 0;
+}
+
+static void test_vgacon(void **state)
+{
+	struct iot_ctx *ctx;
+	struct iot_snapshot *snap;
+	struct capture log;
+	const struct iot_device *d;
+
+	assert_int_equal(iot_ctx_new(root, &ctx), 0);
+	memset(&log, 0, sizeof(log));
+	iot_ctx_set_log_fn(ctx, capture_fn, &log);
+	snap = scan(ctx, &log);
+	capture_expect(&log, no_warnings, 0);
+	d = iot_snapshot_find_device(snap, "03:00.0");
+	assert_int_equal(d->critical, IOT_CRIT_CONSOLE);
+	assert_string_equal(d->critical_what, "console on VGA text (vgacon)");
+	/* the framebuffer console of the other card is still its own */
+	assert_string_equal(iot_snapshot_find_device(snap, "00:02.0")->critical_what,
+			    "console on fb0");
+	iot_snapshot_free(snap);
+
+	/* vgacon unbound (fbcon took over): the card no longer draws the console */
+	put("sys/devices/virtual/vtconsole/vtcon0/bind", "w", "0\n");
+	snap = scan(ctx, &log);
+	assert_int_equal(iot_snapshot_find_device(snap, "03:00.0")->critical, 0);
+	iot_snapshot_free(snap);
+	iot_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest fixtures[] = {
@@ -423,8 +473,13 @@ int main(void)
 		cmocka_unit_test(test_changed_desktop),
 		cmocka_unit_test(test_no_proc),
 	};
+	const struct CMUnitTest vgacon[] = {
+		cmocka_unit_test(test_vgacon),
+	};
 	int failed = cmocka_run_group_tests_name("fixtures", fixtures, NULL, NULL);
 
-	return failed + cmocka_run_group_tests_name("changed desktop", changed, setup_changed,
+	failed += cmocka_run_group_tests_name("changed desktop", changed, setup_changed,
+					      teardown_changed);
+	return failed + cmocka_run_group_tests_name("vgacon desktop", vgacon, setup_vgacon,
 						    teardown_changed);
 }

@@ -20,6 +20,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -142,7 +143,7 @@ static void test_protocol(void **state)
 	assert_string_equal(ask(s, peer, "HELLO 1"), "OK 1 iommu-tools-session t1");
 	snprintf(want, sizeof(want),
 		 "OK\nname t1\npid %d\nowner 1000\nioas 5\nhwpt 9\n"
-		 "device 0000:00:03.0 dev_id 7 hwpt 9", (int)getpid());
+		 "device 0000:00:03.0 dev_id 7 hwpt 9\nmapping 5 0x100000 0x1000", (int)getpid());
 	assert_string_equal(ask(s, peer, "INFO"), want);
 
 	/* garbage, oversized, malformed: an error each, and the holder keeps serving */
@@ -174,9 +175,22 @@ static void test_protocol(void **state)
 	assert_string_equal(ask(s, peer, "SETIDS dev=0000:00:03.0 ioas=3"),
 			    "ERR 22 a device has no ioas of its own");
 	assert_string_equal(ask(s, peer, "SETIDS hwpt=12 ioas=6"), "OK");
+
+	/* a peer's own mapping in the IOAS, recorded for INFO and the undo */
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=0x200000 len=0x1000"), "OK");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=0x200000"), "ERR 22 malformed request");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=2097152 len=0x1000"),
+			    "ERR 22 malformed request");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=0x1 len=0x0"),
+			    "ERR 22 malformed request");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=0xffffffffffffffff len=0x2"),
+			    "ERR 22 malformed request");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=0 iova=0x1 len=0x1"),
+			    "ERR 22 malformed request");
 	snprintf(want, sizeof(want),
 		 "OK\nname t1\npid %d\nowner 1000\nioas 6\nhwpt 12\n"
-		 "device 0000:00:03.0 dev_id 7 hwpt 11", (int)getpid());
+		 "device 0000:00:03.0 dev_id 7 hwpt 11\nmapping 5 0x100000 0x1000\n"
+		 "mapping 5 0x200000 0x1000", (int)getpid());
 	assert_string_equal(ask(s, peer, "INFO"), want);
 
 	/* GETFDS: duplicates of the iommufd and the device, named in order */
@@ -491,6 +505,151 @@ static void test_parse_info(void **state)
 	assert_int_equal(iot_session_parse_info("OK\nname a\nname b\npid 1\nowner 0\nioas 0\n"
 						"hwpt 0", &info), -EPROTO);
 	assert_int_equal(iot_session_parse_info("ERR 1 x", &info), -EPROTO);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 3\n"
+						"mapping 2 0x100000 0x1000", &info), 0);
+	assert_int_equal(info->nmappings, 1);
+	assert_int_equal(info->mappings[0]->ioas, 2);
+	assert_int_equal(info->mappings[0]->iova, 0x100000);
+	assert_int_equal(info->mappings[0]->len, 0x1000);
+	iot_session_info_free(info);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 3\n"
+						"mapping 2 0x100000 0x0", &info), -EPROTO);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 3\n"
+						"mapping 2 100000 0x10", &info), -EPROTO);
+	/* a fault queue's line, appended to protocol 1 */
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
+						"fault 9", &info), 0);
+	assert_int_equal(info->fault, 9);
+	iot_session_info_free(info);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
+						"fault 0", &info), -EPROTO);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
+						"fault 9\nfault 9", &info), -EPROTO);
+	/* a fact a later holder adds is skipped; a malformed line still is not */
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
+						"later_fact 1 2 x\nfault 9", &info), 0);
+	assert_int_equal(info->fault, 9);
+	iot_session_info_free(info);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
+						"Later 1", &info), -EPROTO);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
+						"later", &info), -EPROTO);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
+						"pid 2 3", &info), -EPROTO);
+}
+
+/* A fault queue handed out by GETFAULT; sessions listed, polled and reaped. */
+static void test_fault_list_reap(void **state)
+{
+	struct iot_ctx *ctx = ctx_root(NULL);
+	struct iot_session_entry **v;
+	struct iot_session *s, *plain;
+	struct pollfd pfd[4];
+	char path[600];
+	size_t n;
+	pid_t pid;
+	int status, peer;
+
+	(void)state;
+	/* no run/iommu-tools yet: no sessions */
+	assert_int_equal(iot_session_list(ctx, &v, &n), 0);
+	assert_int_equal(n, 0);
+	iot_session_entries_free(v, n);
+
+	/* a session without a fault queue says so */
+	plain = held(ctx, &peer);
+	assert_string_equal(ask(plain, peer, "HELLO 1"), "OK 1 iommu-tools-session t1");
+	assert_string_equal(ask(plain, peer, "GETFAULT"), "ERR 2 no fault queue held");
+	assert_string_equal(ask(plain, peer, "GETFAULT 1"), "ERR 22 malformed request");
+	close(peer);
+	iot_session_free(plain);
+
+	assert_int_equal(iot_session_new(ctx, "t5", 1000, &s), 0);
+	assert_int_equal(iot_session_set_iommufd(s, devnull()), 0);
+	assert_int_equal(iot_session_add_device(s, "00:03.0", devnull(), 7), 0);
+	assert_int_equal(iot_session_add_fault_queue(s, 0, devnull()), -EINVAL);
+	assert_int_equal(iot_session_add_fault_queue(s, 11, devnull()), 0);
+	assert_int_equal(iot_session_add_fault_queue(s, 12, devnull()), -EINVAL);
+	assert_int_equal(iot_session_add_attach_pasid(s, "00:04.0", 1), -ENOENT);
+	assert_int_equal(iot_session_add_attach_pasid(s, "00:03.0", 1), 0);
+	assert_int_equal(iot_session_set_ids(s, 2, 3), 0);
+	assert_int_equal(iot_session_pollfds(s, pfd, 4), 0);
+	assert_int_equal(iot_session_listen(s), 0);
+	assert_int_equal(iot_session_pollfds(s, pfd, 4), 1);
+	assert_int_equal(iot_session_pollfds(s, pfd, 0), 0);
+
+	assert_int_equal(iot_session_list(ctx, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0]->name, "t5");
+	assert_true(v[0]->created > time(NULL) - 60 && v[0]->created <= time(NULL));
+	iot_session_entries_free(v, n);
+	assert_int_equal(iot_session_reap(ctx, "t5"), -EADDRINUSE);
+
+	pid = fork();
+	if (!pid) {
+		struct iot_session_client *c;
+		struct iot_session_info *info;
+		uint32_t id = 0;
+		int fd = -1, rc = 1;
+
+		if (!iot_session_connect(ctx, "t5", &c) && !iot_session_client_info(c, &info)) {
+			if (info->fault == 11 && info->ndevices == 1)
+				rc = 2;
+			iot_session_info_free(info);
+			if (rc == 2 && !iot_session_client_getfault(c, &id, &fd) && id == 11 &&
+			    fd >= 0)
+				rc = 0;
+			iot_session_client_release(c);
+			iot_session_client_close(c);
+		}
+		_exit(rc);
+	}
+	while (!iot_session_released(s)) {
+		/* what a caller with its own fds does: poll them all, then serve */
+		size_t k = iot_session_pollfds(s, pfd, 4);
+
+		assert_true(poll(pfd, k, 5000) > 0);
+		assert_true(iot_session_serve(s, 0) >= 0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	iot_session_free(s);
+	assert_int_equal(iot_session_list(ctx, &v, &n), 0);
+	assert_int_equal(n, 0);
+	iot_session_entries_free(v, n);
+
+	/* a killed holder's socket: listed, nobody answers, reaped */
+	snprintf(path, sizeof(path), "%s/run/iommu-tools/t6.sock", root);
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+		assert_true(strlen(path) < sizeof(sa.sun_path));
+		memcpy(sa.sun_path, path, strlen(path) + 1);
+		assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+		close(fd);
+	}
+	/* not sockets, or not a session's name: not listed */
+	snprintf(path, sizeof(path), "%s/run/iommu-tools/file.sock", root);
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	snprintf(path, sizeof(path), "%s/run/iommu-tools/bindings", root);
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	assert_int_equal(iot_session_list(ctx, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0]->name, "t6");
+	iot_session_entries_free(v, n);
+	assert_int_equal(iot_session_reap(ctx, "t6"), 0);
+	assert_int_equal(iot_session_reap(ctx, "t6"), -ENOENT);
+	assert_int_equal(iot_session_reap(ctx, "file"), -ENOENT);
+	assert_int_equal(iot_session_reap(ctx, "../x"), -EINVAL);
+	assert_int_equal(iot_session_list(ctx, &v, &n), 0);
+	assert_int_equal(n, 0);
+	iot_session_entries_free(v, n);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/run/iommu-tools/file.sock", root);
+	unlink(path);
+	iot_ctx_free(ctx);
 }
 
 int main(void)
@@ -502,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_peer_refused),
 		cmocka_unit_test(test_listen_and_client),
 		cmocka_unit_test(test_parse_info),
+		cmocka_unit_test(test_fault_list_reap),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -25,45 +25,7 @@
 #include "iommu-tools-host.h"
 #include "iommu-tools-session.h"
 #include "iommu-tools-iommufd.h"
-
-static int failures;
-
-__attribute__((format(printf, 2, 0))) static void report(const char *verdict, const char *fmt,
-							  va_list ap)
-{
-	printf("attach-check: %s", verdict);
-	vfprintf(stdout, fmt, ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-__attribute__((format(printf, 1, 2))) static void pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	report("PASS ", fmt, ap);
-	va_end(ap);
-}
-
-__attribute__((format(printf, 1, 2))) static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	failures++;
-	va_start(ap, fmt);
-	report("FAIL ", fmt, ap);
-	va_end(ap);
-}
-
-__attribute__((format(printf, 1, 2))) static void note(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	report("", fmt, ap);
-	va_end(ap);
-}
+#include "report.h"
 
 __attribute__((format(printf, 3, 0))) static void log_fn(void *data, int priority,
 							    const char *fmt, va_list ap)
@@ -138,25 +100,10 @@ static int journal_recover(struct iot_ctx *ctx)
 		return 1;
 	}
 	note("journal-recover: %d restored", n);
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 /* ---- the kernel's errors, explained ------------------------------------------ */
-
-/* @err at @step must be one of @want (0-terminated) and have an explanation. */
-static void expect_err(enum iot_step step, int err, const char *what, const int *want)
-{
-	const char *why = iot_explain(step, err);
-	bool ok = false;
-
-	for (const int *w = want; *w; w++)
-		ok |= err == -*w;
-	if (ok && why)
-		pass("errors: %s: %s: %s (%s)", what, iot_step_name(step), why, strerror(-err));
-	else
-		fail("errors: %s: %s gave %d (%s), explained as %s", what, iot_step_name(step), err,
-		     strerror(-err < 0 ? 0 : -err), why ? why : "nothing");
-}
 
 /* A bound device on a fresh iommufd. */
 static int open_bound(struct iot_ctx *ctx, const char *addr, int *iommufd, int *devfd,
@@ -198,20 +145,20 @@ static int errors(struct iot_ctx *ctx, const char *addr)
 
 	/* a bad IOAS id */
 	expect_err(IOT_STEP_ATTACH, iot_vfio_attach_pt(devfd, 0xfffffff0U, NULL),
-		   "attach to ioas 0xfffffff0", enoent);
+		   "errors: attach to ioas 0xfffffff0", enoent);
 	/* a flag this IOMMU lacks: the emulated VT-d has no dirty tracking; an unknown flag */
 	expect_err(IOT_STEP_HWPT_ALLOC,
 		   iot_hwpt_alloc(iommufd, dev_id, ioas, IOT_HWPT_ALLOC_DIRTY_TRACKING, &hwpt),
-		   "hwpt alloc dirty-tracking", unsupported);
+		   "errors: hwpt alloc dirty-tracking", unsupported);
 	expect_err(IOT_STEP_HWPT_ALLOC, iot_hwpt_alloc(iommufd, dev_id, ioas, 1U << 30, &hwpt),
-		   "hwpt alloc flag 1<<30", unsupported);
+		   "errors: hwpt alloc flag 1<<30", unsupported);
 	/* a second bind of the device, from another iommufd */
 	err = iot_iommufd_open(ctx, &fd2);
 	if (!err)
 		err = iot_vfio_cdev_open(ctx, addr, &dev2);
 	if (!err)
 		expect_err(IOT_STEP_BIND, iot_vfio_bind_iommufd(dev2, fd2, &id2),
-			   "second bind while bound", bound);
+			   "errors: second bind while bound", bound);
 	if (dev2 >= 0)
 		close(dev2);
 	if (fd2 >= 0)
@@ -251,12 +198,12 @@ static int errors(struct iot_ctx *ctx, const char *addr)
 			err = iot_iommufd_open(ctx, &iommufd);
 			if (!err)
 				err = iot_vfio_cdev_open(ctx, addr, &devfd);
-			if (err)
-				expect_err(IOT_STEP_OPEN_CDEV, err, "open cdev while the group is held",
-					   held);
-			else
-				expect_err(IOT_STEP_BIND, iot_vfio_bind_iommufd(devfd, iommufd, &dev_id),
-					   "bind while the group is held", held);
+			if (!err)
+				err = iot_vfio_bind_iommufd(devfd, iommufd, &dev_id);
+			/* the open or the bind: whichever the kernel refuses */
+			expect_err(devfd < 0 ? IOT_STEP_OPEN_CDEV : IOT_STEP_BIND, err,
+				   devfd < 0 ? "errors: open cdev while the group is held" :
+					       "errors: bind while the group is held", held);
 		}
 	}
 	close(pipefd[0]);
@@ -273,8 +220,8 @@ out:
 			fail("errors: restore: %s", strerror(-err));
 		iot_binding_free(b);
 	}
-	note("errors: %s", failures ? "FAIL" : "done");
-	return failures ? 1 : 0;
+	note("errors: %s", report_failures() ? "FAIL" : "done");
+	return report_failures() ? 1 : 0;
 }
 
 /* ---- sessions ------------------------------------------------------------------ */
@@ -372,7 +319,7 @@ static int session_hold(struct iot_ctx *ctx, const char *addr, const char *name,
 			     b->orig_driver ? b->orig_driver : "no driver");
 		iot_binding_free(b);
 	}
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 /* Another process: the ids, the fds, and the fds work on the held context. */
@@ -454,7 +401,7 @@ out:
 	free(devfds);
 	iot_session_info_free(info);
 	iot_session_client_close(c);
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -462,6 +409,7 @@ int main(int argc, char **argv)
 	struct iot_ctx *ctx;
 	int err, rc = 2;
 
+	report_init("attach-check");
 	if (argc < 2) {
 		fprintf(stderr, "usage: attach-check journal-bind ADDR | journal-list | "
 				"journal-recover | errors ADDR | session-hold ADDR NAME | "

@@ -9,12 +9,8 @@
  * exit status is 0 only when all passed.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <linux/pci_regs.h>
-#include <linux/vfio.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,72 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "edu.h"
 #include "iommu-tools.h"
 #include "iommu-tools-attach.h"
 #include "iommu-tools-host.h"
 #include "iommu-tools-iommufd.h"
+#include "report.h"
 
-/* edu BAR0 registers (QEMU docs/specs/edu.rst) */
-#define EDU_ID 0x00
-#define EDU_ID_VALUE 0x010000edU
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_COUNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_CMD_START 0x1
-#define EDU_CMD_TO_RAM 0x2 /* direction: device buffer to RAM */
-#define EDU_BUF 0x40000    /* the device's own 4 KiB buffer */
-#define EDU_BUF_SIZE 4096
-
-/*
- * Bytes per DMA. QEMU 7.2's edu rejects a transfer that ends exactly at the
- * end of its buffer (and aborts QEMU), so stay below 4096.
- */
-#define XFER 2048
-#define MAP_SIZE 4096 /* the IOAS mapping: one page */
-#define DEFAULT_IOVA 0x100000ULL /* below edu's 28-bit DMA mask */
-#define FAULT_IOVA 0x200000ULL   /* never mapped */
-
-struct edu {
-	struct iot_ctx *ctx;
-	int devfd;
-	int iommufd;
-	uint32_t dev_id;
-	volatile uint8_t *bar;
-	size_t bar_size;
-	uint8_t *buf; /* MAP_SIZE bytes of RAM the device reads and writes */
-	uint64_t iova;
-};
-
-static int failures;
-
-__attribute__((format(printf, 2, 0))) static void report(const char *verdict, const char *fmt,
-							  va_list ap)
-{
-	printf("edu-dma: %s ", verdict);
-	vfprintf(stdout, fmt, ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-__attribute__((format(printf, 1, 2))) static void pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	report("PASS", fmt, ap);
-	va_end(ap);
-}
-
-__attribute__((format(printf, 1, 2))) static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	report("FAIL", fmt, ap);
-	va_end(ap);
-	failures++;
-}
 
 /* What sysfs shows now, read independently of the library under test. */
 static const char *driver_now(const char *addr, char *buf, size_t len)
@@ -169,102 +106,6 @@ static int restore(struct iot_binding *b, const char *what)
 	return 0;
 }
 
-static uint32_t rd32(struct edu *e, unsigned off)
-{
-	return *(volatile uint32_t *)(e->bar + off);
-}
-
-static uint64_t rd64(struct edu *e, unsigned off)
-{
-	return *(volatile uint64_t *)(e->bar + off);
-}
-
-static void wr64(struct edu *e, unsigned off, uint64_t val)
-{
-	*(volatile uint64_t *)(e->bar + off) = val;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* One edu DMA; the device finishes after a 100 ms timer. -ETIMEDOUT if it never does. */
-static int edu_dma(struct edu *e, bool to_ram, uint64_t src, uint64_t dst, uint64_t count)
-{
-	const struct timespec ms = { .tv_nsec = 1000000 };
-	uint64_t dev = to_ram ? src : dst;
-	double deadline = now() + 10.0;
-
-	/* a bad device-side range is a QEMU hw_error, which kills the whole VM */
-	if (dev < EDU_BUF || count >= EDU_BUF_SIZE || dev - EDU_BUF >= EDU_BUF_SIZE - count)
-		return -EINVAL;
-	wr64(e, EDU_DMA_SRC, src);
-	wr64(e, EDU_DMA_DST, dst);
-	wr64(e, EDU_DMA_COUNT, count);
-	wr64(e, EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
-	while (rd64(e, EDU_DMA_CMD) & EDU_CMD_START) {
-		if (now() > deadline)
-			return -ETIMEDOUT;
-		nanosleep(&ms, NULL);
-	}
-	return 0;
-}
-
-static void fill(uint8_t *p, size_t len, unsigned seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(i * 7 + seed + (i >> 8));
-}
-
-static size_t first_mismatch(const uint8_t *p, size_t len, unsigned seed)
-{
-	uint8_t want[XFER];
-	size_t i;
-
-	fill(want, len, seed);
-	for (i = 0; i < len; i++)
-		if (p[i] != want[i])
-			return i;
-	return len;
-}
-
-/* RAM -> device buffer -> cleared RAM; the data must come back intact. */
-static int round_trip(struct edu *e, unsigned seed, const char *what)
-{
-	size_t bad;
-	int err;
-
-	fill(e->buf, XFER, seed);
-	err = edu_dma(e, false, e->iova, EDU_BUF, XFER);
-	if (err) {
-		fail("%s: DMA RAM->device at iova 0x%" PRIx64 ": %s", what, e->iova,
-		     strerror(-err));
-		return err;
-	}
-	memset(e->buf, 0, XFER);
-	err = edu_dma(e, true, EDU_BUF, e->iova, XFER);
-	if (err) {
-		fail("%s: DMA device->RAM at iova 0x%" PRIx64 ": %s", what, e->iova,
-		     strerror(-err));
-		return err;
-	}
-	bad = first_mismatch(e->buf, XFER, seed);
-	if (bad != XFER) {
-		fail("%s: data differs at byte %zu after RAM->device->RAM via iova 0x%" PRIx64
-		     " (got 0x%02x)", what, bad, e->iova, e->buf[bad]);
-		return -EIO;
-	}
-	pass("%s: %d bytes RAM->device->RAM via iova 0x%" PRIx64 ", data matches", what, XFER,
-	     e->iova);
-	return 0;
-}
-
 /* The fault interrupts the IOMMUs signalled, from /proc/interrupts; -1 when unknown. */
 static long fault_irq_count(struct iot_ctx *ctx)
 {
@@ -295,42 +136,6 @@ static int kmsg_record(void *data, const struct iot_kmsg_record *rec)
 	printf("edu-dma: kernel: %s\n", rec->message);
 	if (strstr(rec->message, m->want))
 		m->found++;
-	return 0;
-}
-
-static int enable_bus_master(struct edu *e)
-{
-	struct iot_vfio_region cfg;
-	uint16_t cmd;
-	int err;
-
-	err = iot_vfio_region_info(e->devfd, VFIO_PCI_CONFIG_REGION_INDEX, &cfg);
-	if (err)
-		return err;
-	if (pread(e->devfd, &cmd, sizeof(cmd), (off_t)(cfg.offset + PCI_COMMAND)) != sizeof(cmd))
-		return -EIO;
-	cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
-	if (pwrite(e->devfd, &cmd, sizeof(cmd), (off_t)(cfg.offset + PCI_COMMAND)) != sizeof(cmd))
-		return -EIO;
-	return 0;
-}
-
-static int map_bar0(struct edu *e)
-{
-	struct iot_vfio_region bar;
-	void *p;
-	int err;
-
-	err = iot_vfio_region_info(e->devfd, VFIO_PCI_BAR0_REGION_INDEX, &bar);
-	if (err)
-		return err;
-	if (!(bar.flags & VFIO_REGION_INFO_FLAG_MMAP) || bar.size < EDU_BUF + EDU_BUF_SIZE)
-		return -ENXIO;
-	p = mmap(NULL, bar.size, PROT_READ | PROT_WRITE, MAP_SHARED, e->devfd, (off_t)bar.offset);
-	if (p == MAP_FAILED)
-		return -errno;
-	e->bar = p;
-	e->bar_size = bar.size;
 	return 0;
 }
 
@@ -402,22 +207,12 @@ static void print_ranges(struct edu *e, uint32_t ioas)
 	free(r);
 }
 
-#define CHECK(call, ...)                                          \
-	do {                                                      \
-		int err_ = (call);                                \
-		if (err_) {                                       \
-			fail(__VA_ARGS__);                        \
-			printf("edu-dma:   -> %s\n", strerror(-err_)); \
-			return 1;                                 \
-		}                                                 \
-	} while (0)
-
 static const uint32_t map_flags =
 	IOT_IOAS_MAP_FIXED_IOVA | IOT_IOAS_MAP_READABLE | IOT_IOAS_MAP_WRITEABLE;
 
 static int mode_dma(struct edu *e)
 {
-	return round_trip(e, 1, "dma") ? 1 : 0;
+	return edu_round_trip(e, 1, "dma") ? 1 : 0;
 }
 
 static int mode_fault(struct edu *e)
@@ -429,17 +224,17 @@ static int mode_fault(struct edu *e)
 	int kerr, n, err;
 
 	/* first prove the path works, so a missing fault means something */
-	if (round_trip(e, 2, "fault: mapped iova"))
+	if (edu_round_trip(e, 2, "fault: mapped iova"))
 		return 1;
 	before = fault_irq_count(e->ctx);
 	/* at the end of the log: only what this DMA makes the kernel say */
 	kerr = iot_kmsg_open(e->ctx, 0, &k);
-	printf("edu-dma: fault: DMA device->RAM to unmapped iova 0x%llx\n", FAULT_IOVA);
-	err = edu_dma(e, true, EDU_BUF, FAULT_IOVA, XFER);
+	printf("edu-dma: fault: DMA device->RAM to unmapped iova 0x%llx\n", EDU_FAULT_IOVA);
+	err = edu_dma(e, true, EDU_BUF, EDU_FAULT_IOVA, EDU_XFER);
 	if (err)
 		fail("fault: edu did not complete the DMA: %s", strerror(-err));
 	/* the fault interrupt and its log line follow the DMA shortly */
-	deadline = now() + 5.0;
+	deadline = edu_now() + 5.0;
 	do {
 		const struct timespec ms10 = { .tv_nsec = 10000000 };
 
@@ -447,7 +242,7 @@ static int mode_fault(struct edu *e)
 		if (before >= 0 && after > before)
 			break;
 		nanosleep(&ms10, NULL);
-	} while (now() < deadline);
+	} while (edu_now() < deadline);
 	printf("edu-dma: fault: DMAR-MSI interrupts before %ld after %ld\n", before, after);
 	if (before >= 0 && after > before)
 		pass("fault: DMAR-MSI count rose from %ld to %ld", before, after);
@@ -466,13 +261,13 @@ static int mode_fault(struct edu *e)
 	       (unsigned long long)iot_kmsg_lost(k));
 	iot_kmsg_close(k);
 	if (m.found)
-		pass("fault: kernel logged the DMAR fault at 0x%llx", FAULT_IOVA);
+		pass("fault: kernel logged the DMAR fault at 0x%llx", EDU_FAULT_IOVA);
 	else
-		fail("fault: no DMAR fault line for 0x%llx in the kernel log", FAULT_IOVA);
+		fail("fault: no DMAR fault line for 0x%llx in the kernel log", EDU_FAULT_IOVA);
 	/* the device and the mapped path must survive the fault */
-	if (round_trip(e, 3, "fault: after the fault"))
+	if (edu_round_trip(e, 3, "fault: after the fault"))
 		return 1;
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 /*
@@ -484,9 +279,10 @@ static int mode_storm(struct edu *e, unsigned count)
 	long before = fault_irq_count(e->ctx), after;
 	unsigned done = 0;
 
-	printf("edu-dma: storm: %u DMAs device->RAM to unmapped iova 0x%llx\n", count, FAULT_IOVA);
+	printf("edu-dma: storm: %u DMAs device->RAM to unmapped iova 0x%llx\n", count,
+	       EDU_FAULT_IOVA);
 	for (unsigned i = 0; i < count; i++) {
-		int err = edu_dma(e, true, EDU_BUF, FAULT_IOVA, 8);
+		int err = edu_dma(e, true, EDU_BUF, EDU_FAULT_IOVA, 8);
 
 		if (err) {
 			fail("storm: DMA %u did not complete: %s", i, strerror(-err));
@@ -499,7 +295,7 @@ static int mode_storm(struct edu *e, unsigned count)
 	       before, after);
 	if (done == count)
 		pass("storm: %u faulting DMAs", count);
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 static int mode_replace(struct edu *e, uint32_t ioas_a, uint32_t hwpt_a)
@@ -507,11 +303,11 @@ static int mode_replace(struct edu *e, uint32_t ioas_a, uint32_t hwpt_a)
 	uint32_t ioas_b, hwpt_b;
 	uint64_t iova, unmapped = 0;
 
-	if (round_trip(e, 4, "replace: on ioas A"))
+	if (edu_round_trip(e, 4, "replace: on ioas A"))
 		return 1;
 	CHECK(iot_ioas_alloc(e->iommufd, &ioas_b), "replace: IOAS_ALLOC B");
 	iova = e->iova;
-	CHECK(iot_ioas_map(e->iommufd, ioas_b, map_flags, e->buf, MAP_SIZE, &iova),
+	CHECK(iot_ioas_map(e->iommufd, ioas_b, map_flags, e->buf, EDU_MAP_SIZE, &iova),
 	      "replace: IOAS_MAP on B at 0x%" PRIx64, e->iova);
 	/* no detach in between: this is the replace */
 	CHECK(iot_vfio_attach_pt(e->devfd, ioas_b, &hwpt_b), "replace: ATTACH to ioas %u",
@@ -523,10 +319,10 @@ static int mode_replace(struct edu *e, uint32_t ioas_a, uint32_t hwpt_a)
 	else
 		pass("replace: attached without detach, hwpt %u -> %u", hwpt_a, hwpt_b);
 	/* with A's mapping gone, only B can serve the DMA */
-	CHECK(iot_ioas_unmap(e->iommufd, ioas_a, e->iova, MAP_SIZE, &unmapped),
+	CHECK(iot_ioas_unmap(e->iommufd, ioas_a, e->iova, EDU_MAP_SIZE, &unmapped),
 	      "replace: IOAS_UNMAP on A");
 	printf("edu-dma: replace: unmapped %" PRIu64 " bytes from ioas A\n", unmapped);
-	if (round_trip(e, 5, "replace: on ioas B"))
+	if (edu_round_trip(e, 5, "replace: on ioas B"))
 		return 1;
 	print_ranges(e, ioas_b);
 	CHECK(iot_vfio_detach_pt(e->devfd), "replace: DETACH");
@@ -535,7 +331,7 @@ static int mode_replace(struct edu *e, uint32_t ioas_a, uint32_t hwpt_a)
 	CHECK(iot_destroy(e->iommufd, ioas_b), "replace: DESTROY ioas B");
 	CHECK(iot_destroy(e->iommufd, ioas_a), "replace: DESTROY ioas A");
 	pass("replace: both IOAS destroyed");
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 /* Write @val to a sysfs file as an administrator (or a crash) would, behind the library's back. */
@@ -604,7 +400,7 @@ static int mode_bind(struct iot_ctx *ctx, const char *addr)
 	if (restore(b, "bind: last"))
 		return 1;
 	iot_binding_free(b);
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 static void usage(FILE *out)
@@ -619,7 +415,7 @@ static void usage(FILE *out)
 		"  bind     bind to vfio-pci and restore, a failed bind, a recorded binding\n"
 		"  --bind   first bind the device to vfio-pci, restore its driver at the end\n"
 		"  --legacy through the VFIO group and a type1 container, not iommufd (dma only)\n"
-		"  --iova   where to map the buffer (default 0x%llx)\n", DEFAULT_IOVA);
+		"  --iova   where to map the buffer (default 0x%llx)\n", EDU_DEFAULT_IOVA);
 }
 
 int main(int argc, char **argv)
@@ -632,7 +428,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct edu e = { .devfd = -1, .iommufd = -1, .iova = DEFAULT_IOVA };
+	struct edu e = { .devfd = -1, .iommufd = -1, .iova = EDU_DEFAULT_IOVA };
 	unsigned dom, bus, slot, func;
 	const char *mode, *arg_addr;
 	struct iot_binding *binding = NULL;
@@ -686,15 +482,15 @@ int main(int argc, char **argv)
 	}
 	snprintf(addr, sizeof(addr), "%04x:%02x:%02x.%x", dom & 0xffff, bus & 0xff, slot & 0x1f,
 		 func & 7);
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	report_init("edu-dma");
 
 	CHECK(iot_ctx_new("/", &ctx), "context on /");
 	e.ctx = ctx;
 	if (!strcmp(mode, "bind")) {
 		rc = mode_bind(ctx, addr);
 		iot_ctx_free(ctx);
-		printf("edu-dma: %s bind\n", rc || failures ? "FAIL" : "PASS");
-		return rc || failures ? 1 : 0;
+		printf("edu-dma: %s bind\n", rc || report_failures() ? "FAIL" : "PASS");
+		return rc || report_failures() ? 1 : 0;
 	}
 	if (bind) {
 		rc = bind_vfio_pci(ctx, addr, &binding);
@@ -704,12 +500,12 @@ int main(int argc, char **argv)
 		}
 		pass("bound %s to vfio-pci", addr);
 	}
-	e.buf = mmap(NULL, MAP_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	e.buf = mmap(NULL, EDU_MAP_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (e.buf == MAP_FAILED) {
 		fail("mmap buffer: %s", strerror(errno));
 		return 1;
 	}
-	memset(e.buf, 0, MAP_SIZE);
+	memset(e.buf, 0, EDU_MAP_SIZE);
 	if (legacy) {
 		/* the VFIO group and type1 container, as before iommufd */
 		uint32_t gflags = 0;
@@ -728,11 +524,11 @@ int main(int argc, char **argv)
 		CHECK(iot_vfio_group_set_container(groupfd, container), "GROUP_SET_CONTAINER");
 		CHECK(iot_vfio_set_iommu(container, IOT_VFIO_TYPE1v2_IOMMU), "SET_IOMMU type1v2");
 		CHECK(iot_vfio_group_get_device_fd(groupfd, addr, &e.devfd), "GROUP_GET_DEVICE_FD");
-		CHECK(iot_vfio_map_dma(container, e.buf, e.iova, MAP_SIZE,
+		CHECK(iot_vfio_map_dma(container, e.buf, e.iova, EDU_MAP_SIZE,
 				       IOT_VFIO_DMA_MAP_READ | IOT_VFIO_DMA_MAP_WRITE),
-		      "IOMMU_MAP_DMA %d bytes at iova 0x%" PRIx64, MAP_SIZE, e.iova);
+		      "IOMMU_MAP_DMA %d bytes at iova 0x%" PRIx64, EDU_MAP_SIZE, e.iova);
 		pass("legacy: %s in group %d, container type1v2, device fd %d, mapped %d bytes at "
-		     "iova 0x%" PRIx64, addr, group, e.devfd, MAP_SIZE, e.iova);
+		     "iova 0x%" PRIx64, addr, group, e.devfd, EDU_MAP_SIZE, e.iova);
 	} else {
 		uint64_t iova = e.iova;
 
@@ -746,16 +542,13 @@ int main(int argc, char **argv)
 		     e.devfd, e.dev_id, ioas, hwpt);
 		check_hw_info(&e, addr);
 		print_ranges(&e, ioas);
-		CHECK(iot_ioas_map(e.iommufd, ioas, map_flags, e.buf, MAP_SIZE, &iova),
-		      "IOAS_MAP %d bytes at iova 0x%" PRIx64, MAP_SIZE, e.iova);
+		CHECK(iot_ioas_map(e.iommufd, ioas, map_flags, e.buf, EDU_MAP_SIZE, &iova),
+		      "IOAS_MAP %d bytes at iova 0x%" PRIx64, EDU_MAP_SIZE, e.iova);
 	}
-	CHECK(enable_bus_master(&e), "enable memory and bus master in PCI_COMMAND");
-	CHECK(map_bar0(&e), "mmap BAR0");
-	if (rd32(&e, EDU_ID) != EDU_ID_VALUE) {
-		fail("edu id register reads 0x%08x, want 0x%08x", rd32(&e, EDU_ID), EDU_ID_VALUE);
+	CHECK(edu_enable_bus_master(&e), "enable memory and bus master in PCI_COMMAND");
+	CHECK(edu_map_bar0(&e), "mmap BAR0");
+	if (edu_check_id(&e))
 		return 1;
-	}
-	pass("edu id 0x%08x, BAR0 %zu bytes", EDU_ID_VALUE, e.bar_size);
 
 	if (!strcmp(mode, "dma"))
 		rc = mode_dma(&e);
@@ -769,9 +562,9 @@ int main(int argc, char **argv)
 	munmap((void *)e.bar, e.bar_size);
 	if (legacy) {
 		uint64_t unmapped = 0;
-		int err = iot_vfio_unmap_dma(container, e.iova, MAP_SIZE, &unmapped);
+		int err = iot_vfio_unmap_dma(container, e.iova, EDU_MAP_SIZE, &unmapped);
 
-		if (err || unmapped != MAP_SIZE)
+		if (err || unmapped != EDU_MAP_SIZE)
 			fail("legacy: IOMMU_UNMAP_DMA: %s, %" PRIu64 " bytes", strerror(-err), unmapped);
 		else
 			pass("legacy: unmapped %" PRIu64 " bytes", unmapped);
@@ -783,14 +576,14 @@ int main(int argc, char **argv)
 		close(groupfd);
 	if (container >= 0)
 		close(container);
-	munmap(e.buf, MAP_SIZE);
+	munmap(e.buf, EDU_MAP_SIZE);
 	/* with every fd closed, vfio-pci can let the device go */
 	if (binding && restore(binding, mode))
 		rc = 1;
 	iot_binding_free(binding);
 	iot_ctx_free(ctx);
-	if (rc || failures) {
-		printf("edu-dma: FAIL %s (%d failed)\n", mode, failures);
+	if (rc || report_failures()) {
+		printf("edu-dma: FAIL %s (%d failed)\n", mode, report_failures());
 		return 1;
 	}
 	printf("edu-dma: PASS %s\n", mode);
