@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * faults-prom.c - the node_exporter textfile (--prometheus): fault counters by device,
- * unit, kind and reason, suppressed, lost and interrupts, written whole to a temporary
+ * unit, kind and reason, suppressed, lost and interrupts, live the kernel's own fault
+ * interrupt counts per unit and each source's state, written whole to a temporary
  * file beside the target, synced and renamed over it, so a scrape never sees half.
  */
 #include <errno.h>
@@ -22,7 +23,22 @@ struct faults_prom {
 	struct iot_agg *by_device, *by_unit, *by_reason;
 	/* by vendor and kind: a fixed, small table, so plain counters */
 	uint64_t kinds[PROM_VENDORS][PROM_KINDS];
+	/* live */
+	bool live;
+	struct faults_unit_row units[FAULTS_MAX_UNIT_ROWS];
+	size_t n_units;
+	struct faults_src_status sources[FSRC_N];
+	size_t n_sources;
 };
+
+void faults_prom_live(struct faults_prom *p, const struct faults_frame_info *fi)
+{
+	p->live = true;
+	p->n_units = fi->n_units < FAULTS_MAX_UNIT_ROWS ? fi->n_units : FAULTS_MAX_UNIT_ROWS;
+	memcpy(p->units, fi->units, sizeof(p->units[0]) * p->n_units);
+	p->n_sources = fi->n_sources < FSRC_N ? fi->n_sources : FSRC_N;
+	memcpy(p->sources, fi->sources, sizeof(p->sources[0]) * p->n_sources);
+}
 
 struct faults_prom *faults_prom_new(const char *path, unsigned int max_keys)
 {
@@ -104,6 +120,50 @@ static int by_key(FILE *f, struct iot_agg *a, const char *metric, const char *lb
 	return 0;
 }
 
+/* The kernel's own counts per unit, and whether each source works. */
+static void write_live(const struct faults_prom *p, FILE *f)
+{
+	help(f, "iommu_fault_interrupts_signalled_total", "counter",
+	     "Fault interrupts the IOMMU signalled (/proc/interrupts; not rate-limited).");
+	for (size_t i = 0; i < p->n_units; i++) {
+		if (!p->units[i].have_signalled)
+			continue;
+		fputs("iommu_fault_interrupts_signalled_total{", f);
+		label(f, "unit", p->units[i].name, true);
+		fprintf(f, "} %llu\n", (unsigned long long)p->units[i].signalled);
+	}
+	help(f, "iommu_faults_logged_by_unit_total", "counter",
+	     "Fault records the kernel printed, by the unit's fault vector.");
+	for (size_t i = 0; i < p->n_units; i++) {
+		fputs("iommu_faults_logged_by_unit_total{", f);
+		label(f, "unit", p->units[i].name, true);
+		fprintf(f, "} %llu\n", (unsigned long long)p->units[i].logged);
+	}
+	help(f, "iommu_faults_unlogged_total", "counter",
+	     "Fault interrupts signalled without a fault record printed (rate-limited away).");
+	for (size_t i = 0; i < p->n_units; i++) {
+		const struct faults_unit_row *u = &p->units[i];
+
+		if (!u->have_signalled)
+			continue;
+		fputs("iommu_faults_unlogged_total{", f);
+		label(f, "unit", u->name, true);
+		fprintf(f, "} %llu\n",
+			(unsigned long long)(u->signalled > u->logged ? u->signalled - u->logged : 0));
+	}
+	help(f, "iommu_faults_source_up", "gauge",
+	     "1 when the source is read (fallback included), 0 when not.");
+	for (size_t i = 0; i < p->n_sources; i++) {
+		const struct faults_src_status *st = &p->sources[i];
+
+		if (st->state == FSRC_OFF)
+			continue;
+		fputs("iommu_faults_source_up{", f);
+		label(f, "source", st->name, true);
+		fprintf(f, "} %d\n", st->state == FSRC_OK || st->state == FSRC_FALLBACK);
+	}
+}
+
 static int write_metrics(struct faults_prom *p, FILE *f)
 {
 	struct iot_agg_view *v;
@@ -156,6 +216,8 @@ static int write_metrics(struct faults_prom *p, FILE *f)
 	if (!err)
 		err = by_key(f, p->by_reason, "iommu_faults_by_reason_total", "reason",
 			     "IOMMU faults by decoded reason (else the kernel's event name).");
+	if (!err && p->live)
+		write_live(p, f);
 	return err;
 }
 

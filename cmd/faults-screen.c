@@ -291,6 +291,7 @@ static void refresh_view(struct screen *s)
 
 	iot_agg_view_free(s->view);
 	s->view = NULL;
+	q.now_us = faults_view_now_us(ctl);
 	if (iot_agg_view_new(ctl->agg, &q, sizeof(q), &s->view))
 		cmd_die("out of memory");
 	faults_frame_info_get(ctl, &s->fi);
@@ -447,7 +448,8 @@ static void status_line(struct screen *s, int y)
 {
 	struct faults_ctl *ctl = s->ctl;
 	char line[512], delay[32];
-	bool ended = true;
+	/* the live kernel never ends (the interrupt counts, a polled log come at each -d) */
+	bool ended = !ctl->live;
 
 	for (size_t i = 0; i < ctl->n_watches; i++)
 		ended &= ctl->watches[i].ended;

@@ -174,6 +174,24 @@ const char *faults_cell_text(const struct iot_agg_row *r, int id,
 	}
 }
 
+const char *faults_src_state_name(enum faults_src_state s)
+{
+	static const char *const names[] = {
+		[FSRC_OFF] = "off",
+		[FSRC_OK] = "ok",
+		[FSRC_FALLBACK] = "fallback",
+		[FSRC_UNAVAILABLE] = "unavailable",
+		[FSRC_NEED_ROOT] = "need root",
+	};
+
+	return (unsigned int)s < CMD_ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+static uint64_t unlogged(const struct faults_unit_row *u)
+{
+	return u->signalled > u->logged ? u->signalled - u->logged : 0;
+}
+
 enum faults_level faults_row_level(const struct iot_agg_row *r)
 {
 	if (r->rate1 > 0)
@@ -239,6 +257,66 @@ void faults_header_free(struct faults_header *h)
 	memset(h, 0, sizeof(*h));
 }
 
+/* @fmt appended to the text in @buf, as far as it fits */
+static void append_text(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void append_text(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t o = strlen(buf);
+	va_list ap;
+
+	if (o + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + o, len - o, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The live part of the header: per unit the kernel's own counts (unlogged faults are
+ * worth a look), the sources (one that does not work is too), hotplug changes.
+ */
+static void header_live(struct faults_header *h, const struct faults_frame_info *fi)
+{
+	char line[FSRC_N * 256 + FAULTS_MAX_CHANGES * 96];
+	enum faults_level level = FAULTS_LEVEL_NORMAL;
+
+	for (size_t i = 0; i < fi->n_units; i++) {
+		const struct faults_unit_row *u = &fi->units[i];
+
+		if (u->have_signalled)
+			faults_header_add(h, unlogged(u) ? FAULTS_LEVEL_WARN : FAULTS_LEVEL_NORMAL,
+					  "Unit %s: %llu signalled, %llu logged, %llu unlogged",
+					  u->name, (unsigned long long)u->signalled,
+					  (unsigned long long)u->logged,
+					  (unsigned long long)unlogged(u));
+		else
+			faults_header_add(h, FAULTS_LEVEL_NORMAL,
+					  "Unit %s: - signalled, %llu logged, - unlogged", u->name,
+					  (unsigned long long)u->logged);
+	}
+	snprintf(line, sizeof(line), "Sources:");
+	for (size_t i = 0; i < fi->n_sources; i++) {
+		const struct faults_src_status *st = &fi->sources[i];
+
+		append_text(line, sizeof(line), "%s %s %s", i ? ";" : "", st->name,
+			    faults_src_state_name(st->state));
+		if (st->detail[0] && st->state != FSRC_OFF)
+			append_text(line, sizeof(line), " (%s)", st->detail);
+		if (st->state == FSRC_UNAVAILABLE || st->state == FSRC_NEED_ROOT)
+			level = FAULTS_LEVEL_WARN;
+	}
+	faults_header_add(h, level, "%s", line);
+	if (fi->n_changes) {
+		snprintf(line, sizeof(line), "Devices:");
+		for (size_t i = 0; i < fi->n_changes; i++)
+			append_text(line, sizeof(line), "%s %s %s", i ? "," : "",
+				    fi->changes[i].device, fi->changes[i].state);
+		faults_header_add(h, FAULTS_LEVEL_NORMAL, "%s", line);
+	}
+}
+
 void faults_header_build(struct faults_header *h, const struct iot_agg_view *v,
 			 const struct faults_frame_info *fi)
 {
@@ -262,6 +340,8 @@ void faults_header_build(struct faults_header *h, const struct iot_agg_view *v,
 			  "Kernel: %llu logged, %llu suppressed, %llu lost, %llu interrupts", faults,
 			  (unsigned long long)v->suppressed, (unsigned long long)v->lost,
 			  (unsigned long long)v->interrupts);
+	if (fi->live)
+		header_live(h, fi);
 	faults_header_add(h, v->folded_keys ? FAULTS_LEVEL_WARN : FAULTS_LEVEL_NORMAL,
 			  "Rows: %llu by %s (at most %u), %llu%s keys folded with %llu faults",
 			  (unsigned long long)v->keys, iot_agg_by_name(v->by), fi->max_keys,
@@ -383,6 +463,43 @@ static void json_cell(const struct iot_agg_row *r, int id, const struct faults_n
 		json_str(text);
 }
 
+static void json_live(const struct faults_frame_info *fi)
+{
+	fputs(",\"units\":[", stdout);
+	for (size_t i = 0; i < fi->n_units; i++) {
+		const struct faults_unit_row *u = &fi->units[i];
+
+		fputs(i ? ",{\"unit\":" : "{\"unit\":", stdout);
+		json_str(u->name);
+		if (u->have_signalled)
+			printf(",\"signalled\":%llu,\"logged\":%llu,\"unlogged\":%llu}",
+			       (unsigned long long)u->signalled, (unsigned long long)u->logged,
+			       (unsigned long long)unlogged(u));
+		else
+			printf(",\"signalled\":null,\"logged\":%llu,\"unlogged\":null}",
+			       (unsigned long long)u->logged);
+	}
+	fputs("],\"sources\":[", stdout);
+	for (size_t i = 0; i < fi->n_sources; i++) {
+		fputs(i ? ",{\"source\":" : "{\"source\":", stdout);
+		json_str(fi->sources[i].name);
+		fputs(",\"status\":", stdout);
+		json_str(faults_src_state_name(fi->sources[i].state));
+		fputs(",\"detail\":", stdout);
+		json_str(fi->sources[i].detail);
+		putchar('}');
+	}
+	fputs("],\"devices\":[", stdout);
+	for (size_t i = 0; i < fi->n_changes; i++) {
+		fputs(i ? ",{\"device\":" : "{\"device\":", stdout);
+		json_str(fi->changes[i].device);
+		fputs(",\"state\":", stdout);
+		json_str(fi->changes[i].state);
+		putchar('}');
+	}
+	putchar(']');
+}
+
 static void frame_json(const struct iot_agg_view *v, const struct faults_frame_info *fi,
 		       const struct cmd_columns *cols, const struct faults_names *names)
 {
@@ -405,7 +522,10 @@ static void frame_json(const struct iot_agg_view *v, const struct faults_frame_i
 		json_str(v->sources[i]->name);
 		printf(",\"count\":%llu}", (unsigned long long)v->sources[i]->count);
 	}
-	printf("],\"group_by\":\"%s\",\"keys\":%llu,\"max_keys\":%u,\"folded_keys\":%llu,"
+	putchar(']');
+	if (fi->live)
+		json_live(fi);
+	printf(",\"group_by\":\"%s\",\"keys\":%llu,\"max_keys\":%u,\"folded_keys\":%llu,"
 	       "\"folded_records\":%llu,\"rows\":[",
 	       iot_agg_by_name(v->by), (unsigned long long)v->keys, fi->max_keys,
 	       (unsigned long long)v->folded_keys, (unsigned long long)v->folded_records);

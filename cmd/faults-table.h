@@ -22,6 +22,16 @@ void faults_names_free(struct faults_names *n);
 void faults_names_note(struct faults_names *n, const struct iot_fault *rec);
 /* a recorded name, else the log's "[8086:3e92]"; NULL when the log said nothing */
 const char *faults_names_get(const struct faults_names *n, const char *device);
+/* live: names, groups, units and drivers looked up on the host through the library */
+struct iot_ctx;
+void faults_names_set_live(struct faults_names *n, struct iot_ctx *ctx);
+/* fill what @rec lacks (group, unit, driver, name) from the host; live only */
+void faults_names_enrich(struct faults_names *n, struct iot_fault *rec);
+/* a hotplug event (enum iot_hotplug_action): the device is looked up again */
+void faults_names_hotplug(struct faults_names *n, int action, const char *device);
+struct faults_frame_info;
+/* the latest hotplug changes, into the frame's header */
+void faults_names_changes(const struct faults_names *n, struct faults_frame_info *fi);
 
 /* row columns, in faults_infos[] */
 enum {
@@ -50,6 +60,38 @@ void faults_columns_init(struct cmd_columns *cols, const char *list);
 /* a sort column by name ("total", "rate10", "last-seen", "key"): 0, or -1 if it is none */
 int faults_sort_by_name(const char *name, enum iot_agg_sort *sort, bool *ascending);
 
+/* The live sources (faults-live.c), each shown in the header with its status. */
+enum faults_src_id { FSRC_KMSG, FSRC_INTERRUPTS, FSRC_TRACE, FSRC_HOTPLUG, FSRC_N };
+enum faults_src_state {
+	FSRC_OFF = 0,     /* not asked for (--trace) or not applicable */
+	FSRC_OK,
+	FSRC_FALLBACK,    /* working, in a lesser way (syslog(2) for /dev/kmsg) */
+	FSRC_UNAVAILABLE, /* the detail says why */
+	FSRC_NEED_ROOT,
+};
+struct faults_src_status {
+	const char *name;  /* "kmsg", "interrupts", "trace", "hotplug" */
+	enum faults_src_state state;
+	char detail[160];
+};
+const char *faults_src_state_name(enum faults_src_state s);
+
+/* One unit (or units sharing a fault vector) in the header: the kernel's own counts. */
+struct faults_unit_row {
+	char name[160];        /* "dmar0", "dmar0+dmar1" (one shared vector) */
+	bool have_signalled;   /* its fault vector was found in /proc/interrupts */
+	uint64_t signalled;    /* fault interrupts since the start (not rate-limited) */
+	uint64_t logged;       /* fault records the kernel printed for it */
+};
+#define FAULTS_MAX_UNIT_ROWS 16
+
+/* A device that left or arrived while the monitor ran (hotplug). */
+struct faults_dev_change {
+	char device[64];
+	const char *state;     /* "gone", "new", "driver bound", "driver unbound" */
+};
+#define FAULTS_MAX_CHANGES 8
+
 /* What a frame's header says besides the view's counters. */
 struct faults_frame_info {
 	const char *input;     /* the source's name */
@@ -57,6 +99,15 @@ struct faults_frame_info {
 	uint64_t long_lines;   /* lines skipped whole for their length */
 	uint64_t records;      /* records that passed the filters */
 	unsigned int max_keys;
+	/* live only (live set) */
+	bool live;
+	const struct faults_src_status *sources;
+	size_t n_sources;
+	const struct faults_unit_row *units;
+	size_t n_units;
+	uint64_t kmsg_records, trace_lines;
+	struct faults_dev_change changes[FAULTS_MAX_CHANGES]; /* the latest, oldest first */
+	size_t n_changes;
 };
 
 /*

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * faults.h - what the files of iommu-faults share. The flow is one way:
- * sources (faults-source.c: lines) -> the library's parser -> records -> the sink
- * in iommu-faults.c (filters, then the aggregator and every output) -> views
- * (faults-table.c frames, faults-events.c lines, faults-prom.c textfile, and the
- * interactive view in faults-screen.c). Each source registers a watch (an fd and a
- * "read what is ready"), so one event loop serves them all.
+ * sources (faults-source.c: a saved log's lines; faults-live.c: the live kernel's) ->
+ * the library's parser -> records -> the sink in iommu-faults.c (filters, then the
+ * aggregator and every output) -> views (faults-table.c frames, faults-events.c lines,
+ * faults-prom.c textfile, and the interactive view in faults-screen.c). Each source
+ * registers a watch (an fd and a "read what is ready"), so one event loop serves them all.
  */
 #ifndef IOMMU_FAULTS_H
 #define IOMMU_FAULTS_H
@@ -21,6 +21,7 @@
 
 struct faults_source;
 struct faults_prom;
+struct faults_live;
 struct faults_recent;
 struct faults_ctl;
 
@@ -40,8 +41,9 @@ struct faults_watch {
 
 struct faults_ctl {
 	/* options */
-	char *input, *record, *prometheus, *columns; /* owned copies */
+	char *input, *record, *prometheus, *columns, *sysroot; /* owned copies */
 	bool batch, events, list_columns;
+	bool since_boot, trace;
 	bool interactive;     /* the screen: stdin and stdout are terminals, no other view */
 	uint64_t iterations;  /* -n: frames before exit, 0 until the input ends */
 	uint64_t delay_ms;    /* -d */
@@ -74,16 +76,51 @@ struct faults_ctl {
 	bool crossed;           /* --threshold was crossed */
 	double crossed_rate;
 	uint64_t crossed_us;
+
+	/* live (no --input) */
+	struct iot_ctx *ctx;
+	struct faults_live *live;
+	const char *kmsg_device; /* DEVICE= of the kmsg record being parsed, or NULL */
+	bool from_trace;         /* the line being parsed came from the tracepoint */
+	struct faults_unit_row unit_rows[FAULTS_MAX_UNIT_ROWS];
 };
 
-/* iommu-faults.c: the sink, and what an event loop calls */
+/* iommu-faults.c: the one sink every line and record of every source passes */
 int faults_sink_line(void *ctl, const char *line, size_t len); /* a faults_line_fn */
+int faults_sink_record(void *ctl, const struct iot_fault *rec);
+/* and what an event loop (the batch loops, the screen) calls */
 void faults_sink_end(struct faults_ctl *ctl);  /* a source ended: flush the parser */
-void faults_interval(struct faults_ctl *ctl);  /* each -d: --threshold, --prometheus */
-void faults_frame_info_get(const struct faults_ctl *ctl, struct faults_frame_info *fi);
+/* each -d: the polled live sources (faults_live_tick), --threshold, --prometheus */
+void faults_interval(struct faults_ctl *ctl);
+/* the header's facts; live: the sources' (faults_live_info writes ctl->unit_rows) */
+void faults_frame_info_get(struct faults_ctl *ctl, struct faults_frame_info *fi);
+/* now for the rates of a view: the kernel's clock when live, else the latest event's (0) */
+uint64_t faults_view_now_us(const struct faults_ctl *ctl);
 /* register a source's watch (at most CMD_ARRAY_SIZE(ctl->watches)) */
 void faults_watch_add(struct faults_ctl *ctl, const char *name, int fd,
 		      int (*read)(struct faults_ctl *, struct faults_watch *, uint64_t), void *data);
+
+/*
+ * faults-live.c: the live sources. Each source has an fd to poll (-1: none, read it at
+ * each tick) and a call that reads what is ready into the sink; the batch loop and the
+ * screen's loop both drive them so: epoll on faults_live_fd(), faults_live_read() when
+ * ready, faults_live_tick() at each interval (it also reads the interrupt counters).
+ * The screen sees the sources with an fd as watches (faults_live_watch_all()).
+ */
+/* open every source the options ask for; their statuses are set (exits without a log) */
+void faults_live_open(struct faults_ctl *ctl, struct iot_ctx *ctx);
+/* close them all; the trace instance removed (the host's tracing state as it was) */
+void faults_live_close(struct faults_ctl *ctl);
+int faults_live_fd(const struct faults_ctl *ctl, enum faults_src_id id);
+/* read what is ready (a bounded amount): the count read, or 0 */
+int faults_live_read(struct faults_ctl *ctl, enum faults_src_id id);
+void faults_live_tick(struct faults_ctl *ctl);
+/* register a watch (faults_watch_add) for each source that has an fd */
+void faults_live_watch_all(struct faults_ctl *ctl);
+/* a record passed the sink: counted as logged for its unit */
+void faults_live_note(struct faults_ctl *ctl, const struct iot_fault *rec);
+/* the header's live part: sources, units, hotplug changes */
+void faults_live_info(struct faults_ctl *ctl, struct faults_frame_info *fi);
 
 /* faults-screen.c: the interactive view (ncurses), until the user quits */
 /*
@@ -121,6 +158,8 @@ void faults_event_record(struct faults_ctl *ctl, const struct iot_fault *rec);
 struct faults_prom *faults_prom_new(const char *path, unsigned int max_keys);
 void faults_prom_free(struct faults_prom *p);
 void faults_prom_add(struct faults_prom *p, const struct iot_fault *rec);
+/* live: the units' kernel counts and the sources' states, for the next write */
+void faults_prom_live(struct faults_prom *p, const struct faults_frame_info *fi);
 /* write the file atomically (temp file, fsync, rename); 0 or a negative errno */
 int faults_prom_write(struct faults_prom *p);
 

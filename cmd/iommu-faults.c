@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * iommu-faults - IOMMU faults from the kernel log, parsed, aggregated and exported.
- * This file: options, help, main, and the sink every record passes (filters, then the
- * aggregator and each output). Sources are in faults-source.c, the views in
- * faults-table.c, faults-events.c, faults-prom.c and faults-screen.c (interactive).
+ * This file: options, help, main, the sink every record passes (filters, then the
+ * aggregator and each output) and the batch loops: a saved log read in slices, and the
+ * live loop (one epoll over a timerfd, a signalfd and the sources). Sources are in
+ * faults-source.c (a saved log) and faults-live.c, the views in faults-table.c,
+ * faults-events.c, faults-prom.c and faults-screen.c (interactive).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "encode.h"
@@ -22,8 +28,10 @@ __attribute__((noreturn)) static void usage(const struct poptOption *opts)
 {
 	FILE *out = stdout;
 
-	fprintf(out, "\nUsage:\n %s --input <file> [options]\n", cmd_progname);
-	fputs("\nShow IOMMU faults from a kernel log: parsed, aggregated, exported.\n", out);
+	fprintf(out, "\nUsage:\n %s [options]\n %s --input <file> [options]\n", cmd_progname,
+		cmd_progname);
+	fputs("\nShow IOMMU faults, live from the kernel or from a saved log: parsed, aggregated,\n"
+	      "exported, with the kernel's own fault interrupt counts beside them.\n", out);
 	cmd_usage_options(out, opts);
 	cmd_columns_print_help(faults_infos, faults_n_infos, "Available output columns", out);
 	fputs("\nInteractive keys (on a terminal, without -b, --events, -J or -n):\n"
@@ -175,6 +183,8 @@ enum {
 	OPT_OUTPUT,
 	OPT_LISTCOLS,
 	OPT_JSON,
+	OPT_SINCE_BOOT,
+	OPT_TRACE,
 	OPT_COLOR,
 	OPT_RAW,
 	OPT_PAIRS,
@@ -200,7 +210,12 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 	};
 	struct poptOption source[] = {
 		{ "input", 0, POPT_ARG_STRING, &arg, OPT_INPUT,
-		  "read a saved kernel log or a recording (- for stdin)", "<file>" },
+		  "read a saved kernel log or a recording (- for stdin)\ninstead of the live kernel",
+		  "<file>" },
+		{ "since-boot", 0, POPT_ARG_NONE, NULL, OPT_SINCE_BOOT,
+		  "live: read the kernel log buffer first, and count\ninterrupts since boot", NULL },
+		{ "trace", 0, POPT_ARG_NONE, NULL, OPT_TRACE,
+		  "live: also read the iommu:io_page_fault tracepoint\n(root)", NULL },
 		{ "iterations", 'n', POPT_ARG_STRING, &arg, OPT_ITER,
 		  "frames to print, then exit (the last one\ncovers the whole input)", "<n>" },
 		{ "delay", 'd', POPT_ARG_STRING, &arg, OPT_DELAY,
@@ -249,6 +264,8 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		POPT_TABLEEND
 	};
 	struct poptOption standard[] = {
+		{ "sysroot", 0, POPT_ARG_STRING, &cmd_opt_arg, CMD_OPT_SYSROOT,
+		  "read /sys, /proc and /dev below <dir>", "<dir>" },
 		{ "help", 'h', POPT_ARG_NONE, NULL, CMD_OPT_HELP, "display this help", NULL },
 		{ "version", 'V', POPT_ARG_NONE, NULL, CMD_OPT_VERSION, "display version", NULL },
 		POPT_TABLEEND
@@ -330,6 +347,17 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		case OPT_JSON:
 			ctl->out.json = true;
 			break;
+		case OPT_SINCE_BOOT:
+			ctl->since_boot = true;
+			break;
+		case OPT_TRACE:
+			ctl->trace = true;
+			break;
+		case CMD_OPT_SYSROOT:
+			if (!cmd_opt_arg || !*cmd_opt_arg)
+				cmd_usage_error("--sysroot needs a directory");
+			cmd_set_str(&ctl->sysroot, cmd_opt_arg);
+			break;
 		case OPT_COLOR:
 			cmd_output_parse_color(&ctl->out, arg);
 			break;
@@ -365,16 +393,21 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 
 	if (ctl->list_columns)
 		return;
-	if (!ctl->input)
-		cmd_usage_error("no input: give --input <file> (live sources are not there yet)");
+	if (ctl->input && (ctl->since_boot || ctl->trace))
+		cmd_usage_error("--%s reads the live kernel: not with --input",
+				ctl->since_boot ? "since-boot" : "trace");
 	if (ctl->events && ctl->iterations)
 		cmd_usage_error("--iterations applies to frames (--batch), not to --events");
 	if (ctl->events && (ctl->out.raw || ctl->out.pairs))
 		cmd_usage_error("--%s applies to the table (--batch), not to --events",
 				ctl->out.raw ? "raw" : "pairs");
-	/* as irqtop: the screen when a person is at a terminal and asked for no other view */
+	/*
+	 * as irqtop: the screen when a person is at a terminal and asked for no other view
+	 * (the live kernel, or a saved log: stdin is the keys, so never --input -)
+	 */
 	ctl->interactive = !ctl->batch && !ctl->events && !cmd_output_machine(&ctl->out) &&
-			   !ctl->iterations && strcmp(ctl->input, "-") && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+			   !ctl->iterations && (!ctl->input || strcmp(ctl->input, "-")) &&
+			   isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	if (!ctl->events && !ctl->interactive)
 		ctl->batch = true;
 	faults_columns_init(&ctl->cols, ctl->columns);
@@ -421,10 +454,35 @@ static void check_threshold(struct faults_ctl *ctl)
 	iot_agg_view_free(v);
 }
 
-static int on_record(void *data, const struct iot_fault *rec)
+/* DEVICE=+pci:ADDR of the dev_printk record this line came from: the device, exactly */
+static void kmsg_device(const struct faults_ctl *ctl, struct iot_fault *rec)
+{
+	const char *d = ctl->kmsg_device;
+	struct cmd_pci_addr a;
+
+	/* only a well-formed PCI address: the property comes from outside */
+	if (!d || strncmp(d, "+pci:", 5) || (rec->present & IOT_FAULT_HAS_DEVICE) ||
+	    cmd_parse_pci_addr(d + 5, &a))
+		return;
+	snprintf(rec->device, sizeof(rec->device), "%04x:%02x:%02x.%x", a.domain, a.bus, a.slot,
+		 a.func);
+	rec->present |= IOT_FAULT_HAS_DEVICE;
+}
+
+static int on_record(void *data, const struct iot_fault *in)
 {
 	struct faults_ctl *ctl = data;
+	struct iot_fault copy;
+	const struct iot_fault *rec = in;
 
+	if (ctl->live && in->record == IOT_FAULT_REC_FAULT) {
+		/* live: the host says what the log does not (group, unit, name) */
+		copy = *in;
+		kmsg_device(ctl, &copy);
+		faults_names_enrich(ctl->names, &copy);
+		rec = &copy;
+		faults_live_note(ctl, rec);
+	}
 	if (!wanted(ctl, rec))
 		return 0;
 	ctl->records++;
@@ -453,6 +511,11 @@ static int on_record(void *data, const struct iot_fault *rec)
 	return 0;
 }
 
+int faults_sink_record(void *ctl, const struct iot_fault *rec)
+{
+	return on_record(ctl, rec);
+}
+
 int faults_sink_line(void *data, const char *line, size_t len)
 {
 	struct faults_ctl *ctl = data;
@@ -477,15 +540,34 @@ void faults_sink_end(struct faults_ctl *ctl)
 
 /* ---- main ---- */
 
-void faults_frame_info_get(const struct faults_ctl *ctl, struct faults_frame_info *fi)
+/* The kernel's log clock (local_clock(): CLOCK_MONOTONIC on the same host), in us. */
+static uint64_t kernel_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t faults_view_now_us(const struct faults_ctl *ctl)
+{
+	/* rates decay while the kernel is quiet: now is the kernel's clock */
+	return ctl->live && iot_ctx_is_live(ctl->ctx) ? kernel_now_us() : 0;
+}
+
+void faults_frame_info_get(struct faults_ctl *ctl, struct faults_frame_info *fi)
 {
 	*fi = (struct faults_frame_info){
-		.input = faults_source_name(ctl->src),
-		.lines = faults_source_lines(ctl->src),
-		.long_lines = faults_source_long_lines(ctl->src),
+		.input = ctl->src ? faults_source_name(ctl->src) : "live",
+		.lines = ctl->src ? faults_source_lines(ctl->src) : 0,
+		.long_lines = ctl->src ? faults_source_long_lines(ctl->src) : 0,
 		.records = ctl->records,
 		.max_keys = ctl->max_keys ? ctl->max_keys : IOT_AGG_MAX_KEYS_DEFAULT,
 	};
+	if (ctl->live) {
+		faults_live_info(ctl, fi);
+		fi->lines = fi->kmsg_records + fi->trace_lines;
+	}
 }
 
 void faults_watch_add(struct faults_ctl *ctl, const char *name, int fd,
@@ -518,6 +600,7 @@ static void frame(struct faults_ctl *ctl)
 	struct iot_agg_view *v;
 
 	faults_frame_info_get(ctl, &fi);
+	q.now_us = faults_view_now_us(ctl);
 	if (iot_agg_view_new(ctl->agg, &q, sizeof(q), &v))
 		cmd_die("out of memory");
 	faults_frame_print(v, &fi, &ctl->cols, ctl->names, &ctl->out);
@@ -530,6 +613,12 @@ static void write_prom(struct faults_ctl *ctl)
 
 	if (!ctl->prom)
 		return;
+	if (ctl->live) {
+		struct faults_frame_info fi = { 0 };
+
+		faults_live_info(ctl, &fi);
+		faults_prom_live(ctl->prom, &fi);
+	}
 	err = faults_prom_write(ctl->prom);
 	if (err)
 		cmd_die("cannot write %s: %s", ctl->prometheus, strerror(-err));
@@ -537,6 +626,9 @@ static void write_prom(struct faults_ctl *ctl)
 
 void faults_interval(struct faults_ctl *ctl)
 {
+	/* live: the sources without an fd (syslog(2), saved records), the interrupt counts */
+	if (ctl->live)
+		faults_live_tick(ctl);
 	check_threshold(ctl);
 	write_prom(ctl);
 }
@@ -570,8 +662,122 @@ static void run(struct faults_ctl *ctl)
 	}
 }
 
+/* cmd_die() and every other exit: the trace instance is removed, the host as it was */
+static struct faults_ctl *exiting_ctl;
+
+static void restore_at_exit(void)
+{
+	if (exiting_ctl)
+		faults_live_close(exiting_ctl);
+}
+
+enum { EV_TIMER = FSRC_N, EV_SIGNAL };
+
+static void epoll_add(int ep, int fd, uint32_t id)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = id };
+
+	if (fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+		cmd_die("epoll: %s", strerror(errno));
+}
+
+/* One interval's end: polled sources, a frame (-b), the textfile; false to stop. */
+static bool live_tick(struct faults_ctl *ctl, uint64_t iter)
+{
+	faults_live_tick(ctl);
+	check_threshold(ctl);
+	if (ctl->batch)
+		frame(ctl);
+	else
+		fflush(stdout);
+	write_prom(ctl);
+	/* a reader that went away (SIGPIPE is ignored): stop as on SIGTERM */
+	if (ferror(stdout))
+		return false;
+	if (ctl->crossed)
+		return false;
+	return !ctl->iterations || iter < ctl->iterations;
+}
+
+/*
+ * The live loop: one epoll over the sources, a timerfd (-d) and a signalfd (SIGINT,
+ * SIGTERM, SIGHUP, SIGQUIT end it with a last frame). Never reads stdin.
+ */
+static void run_live(struct faults_ctl *ctl, const sigset_t *sigs)
+{
+	uint64_t delay = ctl->delay_ms ? ctl->delay_ms : DEFAULT_DELAY_MS;
+	struct itimerspec its = {
+		.it_interval = { (time_t)(delay / 1000), (long)(delay % 1000) * 1000000 },
+		.it_value = { (time_t)(delay / 1000), (long)(delay % 1000) * 1000000 },
+	};
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	int sfd = signalfd(-1, sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	uint64_t iter = 0;
+	bool go = true;
+
+	if (ep < 0 || tfd < 0 || sfd < 0 || timerfd_settime(tfd, 0, &its, NULL) < 0)
+		cmd_die("cannot set up the event loop: %s", strerror(errno));
+	epoll_add(ep, tfd, EV_TIMER);
+	epoll_add(ep, sfd, EV_SIGNAL);
+	for (int id = 0; id < FSRC_N; id++)
+		epoll_add(ep, faults_live_fd(ctl, (enum faults_src_id)id), (uint32_t)id);
+	/* what is waiting already (--since-boot: the whole buffer) */
+	for (int id = 0; id < FSRC_N; id++)
+		while (faults_live_read(ctl, (enum faults_src_id)id) > 0)
+			;
+	while (go) {
+		struct epoll_event evs[8];
+		int n = epoll_wait(ep, evs, 8, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			cmd_die("epoll: %s", strerror(errno));
+		}
+		for (int i = 0; i < n && go; i++) {
+			uint32_t id = evs[i].data.u32;
+
+			if (id < FSRC_N) {
+				int fd = faults_live_fd(ctl, (enum faults_src_id)id);
+
+				/* a feed whose writer left stays readable at EOF: stop polling it */
+				if (!faults_live_read(ctl, (enum faults_src_id)id) &&
+				    (evs[i].events & (EPOLLHUP | EPOLLERR)))
+					epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
+				/* --events: each wakeup's events are out before the next wait */
+				if (ctl->events)
+					fflush(stdout);
+			} else if (id == EV_TIMER) {
+				uint64_t exp;
+
+				if (read(tfd, &exp, sizeof(exp)) == (ssize_t)sizeof(exp))
+					go = live_tick(ctl, ++iter);
+			} else {
+				struct signalfd_siginfo si;
+
+				if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+					/* what came before the signal is read, and shown once more */
+					for (int s = 0; s < FSRC_N; s++)
+						while (faults_live_read(ctl, (enum faults_src_id)s) > 0)
+							;
+					live_tick(ctl, ++iter);
+					go = false;
+				}
+			}
+		}
+	}
+	close(sfd);
+	close(tfd);
+	close(ep);
+}
+
 static void ctl_free(struct faults_ctl *ctl)
 {
+	faults_live_close(ctl);
+	exiting_ctl = NULL;
+	if (ctl->ctx)
+		iot_ctx_free(ctl->ctx);
 	faults_source_close(ctl->src);
 	iot_fault_parser_free(ctl->parser);
 	for (size_t i = 0; i < CMD_ARRAY_SIZE(ctl->aggs); i++)
@@ -580,6 +786,7 @@ static void ctl_free(struct faults_ctl *ctl)
 	faults_names_free(ctl->names);
 	faults_prom_free(ctl->prom);
 	free(ctl->input);
+	free(ctl->sysroot);
 	free(ctl->record);
 	free(ctl->prometheus);
 	free(ctl->columns);
@@ -592,6 +799,7 @@ int main(int argc, const char **argv)
 	struct faults_ctl ctl = { .by = IOT_AGG_BY_DEVICE, .sort = IOT_AGG_SORT_TOTAL };
 	char when[32];
 	int err, quit_signal = 0;
+	sigset_t sigs;
 
 	cmd_init(argv[0]);
 	parse_args(&ctl, argc, argv);
@@ -601,7 +809,6 @@ int main(int argc, const char **argv)
 		return err;
 	}
 
-	ctl.src = faults_source_open(ctl.input);
 	ctl.names = faults_names_new();
 	if (iot_fault_parser_new(&ctl.parser))
 		cmd_die("out of memory");
@@ -613,14 +820,39 @@ int main(int argc, const char **argv)
 	ctl.agg = ctl.aggs[ctl.by];
 	if (ctl.interactive)
 		ctl.recent = faults_recent_new();
-	faults_watch_add(&ctl, faults_source_name(ctl.src), faults_source_fd(ctl.src), replay_read,
-			 NULL);
+	if (ctl.input) {
+		ctl.src = faults_source_open(ctl.input);
+		faults_watch_add(&ctl, faults_source_name(ctl.src), faults_source_fd(ctl.src),
+				 replay_read, NULL);
+	}
 	if (ctl.prometheus)
 		ctl.prom = faults_prom_new(ctl.prometheus, ctl.max_keys);
 	if (ctl.record) {
 		ctl.record_fp = fopen(ctl.record, "we");
 		if (!ctl.record_fp)
 			cmd_die("cannot open %s: %s", ctl.record, strerror(errno));
+	}
+
+	if (!ctl.input) {
+		/* signals wait in a signalfd from before anything on the host changes */
+		sigemptyset(&sigs);
+		sigaddset(&sigs, SIGINT);
+		sigaddset(&sigs, SIGTERM);
+		sigaddset(&sigs, SIGHUP);
+		sigaddset(&sigs, SIGQUIT);
+		if (sigprocmask(SIG_BLOCK, &sigs, NULL) < 0)
+			cmd_die("sigprocmask: %s", strerror(errno));
+		signal(SIGPIPE, SIG_IGN);
+		ctl.ctx = cmd_open(ctl.sysroot, NULL, false, false);
+		faults_names_set_live(ctl.names, ctl.ctx);
+		exiting_ctl = &ctl;
+		atexit(restore_at_exit);
+		faults_live_open(&ctl, ctl.ctx);
+		if (ctl.interactive) {
+			/* the screen waits on the sources with an fd; the rest come at its timer */
+			faults_live_watch_all(&ctl);
+			faults_live_tick(&ctl);
+		}
 	}
 
 	if (ctl.interactive)
@@ -633,11 +865,13 @@ int main(int argc, const char **argv)
 		ctl.interactive = false;
 		ctl.batch = true;
 	}
-	if (!ctl.interactive) {
-		run(&ctl);
-	} else {
+	if (ctl.interactive) {
 		/* the last word of --threshold and --prometheus covers all that was read */
 		faults_interval(&ctl);
+	} else if (ctl.input) {
+		run(&ctl);
+	} else {
+		run_live(&ctl, &sigs);
 	}
 
 	if (ctl.record_fp && fclose(ctl.record_fp))

@@ -259,6 +259,14 @@ bool iot_driver_name_ok(const char *d);
 /* the private directory below run/ of the root: the journal, the sessions' sockets */
 #define IOT_RUNDIR_NAME "iommu-tools"
 /*
+ * One line of the syslog(2) buffer ("<6>[    1.234567] text", the time optional) into
+ * @out, the message unescaped into @msg (room for 4 * @n + 1). 0 or -EINVAL.
+ */
+struct iot_kmsg_record;
+int iot_syslog_parse(const char *p, size_t n, char *msg, struct iot_kmsg_record *out);
+/* field 22 of proc/PID/stat: tells a running owner from a reused pid (journal, tracing) */
+int iot_proc_start_time(struct iot_ctx *ctx, int pid, uint64_t *out);
+/*
  * Open <root>/run/iommu-tools, creating it (0700) with @create. -EPERM (one
  * warning) when it is not a directory of the effective user closed to others.
  */

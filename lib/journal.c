@@ -406,7 +406,7 @@ static void journal_unlock(struct iot_dir *dir)
 }
 
 /* Field 22 of <root>/proc/PID/stat: when the process started, in clock ticks after boot. */
-static int proc_start_time(struct iot_ctx *ctx, int pid, uint64_t *out)
+int iot_proc_start_time(struct iot_ctx *ctx, int pid, uint64_t *out)
 {
 	char dir[32], buf[1024], *p, *save = NULL;
 	ssize_t n;
@@ -429,7 +429,7 @@ static int proc_start_time(struct iot_ctx *ctx, int pid, uint64_t *out)
 static bool owner_alive(struct iot_ctx *ctx, const struct iot_journal_entry *e)
 {
 	uint64_t start;
-	int err = proc_start_time(ctx, e->pid, &start);
+	int err = iot_proc_start_time(ctx, e->pid, &start);
 
 	if (err == -ENOENT)
 		return false;
@@ -473,7 +473,7 @@ int iot_journal_add(struct iot_ctx *ctx, const struct iot_binding *b, int pid)
 			e.orig_driver = b->orig_driver;
 			e.orig_override = b->orig_override;
 			e.pid = pid;
-			if (proc_start_time(ctx, pid, &e.start_time))
+			if (iot_proc_start_time(ctx, pid, &e.start_time))
 				e.start_time = 0;
 			j->entries[j->n] = ep;
 			/* written with our record; not counted, so not freed as the file's */

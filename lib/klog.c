@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -31,8 +32,14 @@ struct iot_kmsg {
 	struct iot_ctx *ctx;
 	int fd;
 	bool device; /* the live /dev/kmsg: one record per read */
+	bool syslog; /* syslog(2): the whole buffer read again, newer records handed over */
+	bool refresh; /* syslog: read the buffer again at the next call */
+	uint64_t last_ts;  /* syslog: time of the newest record handed over */
+	uint64_t at_last;  /* syslog: records handed over with that time */
+	size_t size;       /* syslog: the buffer's size */
 	bool since_boot;
 	bool eof;
+	bool drained; /* a feed's read found nothing more: a record at the end is complete */
 	bool have_seq;
 	bool warned;
 	uint64_t next_seq;
@@ -291,7 +298,8 @@ int iot_kmsg_open(struct iot_ctx *ctx, unsigned flags, struct iot_kmsg **out)
 			err = -errno;
 			goto fail;
 		}
-	} else if (!S_ISREG(st.st_mode)) {
+	} else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		/* a FIFO is a feed of records (benchmarks): read non-blocking, it cannot hang */
 		iot_warn(ctx, "dev/kmsg: neither the kernel's device nor a file of records");
 		err = -EINVAL;
 		goto fail;
@@ -399,7 +407,7 @@ static int find_record(struct iot_kmsg *k, size_t *end)
 		}
 		pos = (size_t)(nl - p) + 1;
 	}
-	if (pos == avail && !k->eof)
+	if (pos == avail && !k->eof && !k->drained)
 		return 0; /* a continuation line may follow */
 	*end = k->start + pos;
 	return 1;
@@ -451,8 +459,15 @@ static int next_file(struct iot_kmsg *k)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return errno == EAGAIN ? 0 : -errno;
+			if (errno != EAGAIN)
+				return -errno;
+			/* a feed (FIFO) has nothing more now: what it wrote is whole */
+			if (k->drained)
+				return 0;
+			k->drained = true;
+			continue;
 		}
+		k->drained = false;
 		if (n == 0)
 			k->eof = true;
 		k->have += (size_t)n;
@@ -460,9 +475,165 @@ static int next_file(struct iot_kmsg *k)
 	return 0;
 }
 
+/* ---- syslog(2): "<6>[    1.234567] text" lines, the whole buffer at each read ---- */
+
+int iot_syslog_parse(const char *p, size_t n, char *msg, struct iot_kmsg_record *out)
+{
+	struct iot_kmsg_record r = { .flag = '-' };
+	uint64_t prio = 0, sec = 0, usec = 0;
+	size_t i = 1, d;
+
+	if (n < 3 || n > REC_MAX || p[0] != '<')
+		return -EINVAL;
+	for (d = 0; i < n && p[i] >= '0' && p[i] <= '9' && d < 6; i++, d++)
+		prio = prio * 10 + (uint64_t)(p[i] - '0');
+	if (!d || i >= n || p[i++] != '>' || prio > 0xffff)
+		return -EINVAL;
+	if (i < n && p[i] == '[') {
+		size_t j = i + 1;
+
+		while (j < n && p[j] == ' ')
+			j++;
+		for (d = 0; j < n && p[j] >= '0' && p[j] <= '9' && d < 12; j++, d++)
+			sec = sec * 10 + (uint64_t)(p[j] - '0');
+		if (d && j < n && p[j] == '.') {
+			for (j++, d = 0; j < n && p[j] >= '0' && p[j] <= '9' && d < 6; j++, d++)
+				usec = usec * 10 + (uint64_t)(p[j] - '0');
+			if (d == 6 && j < n && p[j] == ']') {
+				i = j + 1;
+				if (i < n && p[i] == ' ')
+					i++;
+				r.ts_usec = sec * 1000000 + usec;
+			}
+		}
+	}
+	r.facility = (int)(prio >> 3);
+	r.level = (int)(prio & 7);
+	r.message = msg;
+	unescape(p + i, n - i, msg);
+	*out = r;
+	return 0;
+}
+
+/* One line of the buffer at @p (@n bytes) into k->rec; -EINVAL when it is not one. */
+static int syslog_line(struct iot_kmsg *k, const char *p, size_t n)
+{
+	int err = iot_syslog_parse(p, n, k->msg, &k->rec);
+
+	if (!err)
+		k->rec.seq = k->next_seq++;
+	return err;
+}
+
+/* The time of the line at @p, or 0. */
+static uint64_t syslog_ts(struct iot_kmsg *k, const char *p, size_t n)
+{
+	struct iot_kmsg_record save = k->rec;
+	uint64_t seq = k->next_seq, ts = 0;
+
+	if (!syslog_line(k, p, n))
+		ts = k->rec.ts_usec;
+	k->rec = save;
+	k->next_seq = seq;
+	return ts;
+}
+
+/* Read the buffer again; k->start at the first line newer than what was handed over. */
+static int syslog_refresh(struct iot_kmsg *k)
+{
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, k->buf, (int)k->size);
+	uint64_t at_last = 0;
+	size_t pos = 0;
+
+	if (n < 0)
+		return -errno;
+	k->have = (size_t)n;
+	k->start = k->have;
+	while (pos < k->have) {
+		char *nl = memchr(k->buf + pos, '\n', k->have - pos);
+		size_t len = nl ? (size_t)(nl - (k->buf + pos)) : k->have - pos;
+		uint64_t ts = syslog_ts(k, k->buf + pos, len);
+
+		if (ts > k->last_ts || (ts == k->last_ts && ++at_last > k->at_last)) {
+			k->start = pos;
+			break;
+		}
+		pos += len + 1;
+	}
+	return 0;
+}
+
+static int next_syslog(struct iot_kmsg *k)
+{
+	if (k->refresh) {
+		int err = syslog_refresh(k);
+
+		k->refresh = false;
+		if (err)
+			return err;
+	}
+	while (k->start < k->have) {
+		char *p = k->buf + k->start, *nl = memchr(p, '\n', k->have - k->start);
+		size_t len = nl ? (size_t)(nl - p) : k->have - k->start;
+
+		k->start += len + 1;
+		if (syslog_line(k, p, len))
+			continue;
+		if (k->rec.ts_usec == k->last_ts) {
+			k->at_last++;
+		} else {
+			k->last_ts = k->rec.ts_usec;
+			k->at_last = 1;
+		}
+		return 1;
+	}
+	k->refresh = true;
+	return 0;
+}
+
+int iot_kmsg_open_syslog(struct iot_ctx *ctx, unsigned flags, struct iot_kmsg **out)
+{
+	struct iot_kmsg *k;
+	int size, err;
+
+	if (flags & ~IOT_KMSG_SINCE_BOOT)
+		return -EINVAL;
+	if (!iot_ctx_is_live(ctx))
+		return -ENODEV;
+	size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	if (size < 0)
+		return -errno;
+	if (size < 4096 || size > (64 << 20))
+		size = size < 4096 ? 4096 : 64 << 20;
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->ctx = ctx;
+	k->fd = -1;
+	k->syslog = true;
+	k->size = (size_t)size;
+	k->buf = malloc(k->size + 1);
+	k->msg = malloc(4 * (size_t)REC_MAX + 1);
+	if (!k->buf || !k->msg) {
+		iot_kmsg_close(k);
+		return -ENOMEM;
+	}
+	err = syslog_refresh(k);
+	if (err) {
+		iot_kmsg_close(k);
+		return err;
+	}
+	/* from now on, unless the caller wants the whole buffer: skip what is there */
+	if (!(flags & IOT_KMSG_SINCE_BOOT))
+		while (next_syslog(k) > 0)
+			;
+	*out = k;
+	return 0;
+}
+
 int iot_kmsg_next(struct iot_kmsg *k, const struct iot_kmsg_record **rec)
 {
-	int r = k->device ? next_device(k) : next_file(k);
+	int r = k->syslog ? next_syslog(k) : k->device ? next_device(k) : next_file(k);
 
 	if (r > 0)
 		*rec = &k->rec;

@@ -236,12 +236,13 @@ struct iot_kmsg;
  * iot_kmsg_open - a non-blocking reader of <root>/dev/kmsg. On a live host
  * the device, positioned at the end (or at the oldest record with
  * IOT_KMSG_SINCE_BOOT); on a captured tree a regular file of saved records,
- * read from its start. -ENOENT when absent, -EPERM/-EACCES when not readable,
+ * read from its start, or a FIFO that records are written to (a feed, as for
+ * a benchmark). -ENOENT when absent, -EPERM/-EACCES when not readable,
  * -EINVAL for anything else in its place.
  */
 int iot_kmsg_open(struct iot_ctx *ctx, unsigned flags, struct iot_kmsg **out);
 void iot_kmsg_close(struct iot_kmsg *k);
-/* The fd to poll for POLLIN (a live reader's device). */
+/* The fd to poll for POLLIN (a live reader's device, a FIFO); -1 for syslog(2). */
 int iot_kmsg_fd(const struct iot_kmsg *k);
 
 /*
@@ -266,6 +267,88 @@ int iot_kmsg_drain(struct iot_kmsg *k, unsigned budget, iot_kmsg_fn fn, void *da
  * with IOT_KMSG_SINCE_BOOT those gone before the first one read.
  */
 uint64_t iot_kmsg_lost(const struct iot_kmsg *k);
+
+/*
+ * iot_kmsg_open_syslog - the kernel log through syslog(2) (klogctl), for when
+ * /dev/kmsg cannot be read: no sequence numbers (nothing counted as lost) and
+ * no device properties. Live hosts only (-ENODEV on a captured tree). There
+ * is no fd to poll: call iot_kmsg_next() each interval; it reads the buffer
+ * again and hands over the records newer than the last one handed over (all
+ * of it with IOT_KMSG_SINCE_BOOT, else only what came after the open).
+ * -EPERM when the kernel refuses (dmesg_restrict without CAP_SYSLOG).
+ */
+int iot_kmsg_open_syslog(struct iot_ctx *ctx, unsigned flags, struct iot_kmsg **out);
+
+/* ---- the io_page_fault tracepoint (tracefs.c) ----------------------------- */
+
+struct iot_trace;
+
+/*
+ * iot_trace_open - a trace instance of our own (instances/iommu-faults-PID
+ * of <root>/sys/kernel/tracing) with iommu:io_page_fault enabled, its
+ * trace_pipe opened non-blocking. The host's own tracing state is not
+ * touched. A record in run/iommu-tools/ names the instance first, so that
+ * iot_trace_recover() removes it after a run that was killed.
+ * Returns: 0, -ENOENT (no tracefs, or the kernel has no such event),
+ * -EACCES/-EPERM (root needed), or another negative errno.
+ */
+int iot_trace_open(struct iot_ctx *ctx, struct iot_trace **out);
+/* The fd to poll for POLLIN (trace_pipe). */
+int iot_trace_fd(const struct iot_trace *t);
+/* The instance's name ("iommu-faults-1234"). */
+const char *iot_trace_instance(const struct iot_trace *t);
+/* One line of trace_pipe, without its newline; a non-zero return stops the read. */
+typedef int (*iot_trace_line_fn)(void *data, const char *line, size_t len);
+/*
+ * iot_trace_read - the complete lines waiting, in at most @budget reads.
+ * Returns the count of lines handed over, @fn's non-zero return, or a
+ * negative errno.
+ */
+int iot_trace_read(struct iot_trace *t, unsigned budget, iot_trace_line_fn fn, void *data);
+/* Remove the instance and its record; 0 or a negative errno (the record then stays). */
+int iot_trace_close(struct iot_trace *t);
+/* Told of each instance a killed run left behind, once it is removed. */
+typedef void (*iot_trace_recover_fn)(void *data, const char *instance, int pid);
+/*
+ * iot_trace_recover - remove the instances of runs that are gone (their
+ * records say which) and the records. Returns the count removed, or the
+ * first failure's negative errno.
+ */
+int iot_trace_recover(struct iot_ctx *ctx, iot_trace_recover_fn fn, void *data);
+/*
+ * iot_trace_record_parse - a tracing record's text (modified), strictly: the
+ * instance's name (at most @len bytes with its NUL), owner pid and start time.
+ * 0 or -EINVAL. For tests and fuzzing.
+ */
+int iot_trace_record_parse(char *text, char *name, size_t len, int *pid, uint64_t *start);
+
+/* ---- hotplug (hotplug.c) -------------------------------------------------- */
+
+struct iot_hotplug;
+
+enum iot_hotplug_action {
+	IOT_HOTPLUG_ADD = 1,
+	IOT_HOTPLUG_REMOVE,
+	IOT_HOTPLUG_BIND,   /* a driver was bound */
+	IOT_HOTPLUG_UNBIND, /* a driver was unbound */
+	IOT_HOTPLUG_OTHER,
+};
+
+/*
+ * iot_hotplug_open - PCI and platform devices arriving and leaving, through a
+ * libudev monitor (udevd's events where it runs, else the kernel's). Live
+ * hosts only: -ENODEV on a captured tree; -ENOMEM, or -EPERM and friends
+ * from the netlink socket.
+ */
+int iot_hotplug_open(struct iot_ctx *ctx, struct iot_hotplug **out);
+void iot_hotplug_close(struct iot_hotplug *h);
+int iot_hotplug_fd(const struct iot_hotplug *h);
+/*
+ * iot_hotplug_next - the next event: 1 with *action and the device's name
+ * ("0000:00:03.0") in @name (@len bytes), 0 when none is waiting.
+ */
+int iot_hotplug_next(struct iot_hotplug *h, enum iot_hotplug_action *action, char *name,
+		     size_t len);
 
 #ifdef __cplusplus
 }

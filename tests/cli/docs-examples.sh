@@ -11,7 +11,8 @@
 # /tmp/capture stands for it. iommu-faults examples run in a directory where
 # collected.log, log and saved-dmesg.txt are the bundled tests/fixtures/logs/collected.log
 # and tests/ is the source's; there journalctl and dmesg print that log, alert does
-# nothing, and /var/lib/node_exporter/textfile is a scratch directory.
+# nothing, and /var/lib/node_exporter/textfile is a scratch directory. A live one (no
+# --input) reads a captured tree for 2 s.
 # iommu-attach's examples (README and man/iommu-attach.8) run on a scratch copy of the
 # desktop tree; see below.
 . "$(dirname "$0")/common.bash"
@@ -96,6 +97,12 @@ for f in collected.log log saved-dmesg.txt; do
 	ln -s "$FIXTURES/logs/collected.log" "$work/$f"
 done
 ln -s "$IOT_TESTS" "$work/tests"
+# a live example (no --input) reads a copy of the test VM's tree whose dev/kmsg holds a
+# saved fault record, and ends on SIGTERM as a service does (a last frame, exit 0)
+live=$tmp/live
+cp -a "$FIXTURES/vm-vtd-legacy" "$live"
+printf '3,1,5000100,-;DMAR: [DMA Write NO_PASID] Request device [00:03.0] fault addr %s\n' \
+	'0x200000 [fault reason 0x05] PTE Write access is not set' >"$live/dev/kmsg"
 # an iommu-faults later in a pipe is the built one too
 ln -s "$IOT_BIN/iommu-faults" "$tmp/bin/iommu-faults"
 {
@@ -128,7 +135,11 @@ while IFS= read -r rec; do
 		dir=$tmp
 	else
 		nfaults=$((nfaults + 1))
-		run=". \"$tmp/faults-env.bash\"; ${cmd//\/var\/lib\/node_exporter\/textfile/$work/textfile}"
+		run=${cmd//\/var\/lib\/node_exporter\/textfile/$work/textfile}
+		if [[ $cmd == iommu-faults* && $cmd != *--input* ]]; then
+			run="timeout --preserve-status -s TERM 2 iommu-faults --sysroot \"$live\"${run#iommu-faults}"
+		fi
+		run=". \"$tmp/faults-env.bash\"; $run"
 		dir=$work
 	fi
 	# shellcheck disable=SC2016 # expanded by the inner shell

@@ -141,7 +141,7 @@ expect_status 0 "threshold of another device" --input "$tmp/storm.log" --device 
 	--threshold 1
 expect_status 3 "threshold of this device" --input "$tmp/storm.log" --device 0000:00:02.0 \
 	--threshold 1
-expect_status 2 "no --input" -b
+expect_status 2 "--trace with --input (live only)" --input "$log" --trace
 expect_status 2 "bad --threshold" --input "$log" --threshold fast
 expect_status 2 "bad --group-by" --input "$log" --group-by colour
 expect_status 2 "bad --sort" --input "$log" --sort name

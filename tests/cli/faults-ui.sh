@@ -3,9 +3,10 @@
 # The interactive view of iommu-faults, driven through tmux (send-keys to type,
 # capture-pane to read the screen): quit, help, sort, group-by, pause, filter, clear,
 # delay, the detail pane, resize between 80x24 and 160x50, colours and their absence,
-# hostile text, and the terminal restored after q and after SIGTERM. The README's
-# sample of the view is this test's own capture (UPDATE=1 rewrites it). Without tmux
-# the test is skipped (77), except in CI (CI=true), where tests/install-deps installs it.
+# hostile text, the terminal restored after q and after SIGTERM, and the live view (a
+# captured tree's dev/kmsg as a FIFO). The README's sample of the view is this test's
+# own capture (UPDATE=1 rewrites it). Without tmux the test is skipped (77), except in
+# CI (CI=true), where tests/install-deps installs it.
 . "$(dirname "$0")/common.bash"
 
 if ! command -v tmux >/dev/null; then
@@ -347,5 +348,26 @@ if [ "$(colours)" -eq 0 ] && [ "$(T display -p -t ui '#{pane_title}')" != pwned 
 fi
 keys q q
 check "hostile: q" '^EXIT:0$'
+
+# ---- live (no --input): a captured tree whose dev/kmsg is a FIFO; records written into
+# it become rows, the header has the live lines
+exec 3>&-
+cp -a "$FIXTURES/vm-vtd-legacy" "$tmp/root"
+rm -f "$tmp/root/dev/kmsg"
+mkfifo "$tmp/root/dev/kmsg"
+exec 3<>"$tmp/root/dev/kmsg"
+start 120 30 --sysroot "$tmp/root" -d 0.2
+check "live: up" '^Sources: kmsg ok \(.*/dev/kmsg \(a feed\)\); interrupts ok'
+check_not "live: no end of input" 'end of input'
+fault='DMAR: [DMA Write NO_PASID] Request device [00:03.0] fault addr'
+for i in 1 2; do
+	printf '3,%s,500%s100,-;%s 0x20%s000 [fault reason 0x05] PTE Write access is not set\n' \
+		"$i" "$i" "$fault" "$i"
+done >&3
+check "live: the records' row" '^0000:00:03\.0 +2 '
+check "live: per unit" '^Unit dmar0: [0-9]+ signalled, 2 logged'
+keys q
+check "live: q" '^EXIT:0$'
+exec 3>&-
 
 finish

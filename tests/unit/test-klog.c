@@ -386,10 +386,47 @@ static void test_not_records(void **state)
 	unlink(path);
 	ctx = ctx_on(root);
 	assert_int_equal(iot_kmsg_open(ctx, 0, &k), -ENOENT);
-	assert_int_equal(mkfifo(path, 0644), 0);
+	assert_int_equal(mkdir(path, 0755), 0);
 	assert_int_equal(iot_kmsg_open(ctx, 0, &k), -EINVAL);
 	assert_int_equal(iot_kmsg_open(ctx, 0x80, &k), -EINVAL);
 	assert_null(k);
+	rmdir(path);
+	iot_ctx_free(ctx);
+}
+
+/* A FIFO is a feed: polled, and a record at the end is whole once the writer pauses. */
+static void test_fifo_feed(void **state)
+{
+	static const char recs[] = "6,1,100,-;first\n6,2,200,-;second\n SUBSYSTEM=pci\n";
+	const struct iot_kmsg_record *r;
+	struct iot_kmsg *k = NULL;
+	struct iot_ctx *ctx;
+	char path[512];
+	int w;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/dev/kmsg", root);
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	ctx = ctx_on(root);
+	w = open(path, O_RDWR | O_CLOEXEC);
+	assert_true(w >= 0);
+	assert_int_equal(iot_kmsg_open(ctx, 0, &k), 0);
+	assert_true(iot_kmsg_fd(k) >= 0);
+	assert_int_equal(iot_kmsg_next(k, &r), 0);
+	assert_int_equal(write(w, recs, sizeof(recs) - 1), (ssize_t)sizeof(recs) - 1);
+	assert_int_equal(iot_kmsg_next(k, &r), 1);
+	assert_string_equal(r->message, "first");
+	assert_int_equal(iot_kmsg_next(k, &r), 1);
+	assert_string_equal(r->message, "second");
+	assert_string_equal(r->subsystem, "pci");
+	assert_int_equal(iot_kmsg_next(k, &r), 0);
+	assert_int_equal(write(w, "6,3,300,-;third\n", 16), 16);
+	assert_int_equal(iot_kmsg_next(k, &r), 1);
+	assert_string_equal(r->message, "third");
+	assert_int_equal(iot_kmsg_lost(k), 0);
+	iot_kmsg_close(k);
+	close(w);
 	unlink(path);
 	iot_ctx_free(ctx);
 }
@@ -429,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_drain_stops),
 		cmocka_unit_test(test_hostile_file),
 		cmocka_unit_test(test_not_records),
+		cmocka_unit_test(test_fifo_feed),
 		cmocka_unit_test(test_live),
 	};
 

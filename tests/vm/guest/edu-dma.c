@@ -270,6 +270,34 @@ static int mode_fault(struct edu *e)
 	return report_failures() ? 1 : 0;
 }
 
+/*
+ * A fault storm: @count DMAs to the unmapped IOVA, one after the other (each takes edu's
+ * 100 ms), far past the kernel's print ratelimit; the monitor under test counts them.
+ */
+static int mode_storm(struct edu *e, unsigned count)
+{
+	long before = fault_irq_count(e->ctx), after;
+	unsigned done = 0;
+
+	printf("edu-dma: storm: %u DMAs device->RAM to unmapped iova 0x%llx\n", count,
+	       EDU_FAULT_IOVA);
+	for (unsigned i = 0; i < count; i++) {
+		int err = edu_dma(e, true, EDU_BUF, EDU_FAULT_IOVA, 8);
+
+		if (err) {
+			fail("storm: DMA %u did not complete: %s", i, strerror(-err));
+			break;
+		}
+		done++;
+	}
+	after = fault_irq_count(e->ctx);
+	printf("edu-dma: storm: %u DMAs done; DMAR-MSI interrupts before %ld after %ld\n", done,
+	       before, after);
+	if (done == count)
+		pass("storm: %u faulting DMAs", count);
+	return report_failures() ? 1 : 0;
+}
+
 static int mode_replace(struct edu *e, uint32_t ioas_a, uint32_t hwpt_a)
 {
 	uint32_t ioas_b, hwpt_b;
@@ -378,9 +406,11 @@ static int mode_bind(struct iot_ctx *ctx, const char *addr)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: edu-dma [--bind] [--legacy] [--iova ADDR] dma|fault|replace|bind PCI-ADDR\n"
+		"Usage: edu-dma [--bind] [--legacy] [--iova ADDR] [--count N] dma|fault|storm|replace|bind "
+		"PCI-ADDR\n"
 		"  dma      DMA a pattern RAM->device->RAM through an IOAS mapping\n"
 		"  fault    DMA to an unmapped IOVA; expect a DMAR fault and its interrupt\n"
+		"  storm    --count DMAs (default 200) to an unmapped IOVA, nothing checked\n"
 		"  replace  attach to a second IOAS without detaching, DMA through it\n"
 		"  bind     bind to vfio-pci and restore, a failed bind, a recorded binding\n"
 		"  --bind   first bind the device to vfio-pci, restore its driver at the end\n"
@@ -394,6 +424,7 @@ int main(int argc, char **argv)
 		{ "bind", no_argument, NULL, 'b' },
 		{ "legacy", no_argument, NULL, 'l' },
 		{ "iova", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -404,11 +435,12 @@ int main(int argc, char **argv)
 	struct iot_ctx *ctx = NULL;
 	uint32_t ioas = 0, hwpt = 0;
 	bool bind = false, legacy = false;
+	unsigned storm_count = 200;
 	int container = -1, groupfd = -1, group;
 	char addr[16];
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "bli:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bli:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			bind = true;
@@ -418,6 +450,9 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 			e.iova = strtoull(optarg, NULL, 0);
+			break;
+		case 'c':
+			storm_count = (unsigned)strtoul(optarg, NULL, 10);
 			break;
 		case 'h':
 			usage(stdout);
@@ -434,7 +469,7 @@ int main(int argc, char **argv)
 	mode = argv[optind];
 	arg_addr = argv[optind + 1];
 	if (strcmp(mode, "dma") && strcmp(mode, "fault") && strcmp(mode, "replace") &&
-	    strcmp(mode, "bind")) {
+	    strcmp(mode, "bind") && strcmp(mode, "storm")) {
 		usage(stderr);
 		return 2;
 	}
@@ -519,6 +554,8 @@ int main(int argc, char **argv)
 		rc = mode_dma(&e);
 	else if (!strcmp(mode, "fault"))
 		rc = mode_fault(&e);
+	else if (!strcmp(mode, "storm"))
+		rc = mode_storm(&e, storm_count);
 	else
 		rc = mode_replace(&e, ioas, hwpt);
 
