@@ -235,21 +235,8 @@ static int view_units_verbose(struct groups_ctl *ctl)
 
 static void json_str(const char *str)
 {
-	char *clean = NULL;
-
-	if (cmd_utf8_sanitize(str, &clean))
+	if (cmd_json_fputs(str, stdout))
 		cmd_die("out of memory");
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)(clean ? clean : str); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-	free(clean);
 }
 
 static void json_key(int indent, const char *key)

@@ -10,21 +10,8 @@
 
 static void put_str(FILE *out, const char *str)
 {
-	char *clean = NULL;
-
-	if (cmd_utf8_sanitize(str, &clean))
+	if (cmd_json_fputs(str, out))
 		cmd_die("out of memory");
-	putc('"', out);
-	for (const unsigned char *p = (const unsigned char *)(clean ? clean : str); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\u%04x", *p);
-		else
-			putc(*p, out);
-	}
-	putc('"', out);
-	free(clean);
 }
 
 /* a new member: the comma before it, its indentation and key */
