@@ -26,7 +26,44 @@
 #include "iommu-tools-session.h"
 #include "iommu-tools-iommufd.h"
 
-#include "report.h"
+static int failures;
+
+__attribute__((format(printf, 2, 0))) static void report(const char *verdict, const char *fmt,
+							  va_list ap)
+{
+	printf("attach-check: %s", verdict);
+	vfprintf(stdout, fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+__attribute__((format(printf, 1, 2))) static void pass(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("PASS ", fmt, ap);
+	va_end(ap);
+}
+
+__attribute__((format(printf, 1, 2))) static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	failures++;
+	va_start(ap, fmt);
+	report("FAIL ", fmt, ap);
+	va_end(ap);
+}
+
+__attribute__((format(printf, 1, 2))) static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("", fmt, ap);
+	va_end(ap);
+}
 
 __attribute__((format(printf, 3, 0))) static void log_fn(void *data, int priority,
 							    const char *fmt, va_list ap)
@@ -101,7 +138,7 @@ static int journal_recover(struct iot_ctx *ctx)
 		return 1;
 	}
 	note("journal-recover: %d restored", n);
-	return report_failures() ? 1 : 0;
+	return failures ? 1 : 0;
 }
 
 /* ---- the kernel's errors, explained ------------------------------------------ */
@@ -236,8 +273,8 @@ out:
 			fail("errors: restore: %s", strerror(-err));
 		iot_binding_free(b);
 	}
-	note("errors: %s", report_failures() ? "FAIL" : "done");
-	return report_failures() ? 1 : 0;
+	note("errors: %s", failures ? "FAIL" : "done");
+	return failures ? 1 : 0;
 }
 
 /* ---- sessions ------------------------------------------------------------------ */
@@ -335,7 +372,7 @@ static int session_hold(struct iot_ctx *ctx, const char *addr, const char *name,
 			     b->orig_driver ? b->orig_driver : "no driver");
 		iot_binding_free(b);
 	}
-	return report_failures() ? 1 : 0;
+	return failures ? 1 : 0;
 }
 
 /* Another process: the ids, the fds, and the fds work on the held context. */
@@ -417,7 +454,7 @@ out:
 	free(devfds);
 	iot_session_info_free(info);
 	iot_session_client_close(c);
-	return report_failures() ? 1 : 0;
+	return failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -425,7 +462,6 @@ int main(int argc, char **argv)
 	struct iot_ctx *ctx;
 	int err, rc = 2;
 
-	report_init("attach-check");
 	if (argc < 2) {
 		fprintf(stderr, "usage: attach-check journal-bind ADDR | journal-list | "
 				"journal-recover | errors ADDR | session-hold ADDR NAME | "
