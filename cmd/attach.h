@@ -77,6 +77,7 @@ struct attach_legacy {
 struct attach_ctl {
 	/* options */
 	char **args; /* DEVICE... as given */
+	const char **popt_argv; /* the arguments popt parses (split_argv()), while it does */
 	size_t nargs;
 	bool bind_driver, keep_driver, group, force, legacy, quiet, hugepages;
 	bool has_ioas;   /* --ioas ID (else a new IOAS) */

@@ -248,6 +248,44 @@ void cmd_popt_fail(poptContext pc, int rc)
 	cmd_usage_error("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS), poptStrerror(rc));
 }
 
+int cmd_popt_loop(poptContext pc, char **arg)
+{
+	int rc;
+
+	free(*arg);
+	*arg = NULL;
+	free(cmd_opt_arg);
+	cmd_opt_arg = NULL;
+	rc = cmd_popt_next(pc);
+	if (rc < -1)
+		cmd_popt_fail(pc, rc);
+	return rc;
+}
+
+void cmd_standard_option(poptContext pc, int val, const struct poptOption *table,
+			 cmd_usage_fn *usage, char **sysroot)
+{
+	switch (val) {
+	case CMD_OPT_SYSROOT:
+		if (!sysroot)
+			break;
+		if (!cmd_opt_arg || !*cmd_opt_arg)
+			cmd_usage_error("--sysroot needs a directory");
+		cmd_set_str(sysroot, cmd_opt_arg);
+		break;
+	case CMD_OPT_HELP:
+		/* usage() exits: nothing of popt's may be left behind */
+		poptFreeContext(pc);
+		usage(table);
+		exit(CMD_EXIT_OK); /* not reached */
+	case CMD_OPT_VERSION:
+		poptFreeContext(pc);
+		cmd_print_version();
+	default:
+		break;
+	}
+}
+
 static const struct poptOption *option_by_val(const struct poptOption *table, int val)
 {
 	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {

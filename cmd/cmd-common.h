@@ -81,6 +81,31 @@ poptContext cmd_popt_context(int argc, const char **argv, const struct poptOptio
 int cmd_popt_next(poptContext pc);
 /* popt failure: one line and the hint, exit 2 (out of memory: exit 1) */
 __attribute__((noreturn)) void cmd_popt_fail(poptContext pc, int rc);
+/*
+ * The option loop every command runs:
+ *
+ *	while ((rc = cmd_popt_loop(pc, &arg)) > 0) {
+ *		switch (rc) {
+ *		case OPT_...: ...; break;
+ *		default:
+ *			cmd_standard_option(pc, rc, opts, usage, &ctl->sysroot);
+ *		}
+ *	}
+ *
+ * cmd_popt_loop() is cmd_popt_next() that first frees the argument of the option before
+ * (*@arg, cmd_opt_arg; both NULL after) and exits through cmd_popt_fail() on a popt
+ * error: the loop ends at -1, every option read.
+ */
+int cmd_popt_loop(poptContext pc, char **arg);
+/* A command's --help text: prints and exits (noreturn). */
+typedef void cmd_usage_fn(const struct poptOption *table);
+/*
+ * The standard options, from the default of the option switch: --sysroot into *@sysroot
+ * (NULL: a command without it), --help frees @pc and calls @usage(@table), --version
+ * frees @pc and prints the version; any other @val is left alone.
+ */
+void cmd_standard_option(poptContext pc, int val, const struct poptOption *table,
+			 cmd_usage_fn *usage, char **sysroot);
 /* "--name" (or "-c") of the option whose val is @val, for messages */
 const char *cmd_option_name(const struct poptOption *table, int val, char *buf, size_t len);
 

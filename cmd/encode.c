@@ -181,7 +181,7 @@ char *cmd_json_escape(char *dst, const char *s, size_t len)
 	for (; s < end; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c >= 0x20 && c != '"' && c != '\\') {
+		if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\') {
 			*dst++ = (char)c;
 			continue;
 		}
@@ -216,4 +216,28 @@ char *cmd_json_escape(char *dst, const char *s, size_t len)
 		}
 	}
 	return dst;
+}
+
+int cmd_json_fputs(const char *s, FILE *out)
+{
+	char buf[CMD_JSON_ESCAPED(64)];
+	char *clean = NULL;
+	size_t len;
+
+	if (cmd_utf8_sanitize(s, &clean))
+		return -ENOMEM;
+	if (clean)
+		s = clean;
+	putc('"', out);
+	for (len = strlen(s); len;) {
+		size_t n = len < 64 ? len : 64;
+		const char *end = cmd_json_escape(buf, s, n);
+
+		fwrite(buf, 1, (size_t)(end - buf), out);
+		s += n;
+		len -= n;
+	}
+	putc('"', out);
+	free(clean);
+	return 0;
 }

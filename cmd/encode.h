@@ -27,12 +27,18 @@ int cmd_utf8_sanitize(const char *s, char **out);
 /*
  * The @len bytes at @s escaped for the inside of a JSON string, as libsmartcols escapes
  * its JSON cells (util-linux fputs_quoted_json): a quote and a backslash get a
- * backslash, \b \t \n \f \r their short forms, other control bytes \u00NN; every other
- * byte as it is (make it UTF-8 first: cmd_utf8_sanitize()). @dst holds at least
- * CMD_JSON_ESCAPED(@len) bytes; returns the end of what was written. Allocates nothing.
+ * backslash, \b \t \n \f \r their short forms, other control bytes and DEL \u00NN (no
+ * raw DEL reaches a terminal; libsmartcols leaves it); every other byte as it is (make
+ * it UTF-8 first: cmd_utf8_sanitize()). @dst holds at least CMD_JSON_ESCAPED(@len)
+ * bytes; returns the end of what was written. Allocates nothing.
  */
 #define CMD_JSON_ESCAPED(len) ((len) * 6)
 char *cmd_json_escape(char *dst, const char *s, size_t len);
+/*
+ * @s as a whole JSON string on @out, quotes included: made UTF-8 (cmd_utf8_sanitize()),
+ * then escaped (cmd_json_escape()). Returns 0, or -ENOMEM.
+ */
+int cmd_json_fputs(const char *s, FILE *out);
 /* Is @s valid UTF-8 (no overlong forms, surrogates or code points above U+10FFFF)? */
 bool cmd_utf8_valid(const char *s);
 

@@ -9,6 +9,7 @@
 #include "encode.h"
 #include "iommu-groups.h"
 #include "iommu-tools-features.h"
+#include "json.h"
 
 enum {
 	UCOL_NAME,
@@ -235,21 +236,8 @@ static int view_units_verbose(struct groups_ctl *ctl)
 
 static void json_str(const char *str)
 {
-	char *clean = NULL;
-
-	if (cmd_utf8_sanitize(str, &clean))
+	if (cmd_json_fputs(str, stdout))
 		cmd_die("out of memory");
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)(clean ? clean : str); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-	free(clean);
 }
 
 static void json_key(int indent, const char *key)
@@ -322,38 +310,31 @@ static void json_register(enum iot_reg reg, uint64_t value, bool *first)
 	json_key(15, "raw");
 	printf("\"0x%llx\"", (unsigned long long)value);
 	for (int i = 0; i < n; i++) {
-		const struct iot_field_desc *d = f[i].desc;
+		const char *name;
+		char *save = NULL;
+		bool first_word = true;
 
 		printf(",\n");
-		json_key(15, d->key);
-		switch (d->kind) {
-		case IOT_FIELD_BOOL:
+		json_key(15, f[i].desc->key);
+		switch (cmd_json_field(&f[i], &name)) {
+		case CMD_JSON_FIELD_BOOL:
 			fputs(f[i].value ? "true" : "false", stdout);
 			break;
-		case IOT_FIELD_FLAGS: {
-			char *save = NULL;
-			bool none = true;
-
+		case CMD_JSON_FIELD_WORDS:
 			putchar('[');
-			for (char *w = strtok_r(f[i].text, " ", &save); w;
-			     w = strtok_r(NULL, " ", &save)) {
-				if (!strcmp(w, "none"))
-					continue;
-				fputs(none ? "" : ", ", stdout);
+			for (char *w = cmd_json_field_word(f[i].text, &save); w;
+			     w = cmd_json_field_word(NULL, &save)) {
+				fputs(first_word ? "" : ", ", stdout);
 				json_str(w);
-				none = false;
+				first_word = false;
 			}
 			putchar(']');
 			break;
-		}
-		case IOT_FIELD_ENUM:
-			/* a number when the values are numbers (OAS bits), else the name */
-			if (d->values && d->values[f[i].raw])
-				printf("%llu", (unsigned long long)f[i].value);
-			else if (d->names && f[i].raw < d->n_names && d->names[f[i].raw])
-				json_str(d->names[f[i].raw]);
-			else
-				fputs("null", stdout);
+		case CMD_JSON_FIELD_NAME:
+			json_str(name);
+			break;
+		case CMD_JSON_FIELD_NULL:
+			fputs("null", stdout);
 			break;
 		default:
 			printf("%llu", (unsigned long long)f[i].value);

@@ -229,7 +229,6 @@ static void parse_args(struct attach_ctl *ctl, int argc, const char **argv)
 	int excl_status[CMD_ARRAY_SIZE(excl)] = { 0 };
 	bool exec = false, any_attach_opt = false;
 	uint64_t v;
-	const char **args;
 	int rc;
 	struct poptOption modes[] = {
 		{ "hold", 0, POPT_ARG_STRING, &arg, OPT_HOLD,
@@ -290,9 +289,10 @@ static void parse_args(struct attach_ctl *ctl, int argc, const char **argv)
 	poptContext pc;
 	const char **rest;
 
-	args = split_argv(ctl, &argc, argv);
-	pc = cmd_popt_context(argc, args, opts);
-	while ((rc = cmd_popt_next(pc)) > 0) {
+	/* held in ctl: --help exits from the option loop with it still allocated */
+	ctl->popt_argv = split_argv(ctl, &argc, argv);
+	pc = cmd_popt_context(argc, ctl->popt_argv, opts);
+	while ((rc = cmd_popt_loop(pc, &arg)) > 0) {
 		cmd_exclusive_options(rc, opts, excl, CMD_ARRAY_SIZE(excl), excl_status);
 		any_attach_opt |= rc >= OPT_BIND && rc <= OPT_HUGE;
 		switch (rc) {
@@ -353,28 +353,10 @@ static void parse_args(struct attach_ctl *ctl, int argc, const char **argv)
 		case OPT_QUIET:
 			ctl->quiet = true;
 			break;
-		case CMD_OPT_SYSROOT:
-			if (!cmd_opt_arg || !*cmd_opt_arg)
-				cmd_usage_error("--sysroot needs a directory");
-			cmd_set_str(&ctl->sysroot, cmd_opt_arg);
-			break;
-		case CMD_OPT_HELP:
-			/* usage() exits: nothing of popt's may be left behind */
-			poptFreeContext(pc);
-			free(args);
-			usage(opts);
-		case CMD_OPT_VERSION:
-			cmd_print_version();
 		default:
-			break;
+			cmd_standard_option(pc, rc, opts, usage, &ctl->sysroot);
 		}
-		free(arg);
-		arg = NULL;
-		free(cmd_opt_arg);
-		cmd_opt_arg = NULL;
 	}
-	if (rc < -1)
-		cmd_popt_fail(pc, rc);
 	rest = poptGetArgs(pc);
 	for (size_t i = 0; rest && rest[i]; i++) {
 		char **nv = realloc(ctl->args, (ctl->nargs + 1) * sizeof(*nv));
@@ -385,7 +367,8 @@ static void parse_args(struct attach_ctl *ctl, int argc, const char **argv)
 		ctl->args[ctl->nargs++] = cmd_arg_dup(rest[i]);
 	}
 	poptFreeContext(pc);
-	free(args);
+	free(ctl->popt_argv);
+	ctl->popt_argv = NULL;
 
 	if (exec && !ctl->exec_argv)
 		cmd_usage_error("--exec needs the command after --: --exec <device>... -- <command>");

@@ -142,7 +142,7 @@ static void parse_args(struct replace_ctl *ctl, int argc, const char **argv)
 	const char *dev;
 	int rc;
 
-	while ((rc = cmd_popt_next(pc)) > 0) {
+	while ((rc = cmd_popt_loop(pc, &arg)) > 0) {
 		switch (rc) {
 		case OPT_TO:
 			if (!arg || iot_replace_target_parse(arg, &ctl->target))
@@ -173,25 +173,10 @@ static void parse_args(struct replace_ctl *ctl, int argc, const char **argv)
 		case OPT_JSON:
 			ctl->json = true;
 			break;
-		case CMD_OPT_SYSROOT:
-			if (!cmd_opt_arg || !*cmd_opt_arg)
-				cmd_usage_error("--sysroot needs a directory");
-			cmd_set_str(&ctl->sysroot, cmd_opt_arg);
-			break;
-		case CMD_OPT_HELP:
-			poptFreeContext(pc);
-			usage(opts);
-		case CMD_OPT_VERSION:
-			poptFreeContext(pc);
-			cmd_print_version();
+		default:
+			cmd_standard_option(pc, rc, opts, usage, &ctl->sysroot);
 		}
-		free(arg);
-		arg = NULL;
-		free(cmd_opt_arg);
-		cmd_opt_arg = NULL;
 	}
-	if (rc < -1)
-		cmd_popt_fail(pc, rc);
 	dev = poptGetArg(pc);
 	if (!dev) {
 		poptFreeContext(pc);

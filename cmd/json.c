@@ -10,21 +10,8 @@
 
 static void put_str(FILE *out, const char *str)
 {
-	char *clean = NULL;
-
-	if (cmd_utf8_sanitize(str, &clean))
+	if (cmd_json_fputs(str, out))
 		cmd_die("out of memory");
-	putc('"', out);
-	for (const unsigned char *p = (const unsigned char *)(clean ? clean : str); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\u%04x", *p);
-		else
-			putc(*p, out);
-	}
-	putc('"', out);
-	free(clean);
 }
 
 /* a new member: the comma before it, its indentation and key */
@@ -136,6 +123,38 @@ void cmd_json_hex(struct cmd_json *j, const char *key, uint64_t val)
 	fprintf(j->out, "\"0x%llx\"", (unsigned long long)val);
 }
 
+enum cmd_json_field cmd_json_field(const struct iot_field *f, const char **name)
+{
+	const struct iot_field_desc *d = f->desc;
+
+	*name = NULL;
+	switch (d->kind) {
+	case IOT_FIELD_BOOL:
+		return CMD_JSON_FIELD_BOOL;
+	case IOT_FIELD_FLAGS:
+		return CMD_JSON_FIELD_WORDS;
+	case IOT_FIELD_ENUM:
+		/* a number when the values are numbers (OAS bits), else the name */
+		if (d->values && d->values[f->raw])
+			return CMD_JSON_FIELD_NUMBER;
+		if (d->names && f->raw < d->n_names && d->names[f->raw]) {
+			*name = d->names[f->raw];
+			return CMD_JSON_FIELD_NAME;
+		}
+		return CMD_JSON_FIELD_NULL;
+	default:
+		return CMD_JSON_FIELD_NUMBER;
+	}
+}
+
+char *cmd_json_field_word(char *text, char **save)
+{
+	for (char *w = strtok_r(text, " ", save); w; w = strtok_r(NULL, " ", save))
+		if (strcmp(w, "none"))
+			return w;
+	return NULL;
+}
+
 void cmd_json_register(struct cmd_json *j, const char *key, int reg, uint64_t value)
 {
 	struct iot_field f[64];
@@ -144,34 +163,28 @@ void cmd_json_register(struct cmd_json *j, const char *key, int reg, uint64_t va
 	cmd_json_object(j, key);
 	cmd_json_hex(j, "raw", value);
 	for (int i = 0; i < n; i++) {
-		const struct iot_field_desc *d = f[i].desc;
+		const char *k = f[i].desc->key, *name;
+		char *save = NULL;
 
-		switch (d->kind) {
-		case IOT_FIELD_BOOL:
-			cmd_json_bool(j, d->key, f[i].value);
+		switch (cmd_json_field(&f[i], &name)) {
+		case CMD_JSON_FIELD_BOOL:
+			cmd_json_bool(j, k, f[i].value);
 			break;
-		case IOT_FIELD_FLAGS: {
-			char *save = NULL;
-
-			cmd_json_array(j, d->key);
-			for (char *w = strtok_r(f[i].text, " ", &save); w;
-			     w = strtok_r(NULL, " ", &save))
-				if (strcmp(w, "none"))
-					cmd_json_str(j, NULL, w);
+		case CMD_JSON_FIELD_WORDS:
+			cmd_json_array(j, k);
+			for (char *w = cmd_json_field_word(f[i].text, &save); w;
+			     w = cmd_json_field_word(NULL, &save))
+				cmd_json_str(j, NULL, w);
 			cmd_json_end(j);
 			break;
-		}
-		case IOT_FIELD_ENUM:
-			/* a number when the values are numbers (OAS bits), else the name */
-			if (d->values && d->values[f[i].raw])
-				cmd_json_u64(j, d->key, f[i].value);
-			else if (d->names && f[i].raw < d->n_names && d->names[f[i].raw])
-				cmd_json_str(j, d->key, d->names[f[i].raw]);
-			else
-				cmd_json_null(j, d->key);
+		case CMD_JSON_FIELD_NAME:
+			cmd_json_str(j, k, name);
+			break;
+		case CMD_JSON_FIELD_NULL:
+			cmd_json_null(j, k);
 			break;
 		default:
-			cmd_json_u64(j, d->key, f[i].value);
+			cmd_json_u64(j, k, f[i].value);
 			break;
 		}
 	}

@@ -36,4 +36,21 @@ void cmd_json_hex(struct cmd_json *j, const char *key, uint64_t val); /* "0x..."
 /* The decoded fields of register @reg (enum iot_reg) as an object: raw, then each field. */
 void cmd_json_register(struct cmd_json *j, const char *key, int reg, uint64_t value);
 
+/*
+ * What a decoded register field (iot_reg_decode()) is in JSON, for this writer and for
+ * the units view, which lays out its own: a boolean or number (f->value), a name
+ * (*@name), null, or an array of the flag names in f->text (cmd_json_field_word()).
+ */
+struct iot_field;
+enum cmd_json_field {
+	CMD_JSON_FIELD_NUMBER,
+	CMD_JSON_FIELD_BOOL,
+	CMD_JSON_FIELD_NAME,
+	CMD_JSON_FIELD_NULL,
+	CMD_JSON_FIELD_WORDS,
+};
+enum cmd_json_field cmd_json_field(const struct iot_field *f, const char **name);
+/* The flag names of a CMD_JSON_FIELD_WORDS field, as strtok_r() (@text, then NULL); "none" is none. */
+char *cmd_json_field_word(char *text, char **save);
+
 #endif

@@ -28,17 +28,20 @@ unroff() {
 		-e 's/\\&//g'
 }
 
-# one example per record: command (groups|faults), kind (out|run), the command line,
-# then the expected lines
-python3 - "$SRC/README" "$SRC/man/iommu-groups.8" "$SRC/man/iommu-faults.8" \
-	>"$tmp/examples" <<'EOF'
+# one example per record: command (groups|faults|attach), kind (out|run), the command
+# line, then the expected lines
+python3 - "$SRC/README" groups="$SRC/man/iommu-groups.8" faults="$SRC/man/iommu-faults.8" \
+	attach="$SRC/man/iommu-attach.8" >"$tmp/all-examples" <<'EOF'
 import re, sys, json
+# argv: README, then COMMAND=MANPAGE for each command whose examples run
 readme = open(sys.argv[1]).read().split('\n')
+pages = [a.split('=', 1) for a in sys.argv[2:]]
+names = '|'.join(which for which, _ in pages)
 ex = []
 i = 0
 while i < len(readme):
     line = readme[i]
-    m = re.match(r'( +)\$ iommu-(groups|faults)\b', line)
+    m = re.match(r'( +)\$ iommu-(%s)\b' % names, line)
     if m:
         ind, which = m.group(1), m.group(2)
         cmd, out = line[len(ind) + 2:], []
@@ -57,11 +60,11 @@ while i < len(readme):
             i += 1
         ex.append((which, 'out', cmd, out))
         continue
-    m = re.match(r'    iommu-(groups|faults)\b', line)
+    m = re.match(r'    iommu-(%s)\b' % names, line)
     if m:
         ex.append((m.group(1), 'run', re.split(r'\s{2,}', line.strip())[0], []))
     i += 1
-for which, path in (('groups', sys.argv[2]), ('faults', sys.argv[3])):
+for which, path in pages:
     man = open(path).read().split('\n')
     sect, i = '', 0
     while i < len(man):
@@ -82,13 +85,14 @@ for which, path in (('groups', sys.argv[2]), ('faults', sys.argv[3])):
                             break
                         out.append(o)
                     ex.append((which, 'out', b[2:], out))
-        elif sect == 'EXAMPLES' and (line.startswith('.B iommu\\-groups') if which == 'groups'
-                                     else re.match(r'\.B .*iommu(\\)?-faults', line)):
+        elif sect == 'EXAMPLES' and re.match(r'\.B .*iommu(\\)?-' + which, line):
             ex.append((which, 'run', line[3:], []))
         i += 1
 for which, kind, cmd, out in ex:
     print(json.dumps([which, kind, cmd, out]))
 EOF
+grep -v '^\["attach"' "$tmp/all-examples" >"$tmp/examples"
+grep '^\["attach"' "$tmp/all-examples" >"$tmp/attach-examples"
 
 # where the iommu-faults examples run
 work=$tmp/work
@@ -170,58 +174,11 @@ done <"$tmp/examples"
 # exactly what the page shows; the others need a kernel and a device: they must at least
 # be valid command lines (exit 0 or 1, never the usage error 2). An example shown with
 # "..." in its output is abridged: only its command line is checked.
-python3 - "$SRC/README" "$SRC/man/iommu-attach.8" >"$tmp/attach-examples" <<'PY'
-import re, sys, json
-readme, man = open(sys.argv[1]).read().split('\n'), open(sys.argv[2]).read().split('\n')
-ex = []
-i = 0
-while i < len(readme):
-    line = readme[i]
-    if line.startswith('    $ iommu-attach'):
-        cmd, out = line[6:], []
-        i += 1
-        while i < len(readme) and (readme[i].startswith('    ') or readme[i] == '') and \
-                not readme[i].startswith('    $ '):
-            out.append(readme[i][4:])
-            i += 1
-        while out and out[-1] == '':
-            out.pop()
-        ex.append(('out', cmd, out))
-        continue
-    if line.startswith('    iommu-attach'):
-        ex.append(('run', line.strip(), []))
-    i += 1
-sect, i = '', 0
-while i < len(man):
-    line = man[i]
-    if line.startswith('.SH'):
-        sect = line[4:]
-    if line == '.EX':
-        i += 1
-        block = []
-        while man[i] != '.EE':
-            block.append(man[i])
-            i += 1
-        for j, b in enumerate(block):
-            if b.startswith('$ iommu\\-attach'):
-                out = []
-                for o in block[j + 1:]:
-                    if o.startswith('$ '):
-                        break
-                    out.append(o)
-                ex.append(('out', b[2:], out))
-    elif sect == 'EXAMPLES' and line.startswith('.B iommu\\-attach'):
-        ex.append(('run', line[3:], []))
-    i += 1
-for kind, cmd, out in ex:
-    print(json.dumps([kind, cmd, out]))
-PY
-
 na=0
 while IFS= read -r rec; do
-	kind=$(jq -r '.[0]' <<<"$rec")
-	cmd=$(jq -r '.[1]' <<<"$rec" | unroff)
-	jq -r '.[2][]' <<<"$rec" | unroff >"$tmp/want"
+	kind=$(jq -r '.[1]' <<<"$rec")
+	cmd=$(jq -r '.[2]' <<<"$rec" | unroff)
+	jq -r '.[3][]' <<<"$rec" | unroff >"$tmp/want"
 	na=$((na + 1))
 	rm -rf "$tmp/root"
 	cp -a "$root" "$tmp/root"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault-check.h"
 #include "iommu-tools-faults.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -11,27 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int check(void *unused, const struct iot_fault *r)
 {
 	(void)unused;
-	/* every text field is terminated within its array and printable */
-	const char *texts[] = { r->event, r->unit, r->device, r->driver, r->name, r->reason };
-	const size_t caps[] = { sizeof(r->event), sizeof(r->unit), sizeof(r->device),
-				sizeof(r->driver), sizeof(r->name), sizeof(r->reason) };
-
-	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
-		const char *end = memchr(texts[i], '\0', caps[i]);
-
-		if (!end)
-			abort();
-		for (const char *c = texts[i]; c < end; c++)
-			if (*c < 0x20 || *c > 0x7e)
-				abort();
-	}
-	if (!iot_fault_record_name(r->record) || !iot_fault_vendor_name(r->vendor) ||
-	    !iot_fault_kind_name(r->kind) || !iot_fault_access_name(r->access))
-		abort();
-	if (!(r->present & IOT_FAULT_HAS_ADDR) && r->addr)
-		abort();
-	if ((r->present & IOT_FAULT_HAS_DEVICE) && !r->device[0])
-		abort();
+	fuzz_fault_check(r);
 	if (r->record == IOT_FAULT_REC_FAULT && r->count != 1)
 		abort();
 	return 0;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault-check.h"
 #include "iommu-tools-faults.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -11,26 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* what the parser guarantees of a record holds for one read back too */
 static void check(const struct iot_fault *r)
 {
-	const char *texts[] = { r->event, r->unit, r->device, r->driver, r->name, r->reason };
-	const size_t caps[] = { sizeof(r->event), sizeof(r->unit), sizeof(r->device),
-				sizeof(r->driver), sizeof(r->name), sizeof(r->reason) };
-
-	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
-		const char *end = memchr(texts[i], '\0', caps[i]);
-
-		if (!end)
-			abort();
-		for (const char *c = texts[i]; c < end; c++)
-			if (*c < 0x20 || *c > 0x7e)
-				abort();
-	}
-	if (!iot_fault_record_name(r->record) || !iot_fault_vendor_name(r->vendor) ||
-	    !iot_fault_kind_name(r->kind) || !iot_fault_access_name(r->access))
-		abort();
-	if (!(r->present & IOT_FAULT_HAS_ADDR) && r->addr)
-		abort();
-	if (((r->present & IOT_FAULT_HAS_DEVICE) && !r->device[0]) ||
-	    ((r->present & IOT_FAULT_HAS_UNIT) && !r->unit[0]) ||
+	fuzz_fault_check(r);
+	if (((r->present & IOT_FAULT_HAS_UNIT) && !r->unit[0]) ||
 	    ((r->present & IOT_FAULT_HAS_DRIVER) && !r->driver[0]))
 		abort();
 }

@@ -78,6 +78,43 @@ static void test_utf8_sanitize(void **state)
 	assert_false(cmd_utf8_valid("\xe0\x80\xaf"));
 }
 
+/* cmd_json_fputs() of @in, as text */
+static void expect_json(const char *in, const char *want)
+{
+	char *got = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&got, &len);
+
+	assert_non_null(f);
+	assert_int_equal(cmd_json_fputs(in, f), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_json_fputs(void **state)
+{
+	char long_in[200], long_want[2 * 200 + 3];
+
+	(void)state;
+	expect_json("", "\"\"");
+	expect_json("dmar0", "\"dmar0\"");
+	expect_json("a\"b\\c", "\"a\\\"b\\\\c\"");
+	/* short forms where JSON has them, \u00NN for the other control bytes and DEL */
+	expect_json("\b\t\n\f\r", "\"\\b\\t\\n\\f\\r\"");
+	expect_json("\033[2J\x7f", "\"\\u001b[2J\\u007f\"");
+	/* not UTF-8: the bytes as text first */
+	expect_json("x\xff \xc3\xa9", "\"x\\\\xff \xc3\xa9\"");
+	/* longer than one piece of the writer */
+	memset(long_in, '"', sizeof(long_in) - 1);
+	long_in[sizeof(long_in) - 1] = '\0';
+	long_want[0] = '"';
+	for (size_t i = 0; i < sizeof(long_in) - 1; i++)
+		memcpy(long_want + 1 + 2 * i, "\\\"", 2);
+	memcpy(long_want + 1 + 2 * (sizeof(long_in) - 1), "\"", 2);
+	expect_json(long_in, long_want);
+}
+
 static void test_parse_u64(void **state)
 {
 	uint64_t v = 0;
@@ -228,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_sanitize),	  cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_parse_hex_n),	  cmocka_unit_test(test_parse_pci_addr),
 		cmocka_unit_test(test_exclusive_options), cmocka_unit_test(test_usage_options),
+		cmocka_unit_test(test_json_fputs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,45 +37,7 @@
 #include "iommu-tools-session.h"
 
 #include "edu.h"
-
-static int failures;
-
-__attribute__((format(printf, 2, 0))) static void report(const char *verdict, const char *fmt,
-							  va_list ap)
-{
-	printf("replace-check: %s", verdict);
-	vfprintf(stdout, fmt, ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-__attribute__((format(printf, 1, 2))) static void pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	report("PASS ", fmt, ap);
-	va_end(ap);
-}
-
-__attribute__((format(printf, 1, 2))) static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	failures++;
-	va_start(ap, fmt);
-	report("FAIL ", fmt, ap);
-	va_end(ap);
-}
-
-__attribute__((format(printf, 1, 2))) static void note(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	report("", fmt, ap);
-	va_end(ap);
-}
+#include "report.h"
 
 static const uint32_t map_flags =
 	IOT_IOAS_MAP_FIXED_IOVA | IOT_IOAS_MAP_READABLE | IOT_IOAS_MAP_WRITEABLE;
@@ -161,7 +122,7 @@ out:
 	free(devfds);
 	iot_session_info_free(info);
 	iot_session_client_close(c);
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 /* ---- mock-hwpt: a page table of another IOMMU, in the session's context ---------------- */
@@ -198,7 +159,7 @@ static int mock_hwpt(struct iot_ctx *ctx, const char *name)
 	free(devfds);
 	iot_session_info_free(info);
 	iot_session_client_close(c);
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 static int release(struct iot_ctx *ctx, const char *name)
@@ -211,7 +172,7 @@ static int release(struct iot_ctx *ctx, const char *name)
 	if (err)
 		fail("release %s: %s", name, strerror(-err));
 	iot_session_client_close(c);
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 /*
@@ -292,7 +253,7 @@ static int hold(struct iot_ctx *ctx, const char *name, char **addrs, int n)
 	if (buf != MAP_FAILED)
 		munmap(buf, 4096);
 	note("hold: undone");
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 /* ---- mock: the same library calls on the selftest's mock device ------------------------ */
@@ -482,7 +443,7 @@ static int mock(void)
 	close(fd);
 	munmap(buf, 4096);
 	iot_ctx_free(ctx);
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 /* ---- benchmarks ---------------------------------------------------------------------- */
@@ -537,7 +498,7 @@ static int mock_bench(unsigned n)
 		close(fd);
 	munmap(buf, 4096);
 	iot_ctx_free(ctx);
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 /* One new-ioas:copy of @n one-page mappings of the IOAS of mock device @d: microseconds. */
@@ -633,7 +594,7 @@ static int copy_bench(void)
 	}
 	close(fd);
 	iot_ctx_free(ctx);
-	return failures ? 1 : 0;
+	return report_failures() ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -641,7 +602,7 @@ int main(int argc, char **argv)
 	struct iot_ctx *ctx = NULL;
 	int rc = 2;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	report_init("replace-check");
 	if (argc < 2) {
 		fprintf(stderr, "usage: replace-check edu-loop SESSION IOVA STOPFILE | mock-hwpt "
 				"SESSION | release SESSION | hold SESSION ADDR... | mock | mock-bench N | "
