@@ -281,7 +281,7 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 	};
 	poptContext pc = cmd_popt_context(argc, argv, opts);
 
-	while ((rc = cmd_popt_next(pc)) > 0) {
+	while ((rc = cmd_popt_loop(pc, &arg)) > 0) {
 		cmd_exclusive_options(rc, opts, excl, CMD_ARRAY_SIZE(excl), excl_status);
 		switch (rc) {
 		case OPT_BATCH:
@@ -353,11 +353,6 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		case OPT_TRACE:
 			ctl->trace = true;
 			break;
-		case CMD_OPT_SYSROOT:
-			if (!cmd_opt_arg || !*cmd_opt_arg)
-				cmd_usage_error("--sysroot needs a directory");
-			cmd_set_str(&ctl->sysroot, cmd_opt_arg);
-			break;
 		case OPT_COLOR:
 			cmd_output_parse_color(&ctl->out, arg);
 			break;
@@ -367,20 +362,10 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		case OPT_PAIRS:
 			ctl->out.pairs = true;
 			break;
-		case CMD_OPT_HELP:
-			/* usage() exits: nothing of popt's may be left behind */
-			poptFreeContext(pc);
-			usage(opts);
-		case CMD_OPT_VERSION:
-			cmd_print_version();
 		default:
-			break;
+			cmd_standard_option(pc, rc, opts, usage, &ctl->sysroot);
 		}
-		free(arg);
-		arg = NULL;
 	}
-	if (rc < -1)
-		cmd_popt_fail(pc, rc);
 	if (poptPeekArg(pc)) {
 		static char extra[256];
 
