@@ -263,20 +263,13 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		  "use key=\"value\" output (the table alone)", NULL },
 		POPT_TABLEEND
 	};
-	struct poptOption standard[] = {
-		{ "sysroot", 0, POPT_ARG_STRING, &cmd_opt_arg, CMD_OPT_SYSROOT,
-		  "read /sys, /proc and /dev below <dir>", "<dir>" },
-		{ "help", 'h', POPT_ARG_NONE, NULL, CMD_OPT_HELP, "display this help", NULL },
-		{ "version", 'V', POPT_ARG_NONE, NULL, CMD_OPT_VERSION, "display version", NULL },
-		POPT_TABLEEND
-	};
 	struct poptOption opts[] = {
 		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, views, 0, "Views", NULL },
 		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, source, 0, "Input", NULL },
 		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, aggregation, 0, "Aggregation", NULL },
 		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, filters, 0, "Filters", NULL },
 		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, output, 0, "Output", NULL },
-		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, standard, 0, "Options", NULL },
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, cmd_standard_options, 0, "Options", NULL },
 		POPT_TABLEEND
 	};
 	poptContext pc = cmd_popt_context(argc, argv, opts);
