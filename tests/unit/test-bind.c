@@ -21,44 +21,9 @@
 
 #include "iommu-tools-host.h"
 #include "internal.h"
-
-static char root[256];
+#include "scratch.h"
 
 #define DEV "sys/devices/pci0000:00/0000:00:03.0"
-
-static void path_of(char *buf, size_t len, const char *rel)
-{
-	snprintf(buf, len, "%s/%s", root, rel);
-}
-
-static void put(const char *rel, const char *content)
-{
-	char path[512];
-	FILE *f;
-
-	path_of(path, sizeof(path), rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
-}
-
-static char *get(const char *rel)
-{
-	static char buf[256];
-	char path[512];
-	size_t n;
-	FILE *f;
-
-	path_of(path, sizeof(path), rel);
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
 
 static void mkdirs(const char *rel)
 {
@@ -81,9 +46,7 @@ static void link_(const char *target, const char *rel)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "%s/iot-bind-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
+	scratch_new("bind");
 	mkdirs(DEV "/vfio-dev");
 	mkdirs("sys/bus/pci/devices");
 	mkdirs("sys/bus/pci/drivers/e1000e");

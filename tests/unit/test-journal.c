@@ -22,72 +22,17 @@
 #include "iommu-tools-host.h"
 #include "internal.h"
 #include "capture.h"
-
-static char root[256];
+#include "scratch.h"
 
 #define DEV "sys/devices/pci0000:00/0000:00:03.0"
 #define JDIR "run/iommu-tools"
 #define JFILE JDIR "/bindings"
 
-static void path_of(char *buf, size_t len, const char *rel)
-{
-	snprintf(buf, len, "%s/%s", root, rel);
-}
-
-static void put(const char *rel, const char *content)
-{
-	char path[512];
-	FILE *f;
-
-	path_of(path, sizeof(path), rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
-}
-
-static char *get(const char *rel)
-{
-	static char buf[4096];
-	char path[512];
-	size_t n;
-	FILE *f;
-
-	path_of(path, sizeof(path), rel);
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-/* A shell command; every %s in @fmt is the root. */
-static void sh(const char *fmt)
-{
-	char cmd[1024];
-	size_t n = 0;
-
-	for (const char *p = fmt; *p && n < sizeof(cmd) - 256; p++) {
-		if (p[0] == '%' && p[1] == 's') {
-			n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, "%s", root);
-			p++;
-		} else {
-			cmd[n++] = *p;
-		}
-	}
-	cmd[n] = '\0';
-	assert_int_equal(system(cmd), 0);
-}
-
 /* A copy of the captured VM tree: edu (00:03.0) on vfio-pci. */
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "%s/iot-journal-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
+	scratch_new("journal");
 	sh("cp -a " IOT_FIXTURES "/vm-vtd-vfio/. '%s'");
 	return 0;
 }

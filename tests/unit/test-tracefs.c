@@ -21,55 +21,14 @@
 #include "iommu-tools-host.h"
 #include "internal.h"
 #include "capture.h"
-
-static char root[256];
+#include "scratch.h"
 
 #define TRACING "sys/kernel/tracing"
-
-static void sh(const char *fmt)
-{
-	char cmd[1024];
-	size_t n = 0;
-
-	for (const char *p = fmt; *p && n < sizeof(cmd) - 256; p++) {
-		if (p[0] == '%' && p[1] == 's') {
-			n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, "%s", root);
-			p++;
-		} else {
-			cmd[n++] = *p;
-		}
-	}
-	cmd[n] = '\0';
-	assert_int_equal(system(cmd), 0);
-}
-
-static bool exists(const char *rel)
-{
-	char path[512];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	return lstat(path, &st) == 0;
-}
-
-static void put(const char *rel, const char *content)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "%s/iot-tracefs-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
+	scratch_new("tracefs");
 	return 0;
 }
 

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * scratch.h - for the unit tests that build a tree of their own: a scratch root
+ * under $TMPDIR and its files written, read and removed by their path below it.
+ * Include after <cmocka.h>.
+ */
+#ifndef IOT_TEST_SCRATCH_H
+#define IOT_TEST_SCRATCH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+static char root[256];
+
+static inline void path_of(char *buf, size_t len, const char *rel)
+{
+	snprintf(buf, len, "%s/%s", root, rel);
+}
+
+/* make the root, named after @name: $TMPDIR/iot-NAME-XXXXXX */
+static inline void scratch_new(const char *name)
+{
+	snprintf(root, sizeof(root), "%s/iot-%s-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", name);
+	assert_non_null(mkdtemp(root));
+}
+
+static inline void put(const char *rel, const char *content)
+{
+	char path[512];
+	FILE *f;
+
+	path_of(path, sizeof(path), rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+/* the file's first 4 KiB, NULL when it cannot be opened; valid until the next call */
+static inline char *get(const char *rel)
+{
+	static char buf[4096];
+	char path[512];
+	size_t n;
+	FILE *f;
+
+	path_of(path, sizeof(path), rel);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static inline bool exists(const char *rel)
+{
+	char path[512];
+	struct stat st;
+
+	path_of(path, sizeof(path), rel);
+	return lstat(path, &st) == 0;
+}
+
+/* A shell command; every %s in @fmt is the root. */
+static inline void sh(const char *fmt)
+{
+	char cmd[1024];
+	size_t n = 0;
+
+	for (const char *p = fmt; *p && n < sizeof(cmd) - 256; p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, "%s", root);
+			p++;
+		} else {
+			cmd[n++] = *p;
+		}
+	}
+	cmd[n] = '\0';
+	assert_int_equal(system(cmd), 0);
+}
+
+#endif
