@@ -96,6 +96,8 @@ int iot_fault_to_json(const struct iot_fault *r, char *buf, size_t len)
 		put(&o, ",\"sid\":%u", r->sid);
 	if (has & IOT_FAULT_HAS_FLAGS)
 		put(&o, ",\"flags\":%u", r->flags);
+	if (has & IOT_FAULT_HAS_RESPONSE)
+		put_str(&o, "response", r->response, sizeof(r->response));
 	if (has & IOT_FAULT_HAS_TIMESTAMP)
 		put(&o, ",\"timestamp\":%llu.%06llu",
 		    (unsigned long long)(r->timestamp_us / 1000000),
@@ -334,6 +336,10 @@ static bool field(struct in *in, const char *key, struct iot_fault *r, bool *hav
 	if (!strcmp(key, "reason")) {
 		r->present |= IOT_FAULT_HAS_REASON;
 		return str(in, r->reason, sizeof(r->reason)) && r->reason[0];
+	}
+	if (!strcmp(key, "response")) {
+		r->present |= IOT_FAULT_HAS_RESPONSE;
+		return str(in, r->response, sizeof(r->response)) && r->response[0];
 	}
 	if (!strcmp(key, "name")) {
 		r->present |= IOT_FAULT_HAS_NAME;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "iommu-tools-attach.h"
+#include "iommu-tools-faultq.h"
 #include "iommu-tools-faults.h"
 #include "iommu-tools-iommufd.h"
 #include "iommu-tools-replace.h"
@@ -328,4 +329,27 @@ const char *iot_hwpt_flag_name(uint32_t bit)
 	default:
 		return NULL;
 	}
+}
+
+/* ---- fault-queue policies (faultq.c): the words of --respond ---- */
+
+static const char *const faultq_policy_names[] = {
+	[IOT_FAULTQ_RESPOND_INVALID] = "invalid",
+	[IOT_FAULTQ_RESPOND_SUCCESS] = "success",
+	[IOT_FAULTQ_RESPOND_MAP] = "map",
+};
+
+const char *iot_faultq_policy_name(enum iot_faultq_policy p)
+{
+	return NAME(faultq_policy_names, p, NULL);
+}
+
+int iot_faultq_policy_parse(const char *s, enum iot_faultq_policy *out)
+{
+	for (size_t i = 0; s && i < IOT_ARRAY_SIZE(faultq_policy_names); i++)
+		if (!strcmp(s, faultq_policy_names[i])) {
+			*out = (enum iot_faultq_policy)i;
+			return 0;
+		}
+	return -EINVAL;
 }

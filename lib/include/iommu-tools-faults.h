@@ -79,6 +79,7 @@ enum iot_fault_access {
 #define IOT_FAULT_HAS_SID         (1u << 13)
 #define IOT_FAULT_HAS_PCI_IDS     (1u << 14)
 #define IOT_FAULT_HAS_EVENT       (1u << 15)
+#define IOT_FAULT_HAS_RESPONSE    (1u << 16)
 
 struct iot_fault {
 	enum iot_fault_record record;
@@ -109,6 +110,8 @@ struct iot_fault {
 			       * interrupt-remapping table index of a VT-d INTR-REMAP fault */
 	uint64_t timestamp_us; /* kernel time (seconds since boot) in microseconds */
 	uint64_t count;        /* records this line stands for: 1, or N suppressed */
+	char response[48];     /* a page request's answer ("success", "invalid", "map",
+				* "invalid (map: ...)"): iot_faultq_to_fault(); never from a log */
 };
 
 struct iot_fault_parser;
@@ -159,7 +162,7 @@ const char *iot_fault_vtd_reason(unsigned int code);
  * iot_fault_to_json - @rec as one line of JSON, without the newline: the keys
  * record, vendor, kind, event, unit, device, group, driver, name, pci_id,
  * pci_class, addr, access, reason_code, reason, pasid, domain, sid, flags,
- * timestamp and count, in that order, each only when present (record and
+ * response, timestamp and count, in that order, each only when present (record and
  * count always; vendor and kind when known). Text fields are written as the
  * parser makes them, printable ASCII; any other byte is written as '?'.
  * Returns: the length written (NUL-terminated), -ENOSPC when @buf is too
