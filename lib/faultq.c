@@ -788,7 +788,7 @@ static int check_fault_fd(int fd, char *why, size_t whylen)
 		return -errno;
 	switch (st.st_mode & S_IFMT) {
 	case 0:
-	case S_IFREG: /* anon inodes have said S_IFREG since 6.15 */
+	case S_IFREG: /* 7.3 gives none (0600); the filesystem decides either way */
 		if ((unsigned long)sf.f_type == IOT_ANON_INODE_FS_MAGIC)
 			return 0;
 		what = "a file";
@@ -956,10 +956,12 @@ int iot_faultq_open(struct iot_ctx *ctx, const char *name, enum iot_faultq_polic
 	}
 	if (!err)
 		err = check_fault_fd(q->fault_fd, why, whylen);
+	if (!err)
+		q->stats.ioas = info->ioas;
 	if (!err && policy == IOT_FAULTQ_RESPOND_MAP) {
 		struct stat st;
 
-		q->ioas = q->stats.ioas = info->ioas;
+		q->ioas = info->ioas;
 		if (!q->ioas) {
 			err = -ENOENT;
 			snprintf(why, whylen, "session %s holds no IOAS to map into", name);
