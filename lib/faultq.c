@@ -240,7 +240,9 @@ static bool was_refused(struct iot_faultq *q, const struct iot_faultq_request *r
 static void group_drop(struct iot_faultq *q, size_t i)
 {
 	free(q->groups[i].recs);
-	q->groups[i] = q->groups[--q->ngroups];
+	q->ngroups--;
+	q->groups[i] = q->groups[q->ngroups];
+	memset(&q->groups[q->ngroups], 0, sizeof(q->groups[0]));
 }
 
 /* Answer open group @i INVALID before its last record (over a bound, or closing). */
@@ -291,6 +293,7 @@ static int group_add(struct group *g, const struct iot_faultq_request *r)
 
 		if (!v)
 			return -ENOMEM;
+		memset(v + g->cap, 0, (cap - g->cap) * sizeof(*v));
 		g->recs = v;
 		g->cap = cap;
 	}
@@ -312,6 +315,8 @@ static ssize_t group_pages(const struct group *g, uint64_t *pages, size_t max)
 {
 	size_t n = 0, k = 0;
 
+	if (!g->n || !g->recs)
+		return -EINVAL;
 	for (size_t i = 0; i < g->n; i++) {
 		const struct iot_faultq_request *r = &g->recs[i];
 		uint64_t first = r->addr & ~(PAGE_4K - 1);
@@ -419,9 +424,12 @@ static int group_map(struct iot_faultq *q, const struct group *g, struct iot_fau
 		goto out;
 	}
 	npages = group_pages(g, pages, MAP_MAX_PAGES);
-	if (npages < 0) {
-		err = (int)npages;
-		snprintf(why, whylen, "over %d pages", MAP_MAX_PAGES);
+	if (npages <= 0) {
+		err = npages ? (int)npages : -EINVAL;
+		if (err == -E2BIG)
+			snprintf(why, whylen, "over %d pages", MAP_MAX_PAGES);
+		else
+			snprintf(why, whylen, "no pages");
 		goto out;
 	}
 	ev->map_iova = pages[0];

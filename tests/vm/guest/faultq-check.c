@@ -252,7 +252,7 @@ static void second_response(int fault_fd, const struct got *g, const char *what)
 
 static void expect_code(const char *what, uint32_t want)
 {
-	int codes[8];
+	int codes[8] = { 0 };
 	int n = probe_codes(codes, 8);
 
 	if (n == 1 && codes[0] == (int)want)
@@ -329,7 +329,7 @@ static void policy(const struct setup *st, struct iot_ctx *ctx, struct iot_sessi
 	const char *pol = iot_faultq_policy_name(p);
 	struct iot_faultq_stats stats;
 	struct iot_faultq *q = NULL;
-	struct got g;
+	struct got g = { 0 };
 	char why[256];
 	uint64_t addr = FAULT_IOVA + (uint64_t)p * 0x10000;
 	int err;
