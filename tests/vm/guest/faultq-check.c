@@ -323,6 +323,60 @@ static bool session_lists(struct iot_session_client *c, uint32_t ioas, uint64_t 
 	return found;
 }
 
+static size_t session_mappings(struct iot_session_client *c)
+{
+	struct iot_session_info *info = NULL;
+	size_t n;
+
+	if (iot_session_client_info(c, &info))
+		return 0;
+	n = info->nmappings;
+	iot_session_info_free(info);
+	return n;
+}
+
+/*
+ * map again: a page mapped already counts as mapped (EEXIST: success, the holder
+ * not told twice); then faults until the holder refuses the 65th mapping (ERR 28):
+ * that group is answered invalid with the reason, its own map undone.
+ */
+static void map_more(const struct setup *st, struct iot_faultq *q, struct iot_session_client *c,
+		     uint64_t addr)
+{
+	size_t before = session_mappings(c), k;
+	int codes[8], err;
+	struct got g = { 0 };
+	uint64_t iova = 0;
+
+	err = trigger(st, 0, addr);
+	if (!err)
+		err = read_one(q, &g);
+	if (!err && g.ev.code == 0 && !strcmp(g.response, "map") &&
+	    session_mappings(c) == before)
+		pass("map again: 0x%" PRIx64 " mapped already: answered 'map', the session still "
+		     "lists %zu mappings", addr, before);
+	else
+		fail("map again: %s, code %u '%s', %zu mappings (was %zu)", strerror(-err),
+		     g.ev.code, g.response, session_mappings(c), before);
+	for (k = 0; k < 80; k++) {
+		iova = addr + 0x100000 + k * 0x2000;
+		err = trigger(st, 0, iova);
+		if (!err)
+			err = read_one(q, &g);
+		if (err || g.ev.code)
+			break;
+	}
+	if (!err && g.ev.code == 1 && g.ev.map_err == -ENOSPC && before + k == 64 &&
+	    !strcmp(g.response, "invalid (map: session holds 64 mappings)") &&
+	    access_read(st, iova) && session_mappings(c) == 64)
+		pass("map full: after %zu more mappings the holder refuses one: 0x%" PRIx64
+		     " answered '%s', not mapped", k, iova, g.response);
+	else
+		fail("map full: after %zu: %s, code %u map_err %d '%s', %zu mappings", k,
+		     strerror(-err), g.ev.code, g.ev.map_err, g.response, session_mappings(c));
+	probe_codes(codes, 8);
+}
+
 static void policy(const struct setup *st, struct iot_ctx *ctx, struct iot_session_client *c,
 		   int own_fault_fd, enum iot_faultq_policy p)
 {
@@ -379,6 +433,8 @@ static void policy(const struct setup *st, struct iot_ctx *ctx, struct iot_sessi
 			expect_code("map outside", 1);
 	}
 	one_fault(st, q, own_fault_fd, p, PASID, addr + 0x1000, &g);
+	if (p == IOT_FAULTQ_RESPOND_MAP)
+		map_more(st, q, c, addr);
 	iot_faultq_get_stats(q, &stats);
 	note("%s: stats requests %" PRIu64 " groups %" PRIu64 " success %" PRIu64
 	     " invalid %" PRIu64 " mapped_pages %" PRIu64 " map_failures %" PRIu64

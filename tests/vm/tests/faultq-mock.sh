@@ -31,6 +31,8 @@ want '^faultq-check: PASS map: after the fault 0x[0-9a-f]+\+0x1000 is mapped \(a
 want '^faultq-check: PASS map: the session lists the mapping \(MAPPED ioas [0-9]+ iova 0x[0-9a-f]+ len 0x1000\)$'
 want "^faultq-check: PASS map outside: 0x1000 answered 'invalid \\(map: 0x1000 outside the IOAS\\)' \\(map_err Numerical result out of range\\)\$"
 want '^faultq-check: PASS map outside: kprobe on [a-z_]+: the IOMMU driver received code 1$'
+want '^faultq-check: PASS map again: 0x[0-9a-f]+ mapped already: answered .map., the session still lists [0-9]+ mappings$'
+want "^faultq-check: PASS map full: after [0-9]+ more mappings the holder refuses one: 0x[0-9a-f]+ answered 'invalid \\(map: session holds 64 mappings\\)', not mapped\$"
 want '^faultq-check: PASS kprobe: removed$'
 want '^faultq-check: PASS undone: hwpt [0-9]+ and fault [0-9]+ destroyed by the session$'
 guest_finish
