@@ -106,7 +106,6 @@ int iot_faultq_parse(const void *buf, size_t len, struct iot_faultq_request *out
 #define PAGE_4K 4096ULL
 #define MAP_MAX_PAGES 1024 /* what map maps for one group at most (4 MiB) */
 #define REFUSED_MEMORY 64  /* cookies of groups answered before their last record */
-#define PEER_TIMEOUT_S 3   /* a session's holder answers within milliseconds */
 #define READ_RECORDS 512   /* the kernel hands whole groups only: room for a large one */
 
 struct group {
@@ -825,7 +824,7 @@ static int check_fault_fd(int fd, char *why, size_t whylen)
 /* Connect to session @name with a bound on each reply: a holder that never answers is no hang. */
 static int connect_session(struct iot_faultq *q, const char *name, char *why, size_t whylen)
 {
-	struct timeval tv = { .tv_sec = PEER_TIMEOUT_S };
+	struct timeval tv = { .tv_sec = IOT_FAULTQ_PEER_TIMEOUT_S };
 	struct iot_dir dir = IOT_DIR_INIT;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd = -1, err;
@@ -867,7 +866,7 @@ static int connect_session(struct iot_faultq *q, const char *name, char *why, si
 		q->sock_fd = -1; /* closed by the client */
 		if (err == -EAGAIN)
 			snprintf(why, whylen, "session %s did not answer HELLO within %d s", name,
-				 PEER_TIMEOUT_S);
+				 IOT_FAULTQ_PEER_TIMEOUT_S);
 		else if (err == -EACCES || err == -EPERM)
 			snprintf(why, whylen, "session %s: not root or its owner", name);
 		else if (err == -EPROTO)
