@@ -878,20 +878,11 @@ static int connect_session(struct iot_faultq *q, const char *name, char *why, si
 	return 0;
 }
 
-/*
- * The mock device of the session's INFO (its mock_device line: branch mockdev's
- * fields of struct iot_session_info). TODO(lead): once mockdev is merged, define
- * IOT_FAULTQ_MOCK_INFO (or drop the #ifdef) so that events name "iommufd_mock0".
- */
+/* The selftest mock device of the session's INFO (its mock_device line), if it has one. */
 static int add_mock_name(struct iot_faultq *q, const struct iot_session_info *info)
 {
-#ifdef IOT_FAULTQ_MOCK_INFO
 	if (info->mock_name && info->mock_dev_id)
 		return add_name(q, info->mock_name, info->mock_dev_id);
-#else
-	(void)q;
-	(void)info;
-#endif
 	return 0;
 }
 

@@ -17,6 +17,7 @@
  * Prints one "faultq-check: PASS ..." or "... FAIL ..." line per check; exit
  * 0 only when all passed, 77 when the kernel has no mock.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -80,7 +81,24 @@ struct setup {
 	int fd; /* the iommufd */
 	uint32_t ioas, stdev, dev_id, fault_id, hwpt;
 	int access_fd;
+	char mock_name[256]; /* its entry in /sys/bus/iommufd_mock/devices */
 };
+
+/* The one mock device's name, as the session tells it to peers: 0 or -errno. */
+static int mock_name(char *name, size_t len)
+{
+	DIR *d = opendir("/sys/bus/iommufd_mock/devices");
+	const struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && n++ == 0)
+			snprintf(name, len, "%s", e->d_name);
+	closedir(d);
+	return n == 1 ? 0 : -EEXIST;
+}
 
 static int test_cmd(int fd, uint32_t op, uint32_t id, void *cmd, size_t size)
 {
@@ -295,8 +313,8 @@ static void one_fault(const struct setup *st, struct iot_faultq *q, int own_faul
 		     what, g->ev.req.dev_id, pasid ? "pasid " : "no pasid ", pasid, addr);
 	else
 		fail("%s: the event does not describe the fault raised", what);
-	/* the mock's name comes with the mock_device line of INFO (branch mockdev) */
-	if (!g->device[0] || !strncmp(g->device, "iommufd_mock", 12))
+	/* the mock's name comes with the mock_device line of INFO */
+	if (!strcmp(g->device, st->mock_name))
 		pass("%s: device name '%s'", what, g->device);
 	else
 		fail("%s: device name '%s' is not the mock's", what, g->device);
@@ -531,6 +549,9 @@ int main(void)
 	      "mock device to hwpt %u", st.hwpt);
 	CHECK(iot_test_pasid_attach(st.fd, st.stdev, PASID, st.hwpt), "PASID %d to hwpt %u", PASID,
 	      st.hwpt);
+	CHECK(mock_name(st.mock_name, sizeof(st.mock_name)), "the mock's name in sysfs");
+	CHECK(iot_session_add_mock_device(s, st.mock_name, st.stdev, st.dev_id, st.hwpt),
+	      "session mock device");
 	CHECK(iot_session_set_ids(s, st.ioas, st.hwpt), "session ids");
 	CHECK(iot_session_listen(s), "listen");
 	pass("session " SESSION ": ioas %u, fault %u, hwpt %u, mock dev_id %u on it (RID and "

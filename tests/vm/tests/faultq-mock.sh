@@ -19,6 +19,7 @@ for p in invalid success map; do
 	want "^faultq-check: PASS $p: iot_faultq_open on session faultq\$"
 	for w in "$p" "$p pasid"; do
 		want "^faultq-check: PASS $w: event: dev_id [0-9]+, (no pasid 0|pasid 100), addr 0x[0-9a-f]+, perm read\\+write, last page\$"
+		want "^faultq-check: PASS $w: device name 'iommufd_mock[0-9]+'\$"
 		want "^faultq-check: PASS $w: answered '(invalid|success|map)' \\(code $code\\)\$"
 		want "^faultq-check: PASS $w: a second response for cookie [0-9]+ is refused \\(EINVAL\\): the first reached the kernel\$"
 		want "^faultq-check: PASS $w: kprobe on [a-z_]+: the IOMMU driver received code $code\$"
