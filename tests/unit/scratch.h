@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * scratch.h - for the unit tests that build a tree of their own: a scratch root
- * under $TMPDIR and its files written, read and removed by their path below it.
+ * under $TMPDIR and its files written, read and removed by their path below it,
+ * and a library context on it whose log lines a test can look at.
  * Include after <cmocka.h>.
  */
 #ifndef IOT_TEST_SCRATCH_H
 #define IOT_TEST_SCRATCH_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
+
+#include "iommu-tools.h"
 
 static char root[256];
 
@@ -82,6 +88,40 @@ static inline void sh(const char *fmt)
 	}
 	cmd[n] = '\0';
 	assert_int_equal(system(cmd), 0);
+}
+
+/* The log lines of a context: the first 32 at @max_priority or more urgent, all counted. */
+struct scratch_log {
+	int max_priority;
+	char lines[32][256];
+	int n;
+};
+
+__attribute__((format(printf, 3, 0))) static inline void scratch_log_fn(void *data, int priority,
+									   const char *fmt, va_list ap)
+{
+	struct scratch_log *l = data;
+
+	if (priority > l->max_priority)
+		return;
+	if (l->n < 32)
+		vsnprintf(l->lines[l->n], sizeof(l->lines[0]), fmt, ap);
+	l->n++;
+}
+
+/* A context on the root; with @l (emptied), its lines up to @max_priority are kept there. */
+static inline struct iot_ctx *scratch_ctx(struct scratch_log *l, int max_priority)
+{
+	struct iot_ctx *ctx;
+
+	assert_int_equal(iot_ctx_new(root, &ctx), 0);
+	if (l) {
+		memset(l, 0, sizeof(*l));
+		l->max_priority = max_priority;
+		iot_ctx_set_log_fn(ctx, scratch_log_fn, l);
+		iot_ctx_set_log_priority(ctx, LOG_DEBUG);
+	}
+	return ctx;
 }
 
 #endif

@@ -29,62 +29,30 @@
 
 #include <cmocka.h>
 
+#include "scratch.h"
+
 #include "iommu-tools-faultq.h"
 #include "iommu-tools-session.h"
 #include "uapi-iommufd.h"
 
-static char root[256];
-
 static int setup(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(root, sizeof(root), "%s/iot-faultq-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sys' '%s/proc'", root, root);
-	assert_int_equal(system(cmd), 0);
+	scratch_new("faultq");
+	sh("mkdir -p '%s/sys' '%s/proc'");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd);
+	sh("rm -rf '%s'");
+	return 0;
 }
 
-struct logged {
-	char lines[16][256];
-	int n;
-};
-
-__attribute__((format(printf, 3, 0))) static void log_fn(void *data, int priority,
-							    const char *fmt, va_list ap)
+static struct iot_ctx *ctx_root(struct scratch_log *l)
 {
-	struct logged *l = data;
-
-	if (priority > LOG_WARNING)
-		return;
-	if (l->n < 16)
-		vsnprintf(l->lines[l->n], sizeof(l->lines[0]), fmt, ap);
-	l->n++;
-}
-
-static struct iot_ctx *ctx_root(struct logged *l)
-{
-	struct iot_ctx *ctx;
-
-	assert_int_equal(iot_ctx_new(root, &ctx), 0);
-	if (l) {
-		memset(l, 0, sizeof(*l));
-		iot_ctx_set_log_fn(ctx, log_fn, l);
-		iot_ctx_set_log_priority(ctx, LOG_DEBUG);
-	}
-	return ctx;
+	return scratch_ctx(l, LOG_WARNING);
 }
 
 static struct iot_uapi_hwpt_pgfault rec(uint32_t cookie, uint32_t flags, uint64_t addr)
@@ -423,7 +391,7 @@ static void test_hostile_records(void **state)
 	struct iot_ctx *ctx;
 	struct iot_faultq_stats st;
 	struct iot_faultq *q;
-	struct logged l;
+	struct scratch_log l;
 	struct seen s = { 0 };
 	char junk[41];
 	int peer;

@@ -25,62 +25,31 @@
 
 #include <cmocka.h>
 
+#include "scratch.h"
+
 #include "iommu-tools-session.h"
 #include "internal.h"
 
 #define NOBODY 65534
 
-static char root[256];
-
 static int setup(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(root, sizeof(root), "%s/iot-session-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sys' '%s/proc'", root, root);
-	assert_int_equal(system(cmd), 0);
+	scratch_new("session");
+	sh("mkdir -p '%s/sys' '%s/proc'");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd);
+	sh("rm -rf '%s'");
+	return 0;
 }
 
-struct logged {
-	char lines[32][256];
-	int n;
-};
-
-__attribute__((format(printf, 3, 0))) static void log_fn(void *data, int priority,
-							    const char *fmt, va_list ap)
+static struct iot_ctx *ctx_root(struct scratch_log *l)
 {
-	struct logged *l = data;
-
-	(void)priority;
-	if (l->n < 32)
-		vsnprintf(l->lines[l->n], sizeof(l->lines[0]), fmt, ap);
-	l->n++;
-}
-
-static struct iot_ctx *ctx_root(struct logged *l)
-{
-	struct iot_ctx *ctx;
-
-	assert_int_equal(iot_ctx_new(root, &ctx), 0);
-	if (l) {
-		memset(l, 0, sizeof(*l));
-		iot_ctx_set_log_fn(ctx, log_fn, l);
-		iot_ctx_set_log_priority(ctx, LOG_DEBUG);
-	}
-	return ctx;
+	return scratch_ctx(l, LOG_DEBUG);
 }
 
 static int devnull(void)
@@ -265,7 +234,7 @@ static void test_protocol(void **state)
 /* Freeing undoes in reverse: unmap, detach, destroy, close the device, close the iommufd. */
 static void test_undo_order(void **state)
 {
-	struct logged l;
+	struct scratch_log l;
 	struct iot_ctx *ctx = ctx_root(&l);
 	int peer;
 	struct iot_session *s = held(ctx, &peer);
@@ -321,7 +290,7 @@ static void test_bad_setup(void **state)
  */
 static void test_mock_device(void **state)
 {
-	struct logged l;
+	struct scratch_log l;
 	struct iot_ctx *ctx = ctx_root(&l);
 	struct iot_session_info *info;
 	struct iot_session *s;
