@@ -241,10 +241,12 @@ sleep 0.3
 check_not "80x24: SPARK dropped" 'SPARK'
 fits "80x24 again" 80
 
-# ---- clear
+# ---- clear: the table, and every figure of the header from then on, which says since when
 keys c
 check "c: counts cleared" '^Faults: 0 total'
 check "c: no rows" 'no faults yet'
+check "c: the header says since when" '^Cleared: every count since [0-9]{2}:[0-9]{2}:[0-9]{2} \(kernel time 221\.565938\)$'
+check "c: lines and records from the clear" '^iommu-faults - collected\.log: 0 lines, 0 records'
 
 # ---- q quits, the terminal restored
 keys q
@@ -365,7 +367,24 @@ for i in 1 2; do
 		"$i" "$i" "$fault" "$i"
 done >&3
 check "live: the records' row" '^0000:00:03\.0 +2 '
-check "live: per unit" '^Unit dmar0: [0-9]+ signalled, 2 logged'
+check "live: per unit" '^Unit dmar0: 0 signalled, 2 logged, 0 unlogged$'
+# the unit's fault vector rises by 7 (read at each -d)
+irq()
+{
+	sed -i "s/^  24: *[0-9]* /  24: $(printf '%10d' "$1") /" "$tmp/root/proc/interrupts"
+}
+irq 7
+check "live: signalled" '^Unit dmar0: 7 signalled, 2 logged, 5 unlogged$'
+# c: the unit's figures count from the clear too, unlogged still their difference
+keys c
+check "live c: the header says since when" '^Cleared: every count since [0-9:]{8} \(kernel time [0-9]+\.[0-9]{6}\)$'
+check "live c: the unit from zero" '^Unit dmar0: 0 signalled, 0 logged, 0 unlogged$'
+check "live c: no rows" 'no faults yet'
+irq 12
+printf '3,3,5003100,-;%s 0x203000 [fault reason 0x05] PTE Write access is not set\n' "$fault" >&3
+check "live c: since the clear" '^Unit dmar0: 5 signalled, 1 logged, 4 unlogged$'
+check "live c: the new record's row" '^0000:00:03\.0 +1 '
+check "live c: records since the clear" '^iommu-faults - live: 1 lines, 1 records'
 keys q
 check "live: q" '^EXIT:0$'
 exec 3>&-
