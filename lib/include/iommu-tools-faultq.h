@@ -20,8 +20,9 @@
  * A newer kernel's flag can only add information about a request it still
  * expects answered; refusing the record would leave its group stalled.
  * Undefined PERMISSION bits, a non-zero reserved field, a PASID wider than
- * 20 bits, a zero or over-large length are refused (-EINVAL): the bytes are
- * no record any kernel of this uAPI writes.
+ * 20 bits or one without PASID_VALID, an over-large length hint are refused
+ * (-EINVAL): the bytes are no record any kernel of this uAPI writes. A length
+ * of 0 is the uAPI's "no hint" (what 7.3 always writes): one page.
  */
 #ifndef IOMMU_TOOLS_FAULTQ_H
 #define IOMMU_TOOLS_FAULTQ_H
@@ -52,7 +53,6 @@ extern "C" {
 	 IOT_FAULTQ_PERM_PRIV)
 #define IOT_FAULTQ_RECORD_SIZE 40
 #define IOT_FAULTQ_PASID_MAX ((1u << 20) - 1) /* PCIe PASIDs are 20 bits */
-#define IOT_FAULTQ_GRPID_MAX 511              /* the PRI Page Request Group Index is 9 bits */
 #define IOT_FAULTQ_LENGTH_MAX (1u << 30)      /* a page request is for pages, not gigabytes */
 #define IOT_FAULTQ_MAX_OPEN_GROUPS 64         /* open groups held before the oldest is refused */
 #define IOT_FAULTQ_MAX_GROUP_RECORDS 512      /* records of one group before it is refused */
@@ -70,10 +70,11 @@ struct iot_faultq_request {
  * when the bytes cannot be what a kernel of this uAPI wrote (records before the
  * bad one are in @out, *n of them). Records are numbered from 1. More than
  * @max records: the first @max are parsed, the rest are not looked at.
- * The checks: reserved field zero; perm only R W X PRIV and not empty; pasid
- * zero unless PASID_VALID, then at most IOT_FAULTQ_PASID_MAX; grpid at most
- * IOT_FAULTQ_GRPID_MAX; length non-zero, at most IOT_FAULTQ_LENGTH_MAX, and
- * addr + length not past 2^64. Undefined flag bits are kept (see above).
+ * The checks: reserved field zero; perm only R W X PRIV (none of them is
+ * allowed: a PRI stop marker asks for no access); pasid zero unless
+ * PASID_VALID, then at most IOT_FAULTQ_PASID_MAX; length (a hint, 0 none) at
+ * most IOT_FAULTQ_LENGTH_MAX and addr + length not past 2^64; grpid and
+ * cookie are the kernel's to choose. Undefined flag bits are kept (see above).
  */
 int iot_faultq_parse(const void *buf, size_t len, struct iot_faultq_request *out, size_t max,
 		     size_t *n, char *why, size_t whylen);
