@@ -51,13 +51,26 @@ static void queue_close(struct faults_session *s)
 	s->q = NULL;
 }
 
+/* the library's reason, which names the session itself but for a few */
+static const char *reason(const struct faults_session *s, const char *why, int err, char *buf,
+			  size_t len)
+{
+	if (!why || !why[0])
+		why = strerror(-err);
+	if (strstr(why, s->name))
+		snprintf(buf, len, "%s", why);
+	else
+		snprintf(buf, len, "session %s: %s", s->name, why);
+	return buf;
+}
+
 struct faults_session *faults_session_open(struct iot_ctx *ctx, const char *name,
 					   enum iot_faultq_policy policy,
 					   struct faults_src_status *st)
 {
 	struct faults_session *s = calloc(1, sizeof(*s));
 	struct pollfd pfd[MAX_FDS];
-	char why[256] = "";
+	char why[256] = "", msg[320];
 	size_t n;
 	int err;
 
@@ -68,23 +81,31 @@ struct faults_session *faults_session_open(struct iot_ctx *ctx, const char *name
 	s->policy = policy;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	err = iot_faultq_open(ctx, name, policy, &s->q, why, sizeof(why));
-	if (err == -EPERM || err == -EACCES) {
-		/* as --trace without root: shown, said once, the other sources go on */
-		status(s, FSRC_NEED_ROOT, "%s: %s", s->name, why[0] ? why : strerror(-err));
-		cmd_warnx("session %s: %s (root or the session's owner may read it)", s->name,
-			  why[0] ? why : strerror(-err));
-		return s;
-	}
-	if (err == -EPROTO) {
-		/* a lying peer: one warning, the source unavailable */
-		status(s, FSRC_UNAVAILABLE, "%s: %s", s->name, why);
-		cmd_warnx("session %s: %s: not read", s->name, why[0] ? why : strerror(-err));
-		return s;
-	}
-	if (err) {
-		/* no such session, no fault queue in it, a bad name: nothing to monitor */
+	reason(s, why, err, msg, sizeof(msg));
+	switch (err) {
+	case 0:
+		break;
+	case -ENOENT:
+	case -ECONNREFUSED:
+	case -EINVAL:
+	case -ENAMETOOLONG:
+		/* no such session (or a dead one's socket), none with a fault queue, a bad
+		 * name: the session asked for is not there to monitor */
 		free(s);
-		cmd_die("session %s: %s", name, why[0] ? why : strerror(-err));
+		cmd_die("%s%s", msg, !strncmp(why, "no session", 10) || err == -ECONNREFUSED ?
+			"; iommu-attach --list shows the live ones" : "");
+	case -EPERM:
+	case -EACCES:
+		/* as --trace without root: shown, said once, the other sources go on */
+		status(s, FSRC_NEED_ROOT, "%s", msg);
+		cmd_warnx("%s (root or the session's owner may read it)", msg);
+		return s;
+	default:
+		/* a lying peer (-EPROTO), one that does not answer: one warning, the source
+		 * unavailable, the others go on */
+		status(s, FSRC_UNAVAILABLE, "%s", msg);
+		cmd_warnx("%s: not read", msg);
+		return s;
 	}
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0)
@@ -155,11 +176,12 @@ int faults_session_read(struct faults_ctl *ctl, struct faults_session *s)
 	if (rc == -ESHUTDOWN) {
 		status(s, FSRC_ENDED, "%s ended: its holder released it or exited", s->name);
 	} else {
-		const char *why = iot_faultq_error(s->q);
+		char msg[320];
 
 		/* a lying peer (-EPROTO) or a failing read: one warning, never read again */
-		status(s, FSRC_UNAVAILABLE, "%s: %s", s->name, why[0] ? why : strerror(-rc));
-		cmd_warnx("session %s: %s: no longer read", s->name, why[0] ? why : strerror(-rc));
+		reason(s, iot_faultq_error(s->q), rc, msg, sizeof(msg));
+		status(s, FSRC_UNAVAILABLE, "%s", msg);
+		cmd_warnx("%s: no longer read", msg);
 	}
 	queue_close(s);
 	return 0;
