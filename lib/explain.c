@@ -71,9 +71,16 @@ static const struct iot_explain_row rows[] = {
 	{ IOT_STEP_IOAS_ALLOC, ENOTTY, LACKS("IOMMU_IOAS_ALLOC", "6.2") },
 	{ IOT_STEP_IOAS_ALLOC, ENOMEM, "out of memory" },
 	{ IOT_STEP_HWPT_ALLOC, ENOTTY, LACKS("IOMMU_HWPT_ALLOC", "6.6") },
+	/*
+	 * iommufd_hwpt_paging_alloc() (Linux 6.11 to 7.3 at least) refuses
+	 * IOMMU_HWPT_FAULT_ID_VALID with NEST_PARENT whatever the IOMMU: a nest
+	 * parent's faults are the nested HWPT's to deliver
+	 */
 	{ IOT_STEP_HWPT_ALLOC, EOPNOTSUPP,
 	  "this IOMMU or device does not support a flag asked for (dirty tracking, nest "
-	  "parent, PASID or fault): see its GET_HW_INFO capabilities" },
+	  "parent, PASID or fault; fault with nest-parent the kernel refuses on any IOMMU: a "
+	  "nest parent's faults go to the queue of the HWPT nested on it): see its GET_HW_INFO "
+	  "capabilities" },
 	{ IOT_STEP_HWPT_ALLOC, EINVAL,
 	  "a flag or data type this kernel or IOMMU does not accept" },
 	{ IOT_STEP_HWPT_ALLOC, ENOENT, "no such device or IOAS id in this iommufd" },
@@ -151,6 +158,15 @@ static const struct iot_explain_row rows[] = {
 	  "pinned" },
 	{ IOT_STEP_MAP_DMA, EINVAL,
 	  "IOVA, address or length not aligned to the IOMMU page size, or out of range" },
+	/* IOMMU_TEST_CMD is registered only with CONFIG_IOMMUFD_TEST: elsewhere ENOTTY */
+	{ IOT_STEP_MOCK_DEVICE, ENOTTY,
+	  "this kernel has no iommufd selftest mock (CONFIG_IOMMUFD_TEST)" },
+	{ IOT_STEP_MOCK_DEVICE, ENOENT, "no IOAS or HWPT with that id in this iommufd" },
+	{ IOT_STEP_MOCK_DEVICE, EINVAL,
+	  "the page table does not suit the mock IOMMU (made for another IOMMU)" },
+	{ IOT_STEP_MOCK_REPLACE, ENOENT, "no such mock device, IOAS or HWPT in this iommufd" },
+	{ IOT_STEP_MOCK_REPLACE, EINVAL,
+	  "the page table does not suit the mock IOMMU; the old one stays attached" },
 };
 
 const struct iot_explain_row *iot_explain_rows(size_t *n)

@@ -6,8 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -425,6 +428,64 @@ int iot_test_mock_domain(int fd, uint32_t pt_id, uint32_t *stdev_id, uint32_t *h
 		*hwpt_id = cmd.mock_domain.out_hwpt_id;
 	if (dev_id)
 		*dev_id = cmd.mock_domain.out_idev_id;
+	return 0;
+}
+
+/* The mock's devices below the root, sorted naturally; none when it has no bus there. */
+static ssize_t mock_bus_devices(struct iot_ctx *ctx, char ***out)
+{
+	struct iot_dir dir = IOT_DIR_INIT;
+	ssize_t n;
+
+	*out = NULL;
+	if (iot_dir_open(ctx, "sys/bus/iommufd_mock/devices", &dir))
+		return 0;
+	n = iot_dir_list(&dir, out);
+	iot_dir_close(&dir);
+	return n < 0 ? 0 : n;
+}
+
+/* a name a session can carry: what the kernel gives ("iommufd_mock7"), nothing stranger */
+static bool mock_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n <= 64 && s[0] != '.' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == n;
+}
+
+int iot_test_mock_domain_named(struct iot_ctx *ctx, int fd, uint32_t pt_id, uint32_t *stdev_id,
+			       uint32_t *hwpt_id, uint32_t *dev_id, char *name, size_t len)
+{
+	char **before = NULL, **after = NULL;
+	ssize_t nb = mock_bus_devices(ctx, &before), na;
+	const char *found = NULL;
+	size_t nnew = 0;
+	int err = iot_test_mock_domain(fd, pt_id, stdev_id, hwpt_id, dev_id);
+
+	if (err) {
+		iot_strv_free(before, (size_t)nb);
+		return err;
+	}
+	/* the entry that appeared: both lists sorted the same way, walked side by side */
+	na = mock_bus_devices(ctx, &after);
+	for (ssize_t i = 0, k = 0; i < na; i++) {
+		int c = 1;
+
+		while (k < nb && (c = iot_strnatcmp(before[k], after[i])) < 0)
+			k++;
+		if (k < nb && !c)
+			continue;
+		found = after[i];
+		nnew++;
+	}
+	/* none, or another process made one at the same time: the bus's name alone */
+	if (nnew != 1 || !mock_name_ok(found))
+		found = "iommufd_mock";
+	if (name && len)
+		snprintf(name, len, "%s", found);
+	iot_strv_free(before, (size_t)nb);
+	iot_strv_free(after, (size_t)na);
 	return 0;
 }
 

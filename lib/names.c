@@ -272,6 +272,8 @@ static const char *const step_names[] = {
 	[IOT_STEP_SET_IOMMU] = "set iommu",
 	[IOT_STEP_GET_DEVICE_FD] = "get device fd",
 	[IOT_STEP_MAP_DMA] = "map dma",
+	[IOT_STEP_MOCK_DEVICE] = "mock device",
+	[IOT_STEP_MOCK_REPLACE] = "mock replace",
 };
 
 const char *iot_step_name(enum iot_step step)

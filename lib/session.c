@@ -160,6 +160,7 @@ enum undo_kind {
 	UNDO_UNMAP,
 	UNDO_DETACH_PASID,
 	UNDO_CLOSE_FAULT,
+	UNDO_DESTROY_MOCK,
 };
 
 struct undo {
@@ -188,6 +189,11 @@ struct iot_session {
 	uint32_t ioas, hwpt;
 	uint32_t fault_id; /* the fault queue's object; 0: none */
 	int faultfd;
+	/* the selftest mock device; mock.stdev 0: none */
+	struct {
+		char name[IOT_SESSION_NAME_MAX + 1];
+		uint32_t stdev, dev_id, hwpt;
+	} mock;
 	struct sdev devs[SESSION_DEVICES_MAX];
 	size_t ndevs;
 	struct undo *undo;
@@ -350,6 +356,30 @@ int iot_session_add_fault_queue(struct iot_session *s, uint32_t fault_id, int fd
 	return 0;
 }
 
+int iot_session_add_mock_device(struct iot_session *s, const char *name, uint32_t stdev,
+				uint32_t dev_id, uint32_t hwpt)
+{
+	int err;
+
+	if (!name || !name_ok(name) || !stdev || !dev_id || !hwpt)
+		return -EINVAL;
+	if (s->mock.stdev)
+		return -EEXIST;
+	/*
+	 * Undone in reverse like the rest: given once the mock is on its HWPT,
+	 * destroying the stdev (which detaches and unbinds the mock) comes before
+	 * the HWPTs, the fault queue and the IOAS made before it.
+	 */
+	err = push_undo(s, (struct undo){ .kind = UNDO_DESTROY_MOCK, .id = stdev });
+	if (err)
+		return err;
+	snprintf(s->mock.name, sizeof(s->mock.name), "%s", name);
+	s->mock.stdev = stdev;
+	s->mock.dev_id = dev_id;
+	s->mock.hwpt = hwpt;
+	return 0;
+}
+
 int iot_session_add_mapping(struct iot_session *s, uint32_t ioas, uint64_t iova, uint64_t len)
 {
 	if (!ioas || !len)
@@ -385,8 +415,23 @@ static void undo_one(struct iot_session *s, const struct undo *u)
 		break;
 	case UNDO_DESTROY:
 		err = iot_destroy(s->iommufd, u->id);
+		if (err == -EBUSY && u->id == s->fault_id) {
+			/* a peer's duplicate of the queue's fd holds it, and with it the context */
+			iot_warn(s->ctx, "session %s: fault queue %u is still open in another process "
+				 "(a peer such as iommu-faults --session holds its fd): the kernel frees "
+				 "it, and what is left of this iommufd context, when that fd closes",
+				 s->name, u->id);
+			break;
+		}
 		iot_dbg(s->ctx, "session %s: undo: destroy %u: %s", s->name, u->id,
 			strerror(-err));
+		break;
+	case UNDO_DESTROY_MOCK:
+		err = iot_destroy(s->iommufd, u->id);
+		iot_dbg(s->ctx, "session %s: undo: destroy mock device %s (stdev %u): %s", s->name,
+			s->mock.name, u->id, strerror(-err));
+		if (!err)
+			s->mock.stdev = 0;
 		break;
 	case UNDO_DETACH_PASID:
 		err = iot_vfio_detach_pasid(s->devs[u->dev].fd, u->id);
@@ -575,6 +620,11 @@ static void reply_info(struct iot_session *s, int fd)
 	for (size_t i = 0; i < s->ndevs && n < sizeof(buf); i++)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\ndevice %s dev_id %u hwpt %u",
 				      s->devs[i].addr, s->devs[i].dev_id, s->devs[i].hwpt);
+	/* protocol 1, appended: only when there is a mock device */
+	if (s->mock.stdev && n < sizeof(buf))
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+				      "\nmock_device %s dev_id %u stdev %u hwpt %u", s->mock.name,
+				      s->mock.dev_id, s->mock.stdev, s->mock.hwpt);
 	/* what iommu-replace new-ioas:copy copies; a line that does not fit is left out whole */
 	for (size_t i = 0; i < s->nundo && n < sizeof(buf); i++) {
 		char line[80];
@@ -951,6 +1001,7 @@ void iot_session_info_free(struct iot_session_info *info)
 	for (size_t i = 0; i < info->nmappings; i++)
 		free(info->mappings[i]);
 	free(info->mappings);
+	free(info->mock_name);
 	free(info->name);
 	free(info);
 }
@@ -962,7 +1013,7 @@ void iot_session_info_free(struct iot_session_info *info)
 static bool is_later_fact(const char *line)
 {
 	static const char *const known[] = { "name", "pid", "owner", "ioas", "hwpt", "device",
-					     "fault", "mapping" };
+					     "fault", "mapping", "mock_device" };
 	size_t n = strspn(line, "abcdefghijklmnopqrstuvwxyz_");
 
 	if (!n || line[n] != ' ' || !line[n + 1])
@@ -971,6 +1022,43 @@ static bool is_later_fact(const char *line)
 		if (strlen(known[i]) == n && !strncmp(line, known[i], n))
 			return false;
 	return true;
+}
+
+/* "mock_device NAME dev_id ID stdev ID hwpt ID": every id given, none 0, once only. */
+static int parse_mock_line(char *line, struct iot_session_info *info)
+{
+	static const char *const keys[] = { "mock_device", NULL, "dev_id", NULL, "stdev", NULL,
+					    "hwpt" };
+	uint32_t id[3];
+	char *w[9]; /* one more than it takes: a ninth word is an error */
+	size_t n = 0;
+
+	for (char *p = line; n < IOT_ARRAY_SIZE(w);) {
+		char *sp = strchr(p, ' ');
+
+		if (sp == p || !*p)
+			return -EPROTO; /* an empty word */
+		w[n++] = p;
+		if (!sp)
+			break;
+		*sp = '\0';
+		p = sp + 1;
+	}
+	if (n != 8 || info->mock_name || !name_ok(w[1]))
+		return -EPROTO;
+	for (size_t i = 0; i < IOT_ARRAY_SIZE(keys); i++)
+		if (keys[i] && strcmp(w[i], keys[i]))
+			return -EPROTO;
+	for (size_t i = 0; i < 3; i++)
+		if (parse_id(w[3 + 2 * i], &id[i]) || !id[i])
+			return -EPROTO;
+	info->mock_name = strdup(w[1]);
+	if (!info->mock_name)
+		return -ENOMEM;
+	info->mock_dev_id = id[0];
+	info->mock_stdev = id[1];
+	info->mock_hwpt = id[2];
+	return 0;
 }
 
 int iot_session_parse_info(const char *text, struct iot_session_info **out)
@@ -1041,6 +1129,10 @@ int iot_session_parse_info(const char *text, struct iot_session_info **out)
 			}
 			*m = (struct iot_session_mapping){ .ioas = ioas, .iova = iova, .len = len };
 			info->mappings[info->nmappings++] = m;
+			continue;
+		}
+		if (!strncmp(line, "mock_device ", 12)) {
+			err = parse_mock_line(line, info);
 			continue;
 		}
 		if (is_later_fact(line))

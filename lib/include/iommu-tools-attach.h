@@ -43,6 +43,8 @@ enum iot_step {
 	IOT_STEP_SET_IOMMU,       /* legacy: VFIO_SET_IOMMU */
 	IOT_STEP_GET_DEVICE_FD,   /* legacy: VFIO_GROUP_GET_DEVICE_FD */
 	IOT_STEP_MAP_DMA,         /* legacy: VFIO_IOMMU_MAP_DMA */
+	IOT_STEP_MOCK_DEVICE,     /* selftest: IOMMU_TEST_OP_MOCK_DOMAIN (a mock device, attached) */
+	IOT_STEP_MOCK_REPLACE,    /* selftest: IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE */
 };
 
 /* "bind", "hwpt alloc", ...; NULL for a value this library does not know. */

@@ -47,6 +47,16 @@
  *                    with SCM_RIGHTS, a duplicate of the fault queue's fd
  *                    (iommu-attach --hwpt=fault); "ERR 2 ..." when the
  *                    session has none. INFO then also says "fault ID".
+ *   (appended to protocol 1) a session may hold one device of the kernel's
+ *                    iommufd selftest mock (iommu-attach --mock); INFO then
+ *                    also says
+ *                      mock_device NAME dev_id ID stdev ID hwpt ID
+ *                    NAME its name on the iommufd_mock bus ("iommufd_mock0";
+ *                    "iommufd_mock" when the holder could not tell), dev_id
+ *                    its iommufd device id (the dev_id of its faults), stdev
+ *                    the selftest object whose destruction removes it, hwpt
+ *                    the HWPT it is attached to. A mock device has no fd:
+ *                    GETFDS hands out none for it.
  *
  * Failures reply "ERR ERRNO TEXT" (ERRNO decimal, TEXT a phrase): 22 a
  * malformed request, 90 a message over 4096 bytes (or cut short), 95 an
@@ -103,6 +113,16 @@ int iot_session_add_attach_pasid(struct iot_session *s, const char *addr, uint32
  * @fd is owned by the session from then on (closed on failure too).
  */
 int iot_session_add_fault_queue(struct iot_session *s, uint32_t fault_id, int fd);
+/*
+ * The selftest mock device @name ("iommufd_mock0"; letters, digits, '-', '_'
+ * and '.'), iommufd device @dev_id, selftest object @stdev, attached to
+ * @hwpt: at most one per session, handed over once it is on its HWPT. Its
+ * undo destroys @stdev (which detaches and unbinds the mock) before the
+ * HWPTs, the fault queue and the IOAS handed over earlier are destroyed.
+ * -EINVAL a bad name or a 0 id, -EEXIST the session has a mock already.
+ */
+int iot_session_add_mock_device(struct iot_session *s, const char *name, uint32_t stdev,
+				uint32_t dev_id, uint32_t hwpt);
 /* [iova, iova + len) mapped in @ioas: unmapped on free */
 int iot_session_add_mapping(struct iot_session *s, uint32_t ioas, uint64_t iova, uint64_t len);
 /* What INFO reports: the session's IOAS and HWPT (0: unchanged). */
@@ -111,7 +131,9 @@ int iot_session_set_ids(struct iot_session *s, uint32_t ioas, uint32_t hwpt);
 /*
  * iot_session_free - undo everything in reverse (unmap, detach, destroy,
  * close), remove the socket, free. Failures along the way are logged and
- * the rest still undone.
+ * the rest still undone. A fault queue whose fd a peer still holds cannot be
+ * destroyed (EBUSY): that is one warning saying so, and the kernel frees the
+ * queue and what is left of the iommufd context when the peer's fd closes.
  */
 void iot_session_free(struct iot_session *s);
 
@@ -166,6 +188,9 @@ struct iot_session_info {
 	uint32_t fault; /* the fault queue's id; 0: none */
 	size_t nmappings;    /* what the holder will unmap: its own and MAPPED ones */
 	struct iot_session_mapping **mappings;
+	/* the selftest mock device (INFO's mock_device line); NULL and 0: none */
+	char *mock_name;
+	uint32_t mock_dev_id, mock_stdev, mock_hwpt;
 };
 
 struct iot_session_client;

@@ -5,6 +5,7 @@
  * must parse to something well formed or an error, never a crash.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,19 @@
 #include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* a mock device: a plain name and three ids, or nothing at all */
+static bool mock_ok(const struct iot_session_info *info)
+{
+	const char *name = info->mock_name;
+
+	if (!name)
+		return !info->mock_dev_id && !info->mock_stdev && !info->mock_hwpt;
+	return *name && strlen(name) <= IOT_SESSION_NAME_MAX &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
+		       strlen(name) &&
+	       info->mock_dev_id && info->mock_stdev && info->mock_hwpt;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -54,6 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < info->nmappings; i++)
 			if (!info->mappings[i]->ioas || !info->mappings[i]->len)
 				abort();
+		if (!mock_ok(info))
+			abort();
 		iot_session_info_free(info);
 	}
 	free(text);

@@ -313,6 +313,79 @@ static void test_bad_setup(void **state)
 	iot_ctx_free(ctx);
 }
 
+/*
+ * A mock device as iommu-attach --mock --hwpt=fault holds it: INFO's
+ * mock_device line, parsed back by a client; GETFDS hands no fd for it;
+ * the undo destroys it before the HWPT, the fault queue and the IOAS
+ * handed over before it.
+ */
+static void test_mock_device(void **state)
+{
+	struct logged l;
+	struct iot_ctx *ctx = ctx_root(&l);
+	struct iot_session_info *info;
+	struct iot_session *s;
+	char want[256], buf[256];
+	int sv[2], peer;
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(iot_session_new(ctx, "t7", 1000, &s), 0);
+	assert_int_equal(iot_session_set_iommufd(s, devnull()), 0);
+	assert_int_equal(iot_session_add_object(s, 1), 0);             /* the IOAS */
+	assert_int_equal(iot_session_add_fault_queue(s, 4, devnull()), 0);
+	assert_int_equal(iot_session_add_object(s, 5), 0);             /* its HWPT */
+	assert_int_equal(iot_session_add_mock_device(s, "iommufd_mock0", 0, 3, 5), -EINVAL);
+	assert_int_equal(iot_session_add_mock_device(s, "iommufd_mock0", 2, 0, 5), -EINVAL);
+	assert_int_equal(iot_session_add_mock_device(s, "iommufd_mock0", 2, 3, 0), -EINVAL);
+	assert_int_equal(iot_session_add_mock_device(s, "a b", 2, 3, 5), -EINVAL);
+	assert_int_equal(iot_session_add_mock_device(s, "../mock", 2, 3, 5), -EINVAL);
+	assert_int_equal(iot_session_add_mock_device(s, NULL, 2, 3, 5), -EINVAL);
+	assert_int_equal(iot_session_add_mock_device(s, "iommufd_mock0", 2, 3, 5), 0);
+	assert_int_equal(iot_session_add_mock_device(s, "iommufd_mock1", 6, 7, 5), -EEXIST);
+	assert_int_equal(iot_session_set_ids(s, 1, 5), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(iot_session_add_client(s, sv[0]), 0);
+	peer = sv[1];
+
+	assert_string_equal(ask(s, peer, "HELLO 1"), "OK 1 iommu-tools-session t7");
+	snprintf(want, sizeof(want),
+		 "OK\nname t7\npid %d\nowner 1000\nioas 1\nhwpt 5\n"
+		 "mock_device iommufd_mock0 dev_id 3 stdev 2 hwpt 5\nfault 4", (int)getpid());
+	assert_string_equal(ask(s, peer, "INFO"), want);
+	/* the client's parse of the same reply */
+	assert_int_equal(iot_session_parse_info(want, &info), 0);
+	assert_string_equal(info->name, "t7");
+	assert_int_equal(info->ndevices, 0);
+	assert_string_equal(info->mock_name, "iommufd_mock0");
+	assert_int_equal(info->mock_dev_id, 3);
+	assert_int_equal(info->mock_stdev, 2);
+	assert_int_equal(info->mock_hwpt, 5);
+	assert_int_equal(info->fault, 4);
+	iot_session_info_free(info);
+	/* a mock device has no fd: GETFDS hands the iommufd alone */
+	assert_int_equal(send(peer, "GETFDS", 6, 0), 6);
+	assert_int_equal(iot_session_serve(s, 1000), 1);
+	n = recv(peer, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "OK iommufd");
+	close(peer);
+
+	/* the mock first (it is on HWPT 5), then the HWPT, the queue's fd and object, the IOAS */
+	l.n = 0;
+	iot_session_free(s);
+	assert_int_equal(l.n, 6);
+	assert_string_equal(l.lines[0], "session t7: undo: destroy mock device iommufd_mock0 "
+					"(stdev 2): Inappropriate ioctl for device");
+	assert_string_equal(l.lines[1], "session t7: undo: destroy 5: Inappropriate ioctl for device");
+	assert_string_equal(l.lines[2], "session t7: undo: close fault queue: Success");
+	assert_string_equal(l.lines[3], "session t7: undo: destroy 4: Inappropriate ioctl for device");
+	assert_string_equal(l.lines[4], "session t7: undo: destroy 1: Inappropriate ioctl for device");
+	assert_string_equal(l.lines[5], "session t7: undo: close iommufd: Success");
+	iot_ctx_free(ctx);
+}
+
 /* In a child: become nobody, connect to @path, return what the holder said. */
 static void child_connect_as_nobody(const char *path, int report, bool hello)
 {
@@ -536,6 +609,67 @@ static void test_parse_info(void **state)
 						"later", &info), -EPROTO);
 	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 0\nhwpt 0\n"
 						"pid 2 3", &info), -EPROTO);
+
+	/* an INFO from a holder before mock devices: none */
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 3\n"
+						"device 0000:00:03.0 dev_id 1 hwpt 3\nfault 4",
+						&info), 0);
+	assert_null(info->mock_name);
+	assert_int_equal(info->mock_dev_id, 0);
+	assert_int_equal(info->mock_stdev, 0);
+	assert_int_equal(info->mock_hwpt, 0);
+	iot_session_info_free(info);
+	/* a mock device's line, anywhere among the facts */
+	assert_int_equal(iot_session_parse_info("OK\nname a\nmock_device iommufd_mock12 dev_id 3 "
+						"stdev 2 hwpt 4294967295\npid 1\nowner 0\n"
+						"ioas 2\nhwpt 3", &info), 0);
+	assert_string_equal(info->mock_name, "iommufd_mock12");
+	assert_int_equal(info->mock_dev_id, 3);
+	assert_int_equal(info->mock_stdev, 2);
+	assert_int_equal(info->mock_hwpt, 4294967295u);
+	iot_session_info_free(info);
+	/* a hostile one: the whole reply is refused, nothing half-read */
+	{
+		static const char *const bad[] = {
+			"mock_device iommufd_mock0 dev_id 3 stdev 2 hwpt 5 extra",
+			"mock_device iommufd_mock0 dev_id 3 stdev 2 hwpt",
+			"mock_device iommufd_mock0 dev_id 3 stdev 2",
+			"mock_device iommufd_mock0 dev_id 3 stdev 2 hwpt 5 ",
+			"mock_device  iommufd_mock0 dev_id 3 stdev 2 hwpt 5",
+			"mock_device iommufd_mock0 dev_id 0 stdev 2 hwpt 5",
+			"mock_device iommufd_mock0 dev_id 3 stdev 0 hwpt 5",
+			"mock_device iommufd_mock0 dev_id 3 stdev 2 hwpt 0",
+			"mock_device iommufd_mock0 dev_id 3 stdev 2 hwpt 4294967296",
+			"mock_device iommufd_mock0 dev_id -1 stdev 2 hwpt 5",
+			"mock_device iommufd_mock0 dev_id +3 stdev 2 hwpt 5",
+			"mock_device iommufd_mock0 dev_id 03 stdev 2 hwpt 5",
+			"mock_device iommufd_mock0 dev_id 0x3 stdev 2 hwpt 5",
+			"mock_device iommufd_mock0 stdev 2 dev_id 3 hwpt 5",
+			"mock_device iommufd_mock0 dev_id 3 dev_id 2 hwpt 5",
+			"mock_device ../../etc dev_id 3 stdev 2 hwpt 5",
+			"mock_device .hidden dev_id 3 stdev 2 hwpt 5",
+			"mock_device \x1b[2J dev_id 3 stdev 2 hwpt 5",
+			"mock_device mock\tx dev_id 3 stdev 2 hwpt 5",
+			"mock_device \xc3\xa9 dev_id 3 stdev 2 hwpt 5",
+			"mock_device AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA "
+			"dev_id 3 stdev 2 hwpt 5",
+			"mock_device",
+			"mock_device ",
+			"mock_device x",
+		};
+		char text[512];
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			snprintf(text, sizeof(text), "OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 3\n%s",
+				 bad[i]);
+			assert_int_equal(iot_session_parse_info(text, &info), -EPROTO);
+		}
+		/* twice: one mock device per session */
+		assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 2\n"
+							"hwpt 3\nmock_device m dev_id 3 stdev 2 hwpt 5\n"
+							"mock_device m dev_id 3 stdev 2 hwpt 5", &info),
+				 -EPROTO);
+	}
 }
 
 /* A fault queue handed out by GETFAULT; sessions listed, polled and reaped. */
@@ -661,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_peer_refused),
 		cmocka_unit_test(test_listen_and_client),
 		cmocka_unit_test(test_parse_info),
+		cmocka_unit_test(test_mock_device),
 		cmocka_unit_test(test_fault_list_reap),
 	};
 
