@@ -60,7 +60,7 @@ static int check_record(const struct iot_uapi_hwpt_pgfault *r, size_t idx, char 
 	if (r->length > IOT_FAULTQ_LENGTH_MAX)
 		return say(why, whylen, "record %zu: length hint 0x%x is larger than any page request",
 			   idx, r->length);
-	if (r->addr > UINT64_MAX - r->length + 1)
+	if (r->length && r->addr > UINT64_MAX - (r->length - 1))
 		return say(why, whylen, "record %zu: address 0x%llx + length 0x%x passes 2^64", idx,
 			   (unsigned long long)r->addr, r->length);
 	return 0;

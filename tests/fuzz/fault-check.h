@@ -15,9 +15,11 @@
  */
 static inline void fuzz_fault_check(const struct iot_fault *r)
 {
-	const char *texts[] = { r->event, r->unit, r->device, r->driver, r->name, r->reason };
-	const size_t caps[] = { sizeof(r->event), sizeof(r->unit), sizeof(r->device),
-				sizeof(r->driver), sizeof(r->name), sizeof(r->reason) };
+	const char *texts[] = { r->event, r->unit,   r->device,
+				r->driver, r->name, r->reason, r->response };
+	const size_t caps[] = { sizeof(r->event),  sizeof(r->unit),   sizeof(r->device),
+				sizeof(r->driver), sizeof(r->name),   sizeof(r->reason),
+				sizeof(r->response) };
 
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
 		const char *end = memchr(texts[i], '\0', caps[i]);
