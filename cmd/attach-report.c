@@ -93,6 +93,30 @@ static const char *map_access(const struct attach_map *m)
 	return m->read && m->write ? "rw" : m->read ? "r" : "w";
 }
 
+/* A device's IOMMU as GET_HW_INFO described it, or why it did not. */
+static void hw_text(const struct attach_dev *d)
+{
+	char buf[512];
+
+	if (!d->has_hw_info) {
+		cmd_pair("IOMMU:", "no hardware information (%s)",
+			 iot_explain(IOT_STEP_GET_HW_INFO, d->hw_info_err) ?
+				 iot_explain(IOT_STEP_GET_HW_INFO, d->hw_info_err) :
+				 strerror(-d->hw_info_err));
+		return;
+	}
+	hw_info_text(d, buf, sizeof(buf));
+	cmd_pair("IOMMU:", "%s", buf);
+	caps_text(&d->hw, buf, sizeof(buf));
+	cmd_pair("Capabilities:", "%s", buf);
+	if (d->hw.type == IOT_HW_INFO_TYPE_INTEL_VTD) {
+		reg_flags_text(IOT_REG_VTD_CAP, d->hw_data.vtd.cap_reg, buf, sizeof(buf));
+		cmd_pair("Cap features:", "%s", buf[0] ? buf : "none");
+		reg_flags_text(IOT_REG_VTD_ECAP, d->hw_data.vtd.ecap_reg, buf, sizeof(buf));
+		cmd_pair("Ecap features:", "%s", buf[0] ? buf : "none");
+	}
+}
+
 static void report_text(const struct attach_ctl *ctl, const char *mode)
 {
 	char buf[512];
@@ -120,23 +144,15 @@ static void report_text(const struct attach_ctl *ctl, const char *mode)
 		cmd_pair("HWPT:", "%u", d->hwpt);
 		if (ctl->has_pasid)
 			cmd_pair("PASID:", "%u attached", ctl->pasid);
-		if (!d->has_hw_info) {
-			cmd_pair("IOMMU:", "no hardware information (%s)",
-				 iot_explain(IOT_STEP_GET_HW_INFO, d->hw_info_err) ?
-					 iot_explain(IOT_STEP_GET_HW_INFO, d->hw_info_err) :
-					 strerror(-d->hw_info_err));
-			continue;
-		}
-		hw_info_text(d, buf, sizeof(buf));
-		cmd_pair("IOMMU:", "%s", buf);
-		caps_text(&d->hw, buf, sizeof(buf));
-		cmd_pair("Capabilities:", "%s", buf);
-		if (d->hw.type == IOT_HW_INFO_TYPE_INTEL_VTD) {
-			reg_flags_text(IOT_REG_VTD_CAP, d->hw_data.vtd.cap_reg, buf, sizeof(buf));
-			cmd_pair("Cap features:", "%s", buf[0] ? buf : "none");
-			reg_flags_text(IOT_REG_VTD_ECAP, d->hw_data.vtd.ecap_reg, buf, sizeof(buf));
-			cmd_pair("Ecap features:", "%s", buf[0] ? buf : "none");
-		}
+		hw_text(d);
+	}
+	if (ctl->mock) {
+		putchar('\n');
+		cmd_pair("Device:", "%s (iommufd selftest mock)", ctl->mk.name);
+		cmd_pair("Stdev:", "%u (its selftest object)", ctl->mk.stdev);
+		cmd_pair("Dev id:", "%u", ctl->mk.dev.dev_id);
+		cmd_pair("HWPT:", "%u", ctl->mk.dev.hwpt);
+		hw_text(&ctl->mk.dev);
 	}
 	putchar('\n');
 	if (!ctl->use_legacy) {
@@ -161,7 +177,7 @@ static void report_text(const struct attach_ctl *ctl, const char *mode)
 		const struct attach_step *st = &ctl->steps[i];
 
 		cmd_printf_safe("  %-18s %-13s %9.3f ms", iot_step_name(st->step),
-				st->dev >= 0 ? ctl->devs[st->dev].addr : "", st->ms);
+				attach_dev_name(ctl, st->dev), st->ms);
 		putchar('\n');
 	}
 }
@@ -260,6 +276,26 @@ static void report_json(const struct attach_ctl *ctl, const char *mode)
 		id_or_null(&j, "ioas", fd, ctl->ioas);
 		id_or_null(&j, "hwpt", fd, d->hwpt);
 		hw_info_json(&j, d);
+		cmd_json_bool(&j, "mock", false);
+		cmd_json_null(&j, "stdev");
+		cmd_json_end(&j);
+	}
+	if (ctl->mock) {
+		/* the keys of a PCI device's, those it has not null */
+		cmd_json_object(&j, NULL);
+		cmd_json_str(&j, "device", ctl->mk.name);
+		cmd_json_bool(&j, "companion", false);
+		cmd_json_null(&j, "driver");
+		cmd_json_null(&j, "orig_driver");
+		cmd_json_bool(&j, "rebound", false);
+		cmd_json_null(&j, "group");
+		cmd_json_null(&j, "cdev");
+		cmd_json_u64(&j, "dev_id", ctl->mk.dev.dev_id);
+		cmd_json_u64(&j, "ioas", ctl->ioas);
+		cmd_json_u64(&j, "hwpt", ctl->mk.dev.hwpt);
+		hw_info_json(&j, &ctl->mk.dev);
+		cmd_json_bool(&j, "mock", true);
+		cmd_json_u64(&j, "stdev", ctl->mk.stdev);
 		cmd_json_end(&j);
 	}
 	cmd_json_end(&j);
@@ -287,7 +323,7 @@ static void report_json(const struct attach_ctl *ctl, const char *mode)
 
 		cmd_json_object(&j, NULL);
 		cmd_json_str(&j, "step", iot_step_name(st->step));
-		cmd_json_str(&j, "device", st->dev >= 0 ? ctl->devs[st->dev].addr : NULL);
+		cmd_json_str(&j, "device", st->dev != -1 ? attach_dev_name(ctl, st->dev) : NULL);
 		cmd_json_ms(&j, "ms", st->ms);
 		cmd_json_end(&j);
 	}
@@ -388,6 +424,10 @@ static void list_row(struct libscols_table *tb, const struct iot_session_entry *
 		ni += (size_t)snprintf(ids + ni, sizeof(ids) - ni, "%s%u", i ? "," : "",
 				       info->devices[i]->dev_id);
 	}
+	if (info->mock_name && nd < sizeof(devs) && ni < sizeof(ids)) {
+		snprintf(devs + nd, sizeof(devs) - nd, "%s%s", nd ? "," : "", info->mock_name);
+		snprintf(ids + ni, sizeof(ids) - ni, "%s%u", ni ? "," : "", info->mock_dev_id);
+	}
 	cmd_cell_set(ln, LCOL_DEVICES, devs);
 	cmd_cell_set(ln, LCOL_DEV_IDS, ids);
 	cmd_cell_printf(ln, LCOL_IOAS, "%u", info->ioas);
@@ -422,6 +462,16 @@ static void list_json(struct cmd_json *j, const struct iot_session_entry *e,
 		cmd_json_u64(j, "fault_queue", info->fault);
 	else
 		cmd_json_null(j, "fault_queue");
+	if (info->mock_name) {
+		cmd_json_object(j, "mock_device");
+		cmd_json_str(j, "device", info->mock_name);
+		cmd_json_u64(j, "dev_id", info->mock_dev_id);
+		cmd_json_u64(j, "stdev", info->mock_stdev);
+		cmd_json_u64(j, "hwpt", info->mock_hwpt);
+		cmd_json_end(j);
+	} else {
+		cmd_json_null(j, "mock_device");
+	}
 	cmd_json_i64(j, "age", time(NULL) - e->created);
 	cmd_json_end(j);
 }

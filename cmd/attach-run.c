@@ -164,6 +164,14 @@ __attribute__((noreturn)) static void child(const struct attach_ctl *ctl, char *
 	snprintf(buf, sizeof(buf), "%u", ctl->hwpt);
 	setenv("IOMMU_TOOLS_HWPT", buf, 1);
 	setenv("IOMMU_TOOLS_SESSION", ctl->session_name ? ctl->session_name : "", 1);
+	if (ctl->mock) {
+		/* a mock device has no fd: its ids are what a command can use */
+		setenv("IOMMU_TOOLS_MOCK_DEVICE", ctl->mk.name, 1);
+		snprintf(buf, sizeof(buf), "%u", ctl->mk.dev.dev_id);
+		setenv("IOMMU_TOOLS_MOCK_DEV_ID", buf, 1);
+		snprintf(buf, sizeof(buf), "%u", ctl->mk.stdev);
+		setenv("IOMMU_TOOLS_MOCK_STDEV", buf, 1);
+	}
 	sigprocmask(SIG_SETMASK, &ctl->oldmask, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	execvp(argv[0], argv);

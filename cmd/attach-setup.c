@@ -89,6 +89,9 @@ void attach_fail(struct attach_ctl *ctl, int dev, enum iot_step step, int err)
 	size_t n = 0;
 
 	/* a step of the whole context (the iommufd, the IOAS, a map) names every device */
+	if (ctl->mock)
+		n = (size_t)snprintf(devs, sizeof(devs), "%s",
+				     ctl->mk.name[0] ? ctl->mk.name : "iommufd_mock");
 	for (size_t i = dev >= 0 ? (size_t)dev : 0; i < ctl->ndevs && n + 16 < sizeof(devs);
 	     i++) {
 		n += (size_t)snprintf(devs + n, sizeof(devs) - n, "%s%s", n ? "," : "",
@@ -106,6 +109,13 @@ void attach_fail(struct attach_ctl *ctl, int dev, enum iot_step step, int err)
 			  strerror(abs(err)));
 	else
 		cmd_warnx("%s%s%s: %s%s", devs, n ? ": " : "", what, strerror(abs(err)), held);
+}
+
+const char *attach_dev_name(const struct attach_ctl *ctl, int dev)
+{
+	if (dev == ATTACH_DEV_MOCK)
+		return ctl->mk.name[0] ? ctl->mk.name : "iommufd_mock";
+	return dev >= 0 && (size_t)dev < ctl->ndevs ? ctl->devs[dev].addr : "";
 }
 
 /* ---- DEVICE... and the refusals ---- */
@@ -300,11 +310,9 @@ static int hwpt_flags(unsigned f)
 	       (f & ATTACH_HWPT_PASID ? IOT_HWPT_ALLOC_PASID : 0);
 }
 
-static int setup_iommufd(struct attach_ctl *ctl, int iommufd)
+/* The session that holds what is set up from here on, the iommufd first. */
+static struct iot_session *session_begin(struct attach_ctl *ctl, int iommufd)
 {
-	char range[48];
-	struct iot_session *s;
-	uint32_t pt;
 	int err;
 
 	if (asprintf(&ctl->session_name, "%s", ctl->hold ? ctl->hold : "") < 0)
@@ -318,11 +326,103 @@ static int setup_iommufd(struct attach_ctl *ctl, int iommufd)
 	err = iot_session_new(ctl->ctx, ctl->session_name, getuid(), &ctl->session);
 	if (err)
 		cmd_die("session %s: %s", ctl->session_name, strerror(-err));
-	s = ctl->session;
-	err = iot_session_set_iommufd(s, iommufd);
+	err = iot_session_set_iommufd(ctl->session, iommufd);
 	if (err)
 		cmd_die("session: %s", strerror(-err));
 	ctl->iommufd = iommufd;
+	return ctl->session;
+}
+
+/* A new IOAS, or the one --ioas names. */
+static int setup_ioas(struct attach_ctl *ctl)
+{
+	if (ctl->has_ioas) {
+		ctl->ioas = ctl->ioas_id;
+		return 0;
+	}
+	if (STEP(ctl, IOT_STEP_IOAS_ALLOC, -1, iot_ioas_alloc(ctl->iommufd, &ctl->ioas)))
+		return 1;
+	if (iot_session_add_object(ctl->session, ctl->ioas))
+		cmd_die("out of memory");
+	return 0;
+}
+
+/* --hwpt=fault: the queue, held by the session and handed out by GETFAULT. */
+static int setup_fault_queue(struct attach_ctl *ctl, int dev)
+{
+	int ffd = -1, err;
+
+	if (STEP(ctl, IOT_STEP_FAULT_QUEUE, dev,
+		 iot_fault_queue_alloc(ctl->iommufd, &ctl->fault_id, &ffd)))
+		return 1;
+	err = iot_session_add_fault_queue(ctl->session, ctl->fault_id, ffd);
+	if (err)
+		cmd_die("session: fault queue: %s", strerror(-err));
+	ctl->faultfd = ffd;
+	return 0;
+}
+
+/* --hwpt[=FLAGS]: a HWPT for device @dev_id on the IOAS (with the fault queue), dirty on. */
+static int setup_hwpt(struct attach_ctl *ctl, int dev, uint32_t dev_id)
+{
+	int flags = hwpt_flags(ctl->hwpt_flags);
+
+	if (STEP(ctl, IOT_STEP_HWPT_ALLOC, dev,
+		 ctl->fault_id ? iot_hwpt_alloc_fault(ctl->iommufd, dev_id, ctl->ioas,
+						      (uint32_t)flags, ctl->fault_id, &ctl->hwpt) :
+				 iot_hwpt_alloc(ctl->iommufd, dev_id, ctl->ioas, (uint32_t)flags,
+						&ctl->hwpt)))
+		return 1;
+	if (iot_session_add_object(ctl->session, ctl->hwpt))
+		cmd_die("out of memory");
+	if ((ctl->hwpt_flags & ATTACH_HWPT_DIRTY) &&
+	    STEP(ctl, IOT_STEP_DIRTY_TRACKING, dev,
+		 iot_hwpt_set_dirty_tracking(ctl->iommufd, ctl->hwpt, true)))
+		return 1;
+	return 0;
+}
+
+/* What the IOAS allows once the devices are on it, then --map's mappings. */
+static int setup_maps(struct attach_ctl *ctl)
+{
+	char range[48];
+	int err;
+
+	if (STEP(ctl, IOT_STEP_IOVA_RANGES, -1,
+		 iot_ioas_iova_ranges(ctl->iommufd, ctl->ioas, &ctl->ranges, &ctl->nranges,
+				      &ctl->alignment)))
+		return 1;
+	for (size_t i = 0; i < ctl->nmaps; i++) {
+		struct attach_map *m = &ctl->maps[i];
+		uint64_t iova = m->iova;
+		uint32_t flags = IOT_IOAS_MAP_FIXED_IOVA | (m->read ? IOT_IOAS_MAP_READABLE : 0) |
+				 (m->write ? IOT_IOAS_MAP_WRITEABLE : 0);
+
+		if (map_memory(ctl, m))
+			return 1;
+		snprintf(range, sizeof(range), "0x%llx-0x%llx", (unsigned long long)m->iova,
+			 (unsigned long long)(m->iova + m->size - 1));
+		ctl->fail_what = range;
+		err = STEP(ctl, IOT_STEP_MAP, -1,
+			   iot_ioas_map(ctl->iommufd, ctl->ioas, flags, m->buf, m->size, &iova));
+		ctl->fail_what = NULL;
+		if (err)
+			return 1;
+		m->mapped = true;
+		if (iot_session_add_mapping(ctl->session, ctl->ioas, m->iova, m->size))
+			cmd_die("out of memory");
+		if (attach_interrupted(ctl))
+			return 1;
+	}
+	iot_session_set_ids(ctl->session, ctl->ioas, ctl->hwpt);
+	return 0;
+}
+
+static int setup_iommufd(struct attach_ctl *ctl, int iommufd)
+{
+	struct iot_session *s = session_begin(ctl, iommufd);
+	uint32_t pt;
+	int err;
 
 	for (size_t i = 0; i < ctl->ndevs; i++) {
 		struct attach_dev *d = &ctl->devs[i];
@@ -355,43 +455,15 @@ static int setup_iommufd(struct attach_ctl *ctl, int iommufd)
 			return 1;
 	}
 
-	if (ctl->has_ioas) {
-		ctl->ioas = ctl->ioas_id;
-	} else {
-		if (STEP(ctl, IOT_STEP_IOAS_ALLOC, -1, iot_ioas_alloc(iommufd, &ctl->ioas)))
-			return 1;
-		if (iot_session_add_object(s, ctl->ioas))
-			cmd_die("out of memory");
-	}
+	if (setup_ioas(ctl))
+		return 1;
 	pt = ctl->ioas;
-	if (ctl->hwpt_flags & ATTACH_HWPT_FAULT) {
-		int ffd = -1;
-
-		if (STEP(ctl, IOT_STEP_FAULT_QUEUE, 0,
-			 iot_fault_queue_alloc(iommufd, &ctl->fault_id, &ffd)))
-			return 1;
-		err = iot_session_add_fault_queue(s, ctl->fault_id, ffd);
-		if (err)
-			cmd_die("session: fault queue: %s", strerror(-err));
-		ctl->faultfd = ffd;
-	}
+	if ((ctl->hwpt_flags & ATTACH_HWPT_FAULT) && setup_fault_queue(ctl, 0))
+		return 1;
 	if (ctl->hwpt_given) {
-		int flags = hwpt_flags(ctl->hwpt_flags);
-
-		if (STEP(ctl, IOT_STEP_HWPT_ALLOC, 0,
-			 ctl->fault_id ? iot_hwpt_alloc_fault(iommufd, ctl->devs[0].dev_id, ctl->ioas,
-							      (uint32_t)flags, ctl->fault_id,
-							      &ctl->hwpt) :
-					 iot_hwpt_alloc(iommufd, ctl->devs[0].dev_id, ctl->ioas,
-							(uint32_t)flags, &ctl->hwpt)))
+		if (setup_hwpt(ctl, 0, ctl->devs[0].dev_id))
 			return 1;
-		if (iot_session_add_object(s, ctl->hwpt))
-			cmd_die("out of memory");
 		pt = ctl->hwpt;
-		if ((ctl->hwpt_flags & ATTACH_HWPT_DIRTY) &&
-		    STEP(ctl, IOT_STEP_DIRTY_TRACKING, 0,
-			 iot_hwpt_set_dirty_tracking(iommufd, ctl->hwpt, true)))
-			return 1;
 	}
 	for (size_t i = 0; i < ctl->ndevs; i++) {
 		struct attach_dev *d = &ctl->devs[i];
@@ -415,34 +487,73 @@ static int setup_iommufd(struct attach_ctl *ctl, int iommufd)
 		if (attach_interrupted(ctl))
 			return 1;
 	}
-	if (STEP(ctl, IOT_STEP_IOVA_RANGES, -1,
-		 iot_ioas_iova_ranges(iommufd, ctl->ioas, &ctl->ranges, &ctl->nranges,
-				      &ctl->alignment)))
-		return 1;
-	for (size_t i = 0; i < ctl->nmaps; i++) {
-		struct attach_map *m = &ctl->maps[i];
-		uint64_t iova = m->iova;
-		uint32_t flags = IOT_IOAS_MAP_FIXED_IOVA | (m->read ? IOT_IOAS_MAP_READABLE : 0) |
-				 (m->write ? IOT_IOAS_MAP_WRITEABLE : 0);
+	return setup_maps(ctl);
+}
 
-		if (map_memory(ctl, m))
+/* ---- --mock: a device of the kernel's iommufd selftest mock ---- */
+
+/*
+ * The mock made: its hardware information, the --hwpt HWPT it is moved to
+ * (MOCK_DOMAIN_REPLACE, as a PCI device's attach), and then the session's.
+ */
+static int mock_attach(struct attach_ctl *ctl)
+{
+	struct attach_mock *mk = &ctl->mk;
+	double t0 = attach_now_ms();
+	int err;
+
+	/* the report's, not a condition of the attach */
+	mk->dev.hw_info_err = iot_get_hw_info(ctl->iommufd, mk->dev.dev_id, &mk->dev.hw_data,
+					      sizeof(mk->dev.hw_data), &mk->dev.hw);
+	mk->dev.has_hw_info = !mk->dev.hw_info_err;
+	if (mk->dev.has_hw_info)
+		add_step(ctl, IOT_STEP_GET_HW_INFO, ATTACH_DEV_MOCK, t0);
+	if (attach_interrupted(ctl))
+		return 1;
+	if ((ctl->hwpt_flags & ATTACH_HWPT_FAULT) && setup_fault_queue(ctl, ATTACH_DEV_MOCK))
+		return 1;
+	if (ctl->hwpt_given) {
+		if (setup_hwpt(ctl, ATTACH_DEV_MOCK, mk->dev.dev_id) ||
+		    STEP(ctl, IOT_STEP_MOCK_REPLACE, ATTACH_DEV_MOCK,
+			 iot_test_mock_domain_replace(ctl->iommufd, mk->stdev, ctl->hwpt,
+						      &mk->dev.hwpt)))
 			return 1;
-		snprintf(range, sizeof(range), "0x%llx-0x%llx", (unsigned long long)m->iova,
-			 (unsigned long long)(m->iova + m->size - 1));
-		ctl->fail_what = range;
-		err = STEP(ctl, IOT_STEP_MAP, -1,
-			   iot_ioas_map(iommufd, ctl->ioas, flags, m->buf, m->size, &iova));
-		ctl->fail_what = NULL;
-		if (err)
-			return 1;
-		m->mapped = true;
-		if (iot_session_add_mapping(s, ctl->ioas, m->iova, m->size))
-			cmd_die("out of memory");
-		if (attach_interrupted(ctl))
-			return 1;
+	} else {
+		ctl->hwpt = mk->dev.hwpt; /* the kernel's automatic HWPT */
 	}
-	iot_session_set_ids(s, ctl->ioas, ctl->hwpt);
+	if (attach_interrupted(ctl))
+		return 1;
+	/* from here the session destroys it, before the HWPTs made before */
+	err = iot_session_add_mock_device(ctl->session, mk->name, mk->stdev, mk->dev.dev_id,
+					  mk->dev.hwpt);
+	if (err)
+		cmd_die("session: %s: %s", mk->name, strerror(-err));
 	return 0;
+}
+
+static int setup_mock(struct attach_ctl *ctl, int iommufd)
+{
+	struct attach_mock *mk = &ctl->mk;
+	double t0;
+	int err;
+
+	session_begin(ctl, iommufd);
+	if (setup_ioas(ctl))
+		return 1;
+	t0 = attach_now_ms();
+	err = iot_test_mock_domain_named(ctl->ctx, iommufd, ctl->ioas, &mk->stdev, &mk->dev.hwpt,
+					 &mk->dev.dev_id, mk->name, sizeof(mk->name));
+	if (err) {
+		attach_fail(ctl, ATTACH_DEV_MOCK, IOT_STEP_MOCK_DEVICE, err);
+		return 1;
+	}
+	add_step(ctl, IOT_STEP_MOCK_DEVICE, ATTACH_DEV_MOCK, t0);
+	if (mock_attach(ctl)) {
+		/* not the session's yet: it would destroy the HWPTs under the mock first */
+		iot_destroy(iommufd, mk->stdev);
+		return 1;
+	}
+	return setup_maps(ctl);
 }
 
 /* ---- the legacy path: VFIO group + type1 container ---- */
@@ -569,6 +680,18 @@ int attach_setup(struct attach_ctl *ctl)
 			return 1;
 	}
 
+	if (ctl->mock) {
+		double t0 = attach_now_ms();
+
+		/* no legacy fallback: the selftest mock is an iommufd device only */
+		err = iot_iommufd_open(ctl->ctx, &iommufd);
+		if (err) {
+			attach_fail(ctl, -1, IOT_STEP_OPEN_IOMMUFD, err);
+			return 1;
+		}
+		add_step(ctl, IOT_STEP_OPEN_IOMMUFD, -1, t0);
+		return setup_mock(ctl, iommufd);
+	}
 	ctl->use_legacy = ctl->legacy;
 	if (!ctl->use_legacy) {
 		double t0 = attach_now_ms();

@@ -60,9 +60,18 @@ struct attach_dev {
 	bool pasid_attached;
 };
 
+/* --mock: a device of the kernel's iommufd selftest mock, in place of PCI devices */
+struct attach_mock {
+	char name[IOT_SESSION_NAME_MAX + 1]; /* on the iommufd_mock bus: "iommufd_mock0" */
+	uint32_t stdev;         /* its selftest object: destroying it removes the device */
+	struct attach_dev dev;  /* dev_id, hwpt and the hardware information, as a PCI one's */
+};
+
+#define ATTACH_DEV_MOCK (-2) /* a step's or failure's device: the mock */
+
 struct attach_step {
 	enum iot_step step;
-	int dev;   /* index into devs; -1: not one device's */
+	int dev;   /* index into devs; -1: not one device's; ATTACH_DEV_MOCK */
 	double ms;
 };
 
@@ -80,6 +89,7 @@ struct attach_ctl {
 	const char **popt_argv; /* the arguments popt parses (split_argv()), while it does */
 	size_t nargs;
 	bool bind_driver, keep_driver, group, force, legacy, quiet, hugepages;
+	bool mock;       /* --mock */
 	bool has_ioas;   /* --ioas ID (else a new IOAS) */
 	uint32_t ioas_id;
 	bool hwpt_given; /* --hwpt[=FLAGS] */
@@ -112,6 +122,7 @@ struct attach_ctl {
 	size_t nranges;
 	uint64_t alignment;
 	struct attach_legacy lg;
+	struct attach_mock mk;    /* --mock's device; mk.stdev 0 until made */
 	struct attach_step *steps;
 	size_t nsteps;
 	char *session_name;       /* --hold NAME, or exec-PID */
@@ -125,8 +136,10 @@ int attach_resolve(struct attach_ctl *ctl);
 int attach_setup(struct attach_ctl *ctl);
 /* undo everything in reverse, drivers last; 0, or 1 when something could not be undone */
 int attach_teardown(struct attach_ctl *ctl);
-/* "DEVICE: STEP: CAUSE" for @err at @step of device @dev (-1: none) */
+/* "DEVICE: STEP: CAUSE" for @err at @step of device @dev (-1: none; ATTACH_DEV_MOCK) */
 void attach_fail(struct attach_ctl *ctl, int dev, enum iot_step step, int err);
+/* the name of a step's device: a PCI address, the mock's name, "" for none */
+const char *attach_dev_name(const struct attach_ctl *ctl, int dev);
 /* monotonic milliseconds */
 double attach_now_ms(void);
 /* true when SIGINT, SIGTERM or SIGHUP came (read from the signalfd, not waited for) */

@@ -21,6 +21,8 @@ __attribute__((noreturn)) static void usage(const struct poptOption *opts)
 	fprintf(out, "\nUsage:\n %s [options] <device>...\n", cmd_progname);
 	fprintf(out, " %s [options] --hold <name> <device>...\n", cmd_progname);
 	fprintf(out, " %s [options] --exec <device>... -- <command> [<arg>...]\n", cmd_progname);
+	fprintf(out, " %s [options] --mock [--hold <name> | --exec -- <command>...]\n",
+		cmd_progname);
 	fprintf(out, " %s --list | --release <name> | --recover\n", cmd_progname);
 	fputs("\nBind PCI devices to vfio-pci and attach them to an iommufd context: check it\n"
 	      "and undo everything (the default), hold it in a session, or run a command on it.\n"
@@ -29,7 +31,9 @@ __attribute__((noreturn)) static void usage(const struct poptOption *opts)
 	cmd_usage_options(out, opts);
 	fputs("\nIn --exec's command, {iommufd} and {dev:<address>} are replaced by the fd\n"
 	      "numbers it inherits; IOMMU_TOOLS_IOMMUFD, IOMMU_TOOLS_DEVICES, IOMMU_TOOLS_IOAS,\n"
-	      "IOMMU_TOOLS_HWPT and IOMMU_TOOLS_SESSION say the same in its environment.\n",
+	      "IOMMU_TOOLS_HWPT and IOMMU_TOOLS_SESSION say the same in its environment;\n"
+	      "with --mock, IOMMU_TOOLS_MOCK_DEVICE, IOMMU_TOOLS_MOCK_DEV_ID and\n"
+	      "IOMMU_TOOLS_MOCK_STDEV name the mock device (it has no fd).\n",
 	      out);
 	fprintf(out, "\nExit status: %d success, %d failure, %d usage error;\n"
 		"--exec: the command's status.\n",
@@ -174,6 +178,7 @@ enum {
 	OPT_PASID,
 	OPT_MAP,
 	OPT_HUGE,
+	OPT_MOCK,
 	OPT_JSON,
 	OPT_QUIET,
 };
@@ -225,6 +230,13 @@ static void parse_args(struct attach_ctl *ctl, int argc, const char **argv)
 		{ OPT_LEGACY, OPT_IOAS },
 		{ OPT_LEGACY, OPT_HWPT },
 		{ OPT_LEGACY, OPT_PASID },
+		/* the mock is made by the kernel's selftest: nothing to bind, no PCI group */
+		{ OPT_BIND, OPT_MOCK },
+		{ OPT_KEEP, OPT_MOCK },
+		{ OPT_GROUP, OPT_MOCK },
+		{ OPT_FORCE, OPT_MOCK },
+		{ OPT_LEGACY, OPT_MOCK },
+		{ OPT_PASID, OPT_MOCK },
 	};
 	int excl_status[CMD_ARRAY_SIZE(excl)] = { 0 };
 	bool exec = false, any_attach_opt = false;
@@ -271,6 +283,10 @@ static void parse_args(struct attach_ctl *ctl, int argc, const char **argv)
 		  "map anonymous memory there (repeatable)", "<iova:size[:r|w|rw]>" },
 		{ "hugepages", 0, POPT_ARG_NONE, NULL, OPT_HUGE,
 		  "back --map with huge pages", NULL },
+		{ "mock", 0, POPT_ARG_NONE, NULL, OPT_MOCK,
+		  "attach a device of the kernel's iommufd selftest\nmock (CONFIG_IOMMUFD_TEST) in "
+		  "place of PCI devices",
+		  NULL },
 		POPT_TABLEEND
 	};
 	struct poptOption output[] = {
@@ -294,7 +310,7 @@ static void parse_args(struct attach_ctl *ctl, int argc, const char **argv)
 	pc = cmd_popt_context(argc, ctl->popt_argv, opts);
 	while ((rc = cmd_popt_loop(pc, &arg)) > 0) {
 		cmd_exclusive_options(rc, opts, excl, CMD_ARRAY_SIZE(excl), excl_status);
-		any_attach_opt |= rc >= OPT_BIND && rc <= OPT_HUGE;
+		any_attach_opt |= rc >= OPT_BIND && rc <= OPT_MOCK;
 		switch (rc) {
 		case OPT_HOLD:
 			cmd_set_str(&ctl->hold, arg);
@@ -347,6 +363,9 @@ static void parse_args(struct attach_ctl *ctl, int argc, const char **argv)
 		case OPT_HUGE:
 			ctl->hugepages = true;
 			break;
+		case OPT_MOCK:
+			ctl->mock = true;
+			break;
 		case OPT_JSON:
 			ctl->out.json = true;
 			break;
@@ -386,7 +405,17 @@ static void parse_args(struct attach_ctl *ctl, int argc, const char **argv)
 									    "--recover");
 		return;
 	}
-	if (!ctl->nargs)
+	if (ctl->mock && ctl->nargs)
+		cmd_usage_error("--mock takes no devices: the mock device stands in for them (%s)",
+				ctl->args[0]);
+	if (ctl->mock && ctl->exec_argv) {
+		for (int i = 0; i < ctl->exec_argc; i++)
+			if (strstr(ctl->exec_argv[i], "{dev:"))
+				cmd_usage_error("--exec with --mock: {dev:...} has no fd to stand for "
+						"(the mock device has none; IOMMU_TOOLS_MOCK_DEV_ID "
+						"names it)");
+	}
+	if (!ctl->nargs && !ctl->mock)
 		cmd_usage_error("no device given");
 	if (ctl->hugepages && !ctl->nmaps)
 		cmd_usage_error("--hugepages applies to --map");
@@ -441,7 +470,8 @@ int main(int argc, const char **argv)
 	}
 
 	/* refusals and bad names end here, before anything is changed */
-	attach_resolve(&ctl);
+	if (!ctl.mock)
+		attach_resolve(&ctl);
 	check_name_free(&ctl);
 	attach_signals_init(&ctl);
 
