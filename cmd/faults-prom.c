@@ -71,6 +71,10 @@ void faults_prom_free(struct faults_prom *p)
 
 void faults_prom_add(struct faults_prom *p, const struct iot_fault *rec)
 {
+	/* a session's page requests have counters of their own (write_session): these count
+	 * what the kernel logged */
+	if (rec->record == IOT_FAULT_REC_FAULT && (rec->present & IOT_FAULT_HAS_RESPONSE))
+		return;
 	iot_agg_add(p->by_device, rec, 0);
 	/* suppressed, lost and interrupts are counted once, from the device aggregator */
 	if (rec->record != IOT_FAULT_REC_FAULT)

@@ -284,6 +284,7 @@ void faults_frame_base_take(struct faults_frame_base *b, const struct faults_fra
 	memset(b, 0, sizeof(*b));
 	b->lines = fi->lines;
 	b->records = fi->records;
+	b->page_requests = fi->page_requests;
 	b->n_units = fi->n_units < FAULTS_MAX_UNIT_ROWS ? fi->n_units : FAULTS_MAX_UNIT_ROWS;
 	if (b->n_units)
 		memcpy(b->units, fi->units, sizeof(b->units[0]) * b->n_units);
@@ -306,6 +307,7 @@ void faults_frame_rebase(struct faults_frame_info *fi, const struct faults_frame
 
 	fi->lines = since(fi->lines, b->lines);
 	fi->records = since(fi->records, b->records);
+	fi->page_requests = since(fi->page_requests, b->page_requests);
 	/* units by name: one that came after the clear counts from zero */
 	for (size_t i = 0; i < n; i++) {
 		units[i] = fi->units[i];
@@ -407,6 +409,8 @@ void faults_header_build(struct faults_header *h, const struct iot_agg_view *v,
 {
 	char now[32], first[32], longl[64] = "";
 	unsigned long long faults = v->faults;
+	/* a session's page requests are faults, not the kernel's log */
+	unsigned long long logged = faults > fi->page_requests ? faults - fi->page_requests : 0;
 
 	faults_header_free(h);
 	faults_seconds(v->now_us, now, sizeof(now));
@@ -429,7 +433,7 @@ void faults_header_build(struct faults_header *h, const struct iot_agg_view *v,
 			  v->rate1, v->rate10, v->rate60, faults ? ", since " : "", faults ? first : "");
 	faults_header_add(h, v->lost ? FAULTS_LEVEL_ALERT : v->suppressed ? FAULTS_LEVEL_WARN :
 			  FAULTS_LEVEL_NORMAL,
-			  "Kernel: %llu logged, %llu suppressed, %llu lost, %llu interrupts", faults,
+			  "Kernel: %llu logged, %llu suppressed, %llu lost, %llu interrupts", logged,
 			  (unsigned long long)v->suppressed, (unsigned long long)v->lost,
 			  (unsigned long long)v->interrupts);
 	if (fi->live)
@@ -623,7 +627,8 @@ static void frame_json(const struct iot_agg_view *v, const struct faults_frame_i
 	printf(",\"faults\":%llu,\"rate1\":%.2f,\"rate10\":%.2f,\"rate60\":%.2f",
 	       (unsigned long long)v->faults, v->rate1, v->rate10, v->rate60);
 	printf(",\"logged\":%llu,\"suppressed\":%llu,\"lost\":%llu,\"interrupts\":%llu",
-	       (unsigned long long)v->faults, (unsigned long long)v->suppressed,
+	       (unsigned long long)(v->faults > fi->page_requests ? v->faults - fi->page_requests :
+				    0), (unsigned long long)v->suppressed,
 	       (unsigned long long)v->lost, (unsigned long long)v->interrupts);
 	fputs(",\"suppressed_by\":[", stdout);
 	for (size_t i = 0; i < v->n_sources; i++) {

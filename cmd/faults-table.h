@@ -116,6 +116,7 @@ struct faults_frame_info {
 	uint64_t lines;        /* lines read */
 	uint64_t long_lines;   /* lines skipped whole for their length */
 	uint64_t records;      /* records that passed the filters */
+	uint64_t page_requests; /* of the faults, a session's page requests: not logged */
 	unsigned int max_keys;
 	/* live only (live set) */
 	bool live;
@@ -140,7 +141,7 @@ struct faults_frame_info {
  * difference), the session's. The aggregator's own counts are cleared by iot_agg_clear().
  */
 struct faults_frame_base {
-	uint64_t lines, records;
+	uint64_t lines, records, page_requests;
 	struct faults_unit_row units[FAULTS_MAX_UNIT_ROWS];
 	size_t n_units;
 	bool have_session;

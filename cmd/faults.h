@@ -76,6 +76,7 @@ struct faults_ctl {
 	FILE *record_fp;
 	uint64_t records;       /* records that passed the filters */
 	uint64_t replayed;      /* of them, lines of a recording */
+	uint64_t page_requests; /* of them, a session's answered page requests (not logged) */
 	uint64_t latest_sec;    /* event second of the latest fault, for --threshold */
 	bool have_latest;
 	bool crossed;           /* --threshold was crossed */

@@ -487,6 +487,9 @@ static int on_record(void *data, const struct iot_fault *in)
 	if (!wanted(ctl, rec))
 		return 0;
 	ctl->records++;
+	/* a session's page request (it has its response) is a fault the kernel did not log */
+	if (rec->record == IOT_FAULT_REC_FAULT && (rec->present & IOT_FAULT_HAS_RESPONSE))
+		ctl->page_requests += rec->count;
 	faults_names_note(ctl->names, rec);
 	if (ctl->has_threshold && rec->record == IOT_FAULT_REC_FAULT) {
 		uint64_t sec = rec->present & IOT_FAULT_HAS_TIMESTAMP ?
@@ -563,6 +566,7 @@ void faults_frame_info_get(struct faults_ctl *ctl, struct faults_frame_info *fi)
 		.lines = ctl->src ? faults_source_lines(ctl->src) : 0,
 		.long_lines = ctl->src ? faults_source_long_lines(ctl->src) : 0,
 		.records = ctl->records,
+		.page_requests = ctl->page_requests,
 		.max_keys = ctl->max_keys ? ctl->max_keys : IOT_AGG_MAX_KEYS_DEFAULT,
 	};
 	if (ctl->live) {

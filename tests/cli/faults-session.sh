@@ -23,9 +23,11 @@ cp -a "$FIXTURES/vm-vtd-legacy" "$root"
 # a holder of session vm1 in mode $1, ready when this returns
 hold()
 {
+	# a fresh file: the last holder's "ready" must not be taken for this one's
+	rm -f "$tmp/holder.out"
 	"$fake" "$root" vm1 "$1" >"$tmp/holder.out" 2>"$tmp/holder.err" &
 	holder=$!
-	for _ in $(seq 100); do grep -q '^ready$' "$tmp/holder.out" && return 0; sleep 0.05; done
+	for _ in $(seq 100); do grep -qs '^ready$' "$tmp/holder.out" && return 0; sleep 0.05; done
 	fail "holder $1: not ready: $(cat "$tmp/holder.err")"
 }
 

@@ -84,6 +84,9 @@ for p in invalid success map; do
 		want="Session $n (respond $p): 2 requests in 2 groups: $success success, $invalid invalid"
 		[ $p = map ] && want="$want; 2 pages mapped, 0 not"
 		grep -qxF "$want" <<<"$frame" || fail "$n: header: $(grep '^Session' <<<"$frame")"
+		# page requests are faults, not records the kernel logged
+		grep -q '^Faults: 2 total, ' <<<"$frame" && grep -q '^Kernel: 0 logged, ' <<<"$frame" ||
+			fail "$n: $(grep -E '^(Faults|Kernel):' <<<"$frame")"
 		grep -q "; session ok ($n, fault [0-9]*, respond $p)\$" <<<"$frame" ||
 			fail "$n: sources: $(grep '^Sources' <<<"$frame")"
 		# each request recorded with its device, PASID, address, access and response
