@@ -106,7 +106,6 @@ int iot_faultq_parse(const void *buf, size_t len, struct iot_faultq_request *out
 #define PAGE_4K 4096ULL
 #define MAP_MAX_PAGES 1024 /* what map maps for one group at most (4 MiB) */
 #define REFUSED_MEMORY 64  /* cookies of groups answered before their last record */
-#define PEER_TIMEOUT_S 3   /* a session's holder answers within milliseconds */
 #define READ_RECORDS 512   /* the kernel hands whole groups only: room for a large one */
 
 struct group {
@@ -240,7 +239,9 @@ static bool was_refused(struct iot_faultq *q, const struct iot_faultq_request *r
 static void group_drop(struct iot_faultq *q, size_t i)
 {
 	free(q->groups[i].recs);
-	q->groups[i] = q->groups[--q->ngroups];
+	q->ngroups--;
+	q->groups[i] = q->groups[q->ngroups];
+	memset(&q->groups[q->ngroups], 0, sizeof(q->groups[0]));
 }
 
 /* Answer open group @i INVALID before its last record (over a bound, or closing). */
@@ -291,6 +292,7 @@ static int group_add(struct group *g, const struct iot_faultq_request *r)
 
 		if (!v)
 			return -ENOMEM;
+		memset(v + g->cap, 0, (cap - g->cap) * sizeof(*v));
 		g->recs = v;
 		g->cap = cap;
 	}
@@ -312,6 +314,8 @@ static ssize_t group_pages(const struct group *g, uint64_t *pages, size_t max)
 {
 	size_t n = 0, k = 0;
 
+	if (!g->n || !g->recs)
+		return -EINVAL;
 	for (size_t i = 0; i < g->n; i++) {
 		const struct iot_faultq_request *r = &g->recs[i];
 		uint64_t first = r->addr & ~(PAGE_4K - 1);
@@ -419,9 +423,12 @@ static int group_map(struct iot_faultq *q, const struct group *g, struct iot_fau
 		goto out;
 	}
 	npages = group_pages(g, pages, MAP_MAX_PAGES);
-	if (npages < 0) {
-		err = (int)npages;
-		snprintf(why, whylen, "over %d pages", MAP_MAX_PAGES);
+	if (npages <= 0) {
+		err = npages ? (int)npages : -EINVAL;
+		if (err == -E2BIG)
+			snprintf(why, whylen, "over %d pages", MAP_MAX_PAGES);
+		else
+			snprintf(why, whylen, "no pages");
 		goto out;
 	}
 	ev->map_iova = pages[0];
@@ -788,7 +795,7 @@ static int check_fault_fd(int fd, char *why, size_t whylen)
 		return -errno;
 	switch (st.st_mode & S_IFMT) {
 	case 0:
-	case S_IFREG: /* anon inodes have said S_IFREG since 6.15 */
+	case S_IFREG: /* 7.3 gives none (0600); the filesystem decides either way */
 		if ((unsigned long)sf.f_type == IOT_ANON_INODE_FS_MAGIC)
 			return 0;
 		what = "a file";
@@ -817,7 +824,7 @@ static int check_fault_fd(int fd, char *why, size_t whylen)
 /* Connect to session @name with a bound on each reply: a holder that never answers is no hang. */
 static int connect_session(struct iot_faultq *q, const char *name, char *why, size_t whylen)
 {
-	struct timeval tv = { .tv_sec = PEER_TIMEOUT_S };
+	struct timeval tv = { .tv_sec = IOT_FAULTQ_PEER_TIMEOUT_S };
 	struct iot_dir dir = IOT_DIR_INIT;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd = -1, err;
@@ -859,7 +866,7 @@ static int connect_session(struct iot_faultq *q, const char *name, char *why, si
 		q->sock_fd = -1; /* closed by the client */
 		if (err == -EAGAIN)
 			snprintf(why, whylen, "session %s did not answer HELLO within %d s", name,
-				 PEER_TIMEOUT_S);
+				 IOT_FAULTQ_PEER_TIMEOUT_S);
 		else if (err == -EACCES || err == -EPERM)
 			snprintf(why, whylen, "session %s: not root or its owner", name);
 		else if (err == -EPROTO)
@@ -956,10 +963,12 @@ int iot_faultq_open(struct iot_ctx *ctx, const char *name, enum iot_faultq_polic
 	}
 	if (!err)
 		err = check_fault_fd(q->fault_fd, why, whylen);
+	if (!err)
+		q->stats.ioas = info->ioas;
 	if (!err && policy == IOT_FAULTQ_RESPOND_MAP) {
 		struct stat st;
 
-		q->ioas = q->stats.ioas = info->ioas;
+		q->ioas = info->ioas;
 		if (!q->ioas) {
 			err = -ENOENT;
 			snprintf(why, whylen, "session %s holds no IOAS to map into", name);

@@ -56,6 +56,7 @@ extern "C" {
 #define IOT_FAULTQ_LENGTH_MAX (1u << 30)      /* a page request is for pages, not gigabytes */
 #define IOT_FAULTQ_MAX_OPEN_GROUPS 64         /* open groups held before the oldest is refused */
 #define IOT_FAULTQ_MAX_GROUP_RECORDS 512      /* records of one group before it is refused */
+#define IOT_FAULTQ_PEER_TIMEOUT_S 3           /* a session's holder answers a request within */
 
 struct iot_faultq_request {
 	uint32_t flags, dev_id, pasid, grpid, perm;
@@ -110,7 +111,11 @@ typedef int (*iot_faultq_fn)(void *data, const struct iot_faultq_event *ev);
  * GETFDS (the iommufd) and check the session has an IOAS. -ENOENT no such
  * session / no fault queue (@why says which), -EPERM/-EACCES not allowed,
  * -EPROTO a lying peer (why says what: a "fault fd" that is a pipe, socket or
- * file rather than the kernel's anonymous inode).
+ * file rather than the kernel's anonymous inode), -ETIMEDOUT a holder that does
+ * not answer within IOT_FAULTQ_PEER_TIMEOUT_S (each request is bounded so),
+ * -ECONNREFUSED a dead session's socket, -EINVAL a bad name or policy.
+ * Event device names: INFO's device lines (PCI address by dev_id) and its
+ * mock_device line.
  */
 int iot_faultq_open(struct iot_ctx *ctx, const char *name, enum iot_faultq_policy policy,
 		    struct iot_faultq **out, char *why, size_t whylen);
@@ -125,10 +130,36 @@ size_t iot_faultq_pollfds(const struct iot_faultq *q, struct pollfd *pfd, size_t
  * close the queue), -EPROTO with a reason from iot_faultq_error() when the
  * queue gave bytes no kernel writes, or -errno. A negative return of @fn stops
  * the read and is returned (the records already answered stay answered).
+ *
+ * One read() per call. @budget 0 (or above 512) reads up to 512 records; the
+ * kernel hands whole groups only, so a group larger than @budget is read with
+ * room for 512. A read that is refused (-EPROTO) still answers, INVALID, every
+ * group its records name (by their cookies), and the records before the bad
+ * one are handled as usual. When @fn stops the read, the groups of the records
+ * it was not called for are answered INVALID: nothing read is left stalled.
+ * The session socket is looked at when the queue has nothing: a holder that
+ * sends what nobody asked for is -EPROTO too.
+ *
+ * map: the 4 KiB pages covering addr..addr+length (length 0: one page) of the
+ * group's records, mapped in the session's IOAS (FIXED_IOVA; READABLE unless
+ * only WRITE was asked for, WRITEABLE when WRITE was) from anonymous memory the
+ * queue allocates and keeps until close (the mappings stay: the holder unmaps
+ * them when it undoes); contiguous pages in one mapping, a page mapped already
+ * (EEXIST) counts as mapped. Each new mapping is told to the holder (MAPPED);
+ * any failure (outside the IOAS's ranges: -ERANGE; over 1024 pages: -E2BIG;
+ * the holder's 64 mappings: -ENOSPC; the ioctl's errno) unmaps what this group
+ * mapped and answers INVALID, "invalid (map: <why>)".
  */
 int iot_faultq_read(struct iot_faultq *q, size_t budget, iot_faultq_fn fn, void *data);
 const char *iot_faultq_error(const struct iot_faultq *q); /* last why, "" none */
 
+/*
+ * requests: records read; groups: groups answered on their last record
+ * (success + invalid also count the groups answered early); mapped_pages: pages
+ * of groups map answered success (mapped now or already); refused: groups
+ * answered INVALID before their last record (over a bound, a bad read, close);
+ * fault_id, ioas: the session's queue and IOAS (0: none).
+ */
 struct iot_faultq_stats {
 	uint64_t requests, groups, success, invalid, mapped_pages, map_failures,
 		respond_failures, refused;
@@ -154,10 +185,12 @@ int iot_faultq_to_fault(const struct iot_faultq_event *ev, struct iot_fault *rec
 
 /*
  * iot_faultq_from_fds - a queue on fds the caller already has: @fault_fd (the
- * queue's fd, or in a test a pipe/socket: it is not checked), @session_fd (a
- * connected session socket to watch for hang-up, -1 none), @iommufd and @ioas
- * for map (-1/0 none), @device_names[i] naming @device_ids[i] (@ndev of them).
- * The fds are taken over (closed by iot_faultq_close, and on failure).
+ * queue's fd, or in a test one end of a socketpair: it is not checked),
+ * @session_fd (a socket watched for hang-up and unasked messages, -1 none; no
+ * requests are sent on it, so map tells no holder of its mappings), @iommufd
+ * and @ioas for map (-1/0 none: map answers "invalid (map: no iommufd)"),
+ * @device_names[i] naming @device_ids[i] (@ndev of them). The fds are taken
+ * over (closed by iot_faultq_close, and on failure). -EINVAL, -ENOMEM.
  */
 int iot_faultq_from_fds(struct iot_ctx *ctx, enum iot_faultq_policy policy, int fault_fd,
 			int session_fd, int iommufd, uint32_t ioas, const char *const *device_names,

@@ -116,7 +116,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t m;
 
 		if (iot_faultq_parse(data, size, few, 1, &m, NULL, 0) || m != 1 ||
-		    memcmp(&few[0], &reqs[0], sizeof(few[0])))
+		    few[0].flags != reqs[0].flags || few[0].addr != reqs[0].addr ||
+		    few[0].cookie != reqs[0].cookie || few[0].length != reqs[0].length)
 			abort();
 	}
 	check_answers(data, size, n, reqs);

@@ -283,7 +283,7 @@ static void test_groups(void **state)
 									 0x3000000),
 					      rec(7, 0, 0x1001000),
 					      rec(7, IOT_FAULTQ_LAST_PAGE, 0x1002000) };
-	struct iot_uapi_hwpt_page_response resp[4];
+	struct iot_uapi_hwpt_page_response resp[4] = { 0 };
 	struct iot_ctx *ctx = ctx_root(NULL);
 	struct iot_faultq_stats st;
 	struct iot_faultq *q;
@@ -369,7 +369,7 @@ static void test_groups(void **state)
 static void test_bounds(void **state)
 {
 	struct iot_uapi_hwpt_pgfault r[IOT_FAULTQ_MAX_OPEN_GROUPS + 1];
-	struct iot_uapi_hwpt_page_response resp[4];
+	struct iot_uapi_hwpt_page_response resp[4] = { 0 };
 	struct iot_ctx *ctx = ctx_root(NULL);
 	struct iot_faultq_stats st;
 	struct iot_faultq *q;
@@ -419,7 +419,7 @@ static void test_hostile_records(void **state)
 	struct iot_uapi_hwpt_pgfault r[3] = { rec(1, IOT_FAULTQ_LAST_PAGE, 0x1000000),
 					      rec(2, IOT_FAULTQ_LAST_PAGE, 0x1001000),
 					      rec(3, IOT_FAULTQ_LAST_PAGE, 0x1002000) };
-	struct iot_uapi_hwpt_page_response resp[4];
+	struct iot_uapi_hwpt_page_response resp[4] = { 0 };
 	struct iot_ctx *ctx;
 	struct iot_faultq_stats st;
 	struct iot_faultq *q;
@@ -493,7 +493,7 @@ static void test_hostile_records(void **state)
 static void test_map_without_iommufd(void **state)
 {
 	struct iot_uapi_hwpt_pgfault r = rec(9, IOT_FAULTQ_LAST_PAGE, 0x1000000);
-	struct iot_uapi_hwpt_page_response resp[2];
+	struct iot_uapi_hwpt_page_response resp[2] = { 0 };
 	struct iot_ctx *ctx = ctx_root(NULL);
 	struct iot_faultq *q;
 	struct iot_fault f;
