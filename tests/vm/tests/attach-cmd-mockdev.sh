@@ -29,6 +29,11 @@ echo "---end---"
 echo "mocks after check: [$(mocks)]"
 
 iommu-attach --mock --hwpt=fault,nest-parent 2>&1; echo "nest rc=$?"
+for f in nest-parent dirty-tracking pasid fault,dirty-tracking; do
+	iommu-attach -q --mock --hwpt=$f --map 0x1000000:8K; echo "hwpt $f rc=$? mocks: [$(mocks)]"
+done
+iommu-attach --mock --ioas 99 2>&1; echo "ioas rc=$?"
+echo "mocks after the refusals: [$(mocks)]"
 mock-peer no-test-cmd iommu-attach --mock 2>&1; echo "no-mock rc=$?"
 iommu-attach --mock --exec -- sh -c "echo exec: \$IOMMU_TOOLS_MOCK_DEVICE dev_id \$IOMMU_TOOLS_MOCK_DEV_ID stdev \$IOMMU_TOOLS_MOCK_STDEV iommufd \$IOMMU_TOOLS_IOMMUFD devices=[\$IOMMU_TOOLS_DEVICES]; ls /sys/bus/iommufd_mock/devices | sed s/^/exec-sees:\ /"
 echo "exec rc=$?"
@@ -69,6 +74,14 @@ touch /tmp/go
 wait $ppid; echo "peer2 rc=$?"
 cat /tmp/peer2.out
 sed "s/^/hold2 stderr: /" /tmp/mk2.err
+
+# ---- SIGTERM ends a held mock as --release does ----
+iommu-attach -q --mock --hwpt=fault --hold mk3 &
+pid=$!
+wait_sock mk3
+kill -TERM $pid; wait $pid; echo "sigterm rc=$?"
+echo "mocks after sigterm: [$(mocks)]"
+[ -e /run/iommu-tools/mk3.sock ] && echo "mockdev: FAIL mk3 socket left behind"
 echo done
 '
 want '^mocks before: \[\]$'
@@ -76,6 +89,12 @@ want '^check rc=0$'
 want '^mocks after check: \[\]$'
 want '^iommu-attach: iommufd_mock[0-9]+: hwpt alloc: .*fault with nest-parent the kernel refuses on any IOMMU.* \(Operation not supported\)$'
 want '^nest rc=1$'
+for f in nest-parent dirty-tracking pasid fault,dirty-tracking; do
+	want "^hwpt $f rc=0 mocks: \[\]\$"
+done
+want '^iommu-attach: iommufd_mock: mock device: no IOAS or HWPT with that id in this iommufd \(No such file or directory\)$'
+want '^ioas rc=1$'
+want '^mocks after the refusals: \[\]$'
 want '^iommu-attach: iommufd_mock: mock device: this kernel has no iommufd selftest mock \(CONFIG_IOMMUFD_TEST\) \(Inappropriate ioctl for device\)$'
 want '^no-mock rc=1$'
 want '^exec: iommufd_mock[0-9]+ dev_id [0-9]+ stdev [0-9]+ iommufd [0-9]+ devices=\[\]$'
@@ -106,6 +125,8 @@ want '^mock-peer: PASS held: ioas [0-9]+ is gone \(the holder destroyed it\)$'
 want '^mock-peer: PASS held: the mock device \(stdev [0-9]+\) is gone$'
 want '^mock-peer: PASS held: fault [0-9]+ goes once its last fd is closed$'
 want '^peer2 rc=0$'
+want '^sigterm rc=0$'
+want '^mocks after sigterm: \[\]$'
 want '^done$'
 # shellcheck disable=SC2016 # python, not shell
 python3 - "$out" <<'PY' || fail "the JSON of the check, --list or the held report does not check out"
