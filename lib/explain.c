@@ -72,7 +72,7 @@ static const struct iot_explain_row rows[] = {
 	{ IOT_STEP_IOAS_ALLOC, ENOMEM, "out of memory" },
 	{ IOT_STEP_HWPT_ALLOC, ENOTTY, LACKS("IOMMU_HWPT_ALLOC", "6.6") },
 	/*
-	 * iommufd_hwpt_paging_alloc() (Linux 6.11 to 7.3 at least) refuses
+	 * iommufd_hwpt_paging_alloc() (Linux 7.3, checked) refuses
 	 * IOMMU_HWPT_FAULT_ID_VALID with NEST_PARENT whatever the IOMMU: a nest
 	 * parent's faults are the nested HWPT's to deliver
 	 */

@@ -75,6 +75,21 @@ expect 2 "--exec needs the command after --" "${S[@]}" --exec 00:03.0
 expect 2 "--exec: no command after --" "${S[@]}" --exec 00:03.0 --
 expect 2 "missing argument" "${S[@]}" 00:03.0 --hold
 expect 2 "--sysroot needs a directory" --sysroot "" 00:03.0
+# --mock: the selftest mock stands in for PCI devices and what only they have
+expect 2 "--mock takes no devices: the mock device stands in for them \(00:03.0\)" \
+	"${S[@]}" --mock 00:03.0
+expect 2 "options --bind-driver and --mock cannot be combined" "${S[@]}" --bind-driver --mock
+expect 2 "options --mock and --keep-driver cannot be combined" "${S[@]}" --mock --keep-driver
+expect 2 "options --group and --mock cannot be combined" "${S[@]}" --group --mock
+expect 2 "options --mock and --force cannot be combined" "${S[@]}" --mock --force
+expect 2 "options --legacy and --mock cannot be combined" "${S[@]}" --legacy --mock
+expect 2 "options --mock and --pasid cannot be combined" "${S[@]}" --mock --pasid 1
+expect 2 "--list takes no binding or attach options" "${S[@]}" --list --mock
+expect 2 "--exec with --mock: \{dev:...\} has no fd to stand for" \
+	"${S[@]}" --mock --exec -- echo "{dev:00:03.0}"
+# a captured tree's /dev/iommu is no device: the mock is iommufd's alone, no legacy path
+expect 1 "^iommu-attach: iommufd_mock: open iommufd: /dev/iommu is not the iommufd" \
+	"${S[@]}" --mock
 # a bare --hwpt takes no word after it: the device stays a device
 expect 1 "on no driver, not on a VFIO driver; --bind-driver binds it to vfio-pci" \
 	"${S[@]}" --hwpt 00:03.0

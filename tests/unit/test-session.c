@@ -651,8 +651,6 @@ static void test_parse_info(void **state)
 			"mock_device \x1b[2J dev_id 3 stdev 2 hwpt 5",
 			"mock_device mock\tx dev_id 3 stdev 2 hwpt 5",
 			"mock_device \xc3\xa9 dev_id 3 stdev 2 hwpt 5",
-			"mock_device AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA "
-			"dev_id 3 stdev 2 hwpt 5",
 			"mock_device",
 			"mock_device ",
 			"mock_device x",
@@ -664,6 +662,14 @@ static void test_parse_info(void **state)
 				 bad[i]);
 			assert_int_equal(iot_session_parse_info(text, &info), -EPROTO);
 		}
+		/* a name longer than a session's may be */
+		snprintf(text, sizeof(text), "OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 3\n"
+			 "mock_device %065d dev_id 3 stdev 2 hwpt 5", 7);
+		assert_int_equal(iot_session_parse_info(text, &info), -EPROTO);
+		snprintf(text, sizeof(text), "OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 3\n"
+			 "mock_device %064d dev_id 3 stdev 2 hwpt 5", 7);
+		assert_int_equal(iot_session_parse_info(text, &info), 0);
+		iot_session_info_free(info);
 		/* twice: one mock device per session */
 		assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 2\n"
 							"hwpt 3\nmock_device m dev_id 3 stdev 2 hwpt 5\n"

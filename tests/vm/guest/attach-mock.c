@@ -10,7 +10,7 @@
  * that cannot track, each explained by iot_explain().
  *
  * What only a test can make happen, the mock's own IOMMU_TEST_CMD does, by a
- * raw ioctl here (the library wraps no test-only staging op): pages marked
+ * raw ioctl (mock.c: the library wraps no test-only staging op): pages marked
  * dirty as a device would write them, a page fault the device raises, a mock
  * device without dirty tracking or with PASIDs.
  *
@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,8 +33,8 @@
 #include "iommu-tools-attach.h"
 #include "iommu-tools-iommufd.h"
 #include "iommu-tools-session.h"
+#include "mock.h"
 #include "report.h"
-#include "uapi-iommufd.h"
 
 #define BUF_SIZE (64 * 1024)
 #define DIRTY_PAGE 4096
@@ -47,15 +46,6 @@ struct mock {
 	int fd;
 	uint32_t ioas, stdev, hwpt_auto, dev_id;
 };
-
-/* The mock's IOMMU_TEST_CMD @op on object @id; 0 or -errno. */
-static int test_cmd(int fd, uint32_t op, uint32_t id, struct iot_uapi_test_cmd *cmd)
-{
-	cmd->size = sizeof(*cmd);
-	cmd->op = op;
-	cmd->id = id;
-	return ioctl(fd, IOT_IOMMU_TEST_CMD, cmd) ? -errno : 0;
-}
 
 /*
  * Attach the mock device to @hwpt, then back to the IOAS (the kernel's own
@@ -123,7 +113,7 @@ static int mock_device(const struct mock *m, uint32_t flags, struct mock *out)
 	int err;
 
 	cmd.mock_domain_flags.dev_flags = flags;
-	err = test_cmd(m->fd, IOT_IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS, m->ioas, &cmd);
+	err = mock_test_cmd(m->fd, IOT_IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS, m->ioas, &cmd);
 	if (err)
 		return err;
 	*out = *m;
@@ -216,7 +206,7 @@ static void read_dirty(const struct mock *m, uint32_t hwpt, uint64_t iova)
 	cmd.dirty.length = BUF_SIZE;
 	cmd.dirty.page_size = DIRTY_PAGE;
 	cmd.dirty.uptr = (uintptr_t)&written;
-	err = test_cmd(m->fd, MOCK_TEST_OP_DIRTY, hwpt, &cmd);
+	err = mock_test_cmd(m->fd, MOCK_TEST_OP_DIRTY, hwpt, &cmd);
 	if (err) {
 		fail("dirty: the mock's TEST_OP_DIRTY on hwpt %u: %s", hwpt, strerror(-err));
 		return;
@@ -284,30 +274,21 @@ static void dirty_tracking(const struct mock *m, uint64_t iova)
 static void raise_fault(const struct mock *m, uint32_t hwpt, int fault_fd, uint64_t iova)
 {
 	const uint32_t perm = IOT_IOMMU_PGFAULT_PERM_READ | IOT_IOMMU_PGFAULT_PERM_WRITE;
-	struct pollfd pfd = { .fd = fault_fd, .events = POLLIN };
-	struct iot_uapi_test_cmd cmd = { 0 };
 	struct iot_uapi_hwpt_pgfault rec;
-	struct iot_uapi_hwpt_page_response resp = { .code = IOT_IOMMUFD_PAGE_RESP_SUCCESS };
-	ssize_t n;
 	int err;
 
-	cmd.trigger_iopf.dev_id = m->dev_id;
-	cmd.trigger_iopf.grpid = MOCK_IOPF_GRPID;
-	cmd.trigger_iopf.perm = perm;
-	cmd.trigger_iopf.addr = iova;
-	err = test_cmd(m->fd, IOT_IOMMU_TEST_OP_TRIGGER_IOPF, 0, &cmd);
+	err = mock_trigger_iopf(m->fd, m->dev_id, MOCK_IOPF_GRPID, perm, iova);
 	if (err) {
 		fail("fault: the mock's TRIGGER_IOPF at 0x%" PRIx64 ": %s", iova, strerror(-err));
 		return;
 	}
-	if (poll(&pfd, 1, 5000) != 1 || !(pfd.revents & POLLIN)) {
+	err = mock_read_fault(fault_fd, 5000, &rec);
+	if (err == -ETIMEDOUT) {
 		fail("fault: the queue's fd is not readable after a fault on hwpt %u", hwpt);
 		return;
 	}
-	n = read(fault_fd, &rec, sizeof(rec));
-	if (n != (ssize_t)sizeof(rec)) {
-		fail("fault: read of the queue's fd gave %zd bytes: %s", n,
-		     n < 0 ? strerror(errno) : "short");
+	if (err) {
+		fail("fault: read of the queue's fd: %s", strerror(-err));
 		return;
 	}
 	note("fault: record flags 0x%x dev_id %u pasid %u grpid 0x%x perm 0x%x addr 0x%" PRIx64
@@ -319,10 +300,9 @@ static void raise_fault(const struct mock *m, uint32_t hwpt, int fault_fd, uint6
 		     rec.dev_id, (uint64_t)rec.addr);
 	else
 		fail("fault: the record does not describe the fault raised at 0x%" PRIx64, iova);
-	resp.cookie = rec.cookie;
-	n = write(fault_fd, &resp, sizeof(resp));
-	if (n != (ssize_t)sizeof(resp))
-		fail("fault: the response: %s", n < 0 ? strerror(errno) : "short write");
+	err = mock_respond(fault_fd, rec.cookie, IOT_IOMMUFD_PAGE_RESP_SUCCESS);
+	if (err)
+		fail("fault: the response: %s", strerror(-err));
 	else
 		pass("fault: answered cookie %u with success", rec.cookie);
 }

@@ -1,0 +1,181 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# attach-cmd-mockdev.sh - in the VM: iommu-attach --mock, a device of the kernel's iommufd
+# selftest mock in place of PCI devices. Check mode (JSON parsed: the mock device, its dev_id,
+# GET_HW_INFO's selftest type; no mock device left after); --hwpt=fault --hold: a peer reads
+# INFO's mock_device line (the right dev_id, on the fault HWPT), takes the queue with GETFAULT,
+# and a page fault raised on the mock through the session's iommufd (GETFDS) arrives on it;
+# --release undoes everything (every DESTROY ok in the holder's ioctl trace, no mock device
+# left); a peer still holding the queue's fd at release: one clear line in the holder's log,
+# the rest gone, the queue too once that fd closes; --exec's environment; fault with
+# nest-parent refused with the reason; a kernel without the mock (IOMMU_TEST_CMD refused by
+# seccomp) told in one line. The mock does not depend on the VT-d mode: --iommu intel.
+. "$(dirname "$0")/guest.bash"
+
+guest_run --iommu intel --timeout 600 --append no_timer_check -- '
+mocks() { ls /sys/bus/iommufd_mock/devices | tr "\n" " "; echo; }
+# wait_sock NAME: the session listens
+wait_sock() {
+	i=0
+	while ! [ -S /run/iommu-tools/$1.sock ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	sleep 0.1
+}
+echo "mocks before: [$(mocks)]"
+
+iommu-attach --mock -J --map 0x1000000:64K >/tmp/check.json; echo "check rc=$?"
+echo "---check-json---"
+cat /tmp/check.json
+echo "---end---"
+echo "mocks after check: [$(mocks)]"
+
+iommu-attach --mock --hwpt=fault,nest-parent 2>&1; echo "nest rc=$?"
+for f in nest-parent dirty-tracking pasid fault,dirty-tracking; do
+	iommu-attach -q --mock --hwpt=$f --map 0x1000000:8K; echo "hwpt $f rc=$? mocks: [$(mocks)]"
+done
+iommu-attach --mock --ioas 99 2>&1; echo "ioas rc=$?"
+echo "mocks after the refusals: [$(mocks)]"
+mock-peer no-test-cmd iommu-attach --mock 2>&1; echo "no-mock rc=$?"
+iommu-attach --mock --exec -- sh -c "echo exec: \$IOMMU_TOOLS_MOCK_DEVICE dev_id \$IOMMU_TOOLS_MOCK_DEV_ID stdev \$IOMMU_TOOLS_MOCK_STDEV iommufd \$IOMMU_TOOLS_IOMMUFD devices=[\$IOMMU_TOOLS_DEVICES]; ls /sys/bus/iommufd_mock/devices | sed s/^/exec-sees:\ /"
+echo "exec rc=$?"
+
+# ---- held, a fault through the session ----
+IOMMU_TOOLS_DEBUG=ioctl iommu-attach -J --mock --hwpt=fault --hold mk1 >/tmp/mk1.json 2>/tmp/mk1.err &
+pid=$!
+wait_sock mk1
+echo "mocks held: [$(mocks)]"
+echo "---list-json---"
+iommu-attach --list -J
+echo "---end---"
+iommu-attach --list | sed "s/^/list: /"
+mock-peer fault mk1 0x1000000; echo "peer rc=$?"
+iommu-attach --release mk1; echo "release rc=$?"
+wait $pid; echo "holder rc=$?"
+echo "---hold-json---"
+cat /tmp/mk1.json
+echo "---end---"
+grep -v "^iommufd: " /tmp/mk1.err | sed "s/^/hold stderr: /"
+grep "IOMMU_DESTROY\|IOMMU_TEST_CMD" /tmp/mk1.err | sed "s/^/hold trace: /"
+echo "mocks after release: [$(mocks)]"
+[ -e /run/iommu-tools/mk1.sock ] && echo "mockdev: FAIL socket left behind"
+
+# ---- released while a peer holds the queue fd ----
+rm -f /tmp/go
+iommu-attach -q --mock --hwpt=fault --hold mk2 2>/tmp/mk2.err &
+pid=$!
+wait_sock mk2
+mock-peer hold mk2 /tmp/go >/tmp/peer2.out 2>&1 &
+ppid=$!
+i=0
+while ! grep -q "holding fault" /tmp/peer2.out && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+iommu-attach --release mk2; echo "release2 rc=$?"
+wait $pid; echo "holder2 rc=$?"
+echo "mocks after release2: [$(mocks)]"
+touch /tmp/go
+wait $ppid; echo "peer2 rc=$?"
+cat /tmp/peer2.out
+sed "s/^/hold2 stderr: /" /tmp/mk2.err
+
+# ---- SIGTERM ends a held mock as --release does ----
+iommu-attach -q --mock --hwpt=fault --hold mk3 &
+pid=$!
+wait_sock mk3
+kill -TERM $pid; wait $pid; echo "sigterm rc=$?"
+echo "mocks after sigterm: [$(mocks)]"
+[ -e /run/iommu-tools/mk3.sock ] && echo "mockdev: FAIL mk3 socket left behind"
+echo done
+'
+want '^mocks before: \[\]$'
+want '^check rc=0$'
+want '^mocks after check: \[\]$'
+want '^iommu-attach: iommufd_mock[0-9]+: hwpt alloc: .*fault with nest-parent the kernel refuses on any IOMMU.* \(Operation not supported\)$'
+want '^nest rc=1$'
+for f in nest-parent dirty-tracking pasid fault,dirty-tracking; do
+	want "^hwpt $f rc=0 mocks: \[\]\$"
+done
+want '^iommu-attach: iommufd_mock: mock device: no IOAS or HWPT with that id in this iommufd \(No such file or directory\)$'
+want '^ioas rc=1$'
+want '^mocks after the refusals: \[\]$'
+want '^iommu-attach: iommufd_mock: mock device: this kernel has no iommufd selftest mock \(CONFIG_IOMMUFD_TEST\) \(Inappropriate ioctl for device\)$'
+want '^no-mock rc=1$'
+want '^exec: iommufd_mock[0-9]+ dev_id [0-9]+ stdev [0-9]+ iommufd [0-9]+ devices=\[\]$'
+want '^exec-sees: iommufd_mock[0-9]+$'
+want '^exec rc=0$'
+want '^mocks held: \[iommufd_mock[0-9]+ \]$'
+want '^list: mk1 +[0-9]+ +root +iommufd_mock[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+s$'
+want '^mock-peer: PASS INFO: mock_device iommufd_mock[0-9]+ dev_id [0-9]+ on the session.s hwpt [0-9]+, fault [0-9]+$'
+want '^mock-peer: PASS GETFAULT: fault [0-9]+.s fd, as INFO says$'
+want '^mock-peer: PASS fault: the GETFAULT fd delivered dev_id [0-9]+.s fault at 0x1000000$'
+want '^mock-peer: PASS fault: answered cookie [0-9]+$'
+want '^peer rc=0$'
+want '^release rc=0$'
+want '^holder rc=0$'
+want '^hold stderr: iommu-attach: session mk1: released, undoing$'
+want '^hold trace: iommufd: IOMMU_DESTROY .*: ok$'
+want '^mocks after release: \[\]$'
+grep -Eq '^hold stderr: .*(warning|error|undo:)' "$out" && fail "the holder logged a warning or an undo failure"
+grep '^hold trace: ' "$out" | grep -qv ': ok' && fail "an ioctl of the holder failed"
+want '^release2 rc=0$'
+want '^holder2 rc=0$'
+want '^mocks after release2: \[\]$'
+want '^hold2 stderr: iommu-attach: warning: session mk2: fault queue [0-9]+ is still open in another process \(a peer such as iommu-faults --session holds its fd\): the kernel frees it, and what is left of this iommufd context, when that fd closes$'
+[ "$(grep -c '^hold2 stderr: ' "$out")" = 1 ] || fail "the holder of mk2 logged more than the one line"
+want '^mock-peer: PASS held: fault [0-9]+ outlives the holder while its fd is open \(DESTROY: EBUSY\)$'
+want '^mock-peer: PASS held: hwpt [0-9]+ is gone \(the holder destroyed it\)$'
+want '^mock-peer: PASS held: ioas [0-9]+ is gone \(the holder destroyed it\)$'
+want '^mock-peer: PASS held: the mock device \(stdev [0-9]+\) is gone$'
+want '^mock-peer: PASS held: fault [0-9]+ goes once its last fd is closed$'
+want '^peer2 rc=0$'
+want '^sigterm rc=0$'
+want '^mocks after sigterm: \[\]$'
+want '^done$'
+# shellcheck disable=SC2016 # python, not shell
+python3 - "$out" <<'PY' || fail "the JSON of the check, --list or the held report does not check out"
+import json, re, sys
+text = open(sys.argv[1]).read()
+def section(name):
+    return json.loads(text.split("---%s---\n" % name, 1)[1].split("---end---", 1)[0])
+chk = section("check-json")
+assert chk["mode"] == "check" and chk["path"] == "iommufd" and chk["session"] is None
+assert len(chk["devices"]) == 1, chk["devices"]
+d = chk["devices"][0]
+assert re.fullmatch(r"iommufd_mock[0-9]+", d["device"]) and d["mock"] is True, d
+for k in ("dev_id", "stdev", "hwpt", "ioas"):
+    assert isinstance(d[k], int) and not isinstance(d[k], bool) and d[k] > 0, k
+assert d["hwpt"] == chk["hwpt"] and d["ioas"] == chk["ioas"]
+assert d["group"] is None and d["cdev"] is None and d["driver"] is None
+assert d["hw_info"]["type"] == "selftest" and d["hw_info"]["type_id"] == 0xfeedbeef
+assert chk["fault_queue"] is None
+assert chk["mappings"] == [{"iova": "0x1000000", "size": 65536, "access": "rw",
+                            "hugepages": False}], chk["mappings"]
+steps = [s["step"] for s in chk["steps"]]
+assert steps[:4] == ["open iommufd", "ioas alloc", "mock device", "get hw info"], steps
+assert [s["device"] for s in chk["steps"] if s["step"] == "mock device"] == [d["device"]]
+
+hold = section("hold-json")
+assert hold["mode"] == "hold" and hold["session"] == "mk1"
+hd = hold["devices"][0]
+assert hd["mock"] is True and hd["hw_info"]["type"] == "selftest"
+assert hold["fault_queue"] and hd["hwpt"] == hold["hwpt"]
+steps = [s["step"] for s in hold["steps"]]
+assert steps.index("fault queue alloc") < steps.index("hwpt alloc") < steps.index("mock replace")
+
+lst = section("list-json")
+s = lst["sessions"][0]
+assert s["name"] == "mk1" and s["devices"] == [] and s["fault_queue"] == hold["fault_queue"]
+m = s["mock_device"]
+assert m == {"device": hd["device"], "dev_id": hd["dev_id"], "stdev": hd["stdev"],
+             "hwpt": hold["hwpt"]}, (m, hd)
+
+# what the peer read in INFO is what the holder reported
+peer = re.search(r"^mock-peer: INFO mock_device (\S+) dev_id (\d+) stdev (\d+) hwpt (\d+); "
+                 r"session hwpt (\d+) ioas (\d+) fault (\d+)$", text, re.M)
+assert peer, "no INFO line of the peer"
+name, dev_id, stdev, hwpt, shwpt, ioas, fault = peer.groups()
+assert name == hd["device"] and int(dev_id) == hd["dev_id"] and int(stdev) == hd["stdev"]
+assert int(hwpt) == int(shwpt) == hold["hwpt"] and int(fault) == hold["fault_queue"]
+assert int(ioas) == hold["ioas"]
+# the fault record names the mock's dev_id
+rec = re.search(r"^mock-peer: fault: record flags \S+ dev_id (\d+) ", text, re.M)
+assert rec and int(rec.group(1)) == hd["dev_id"], rec
+PY
+guest_finish
