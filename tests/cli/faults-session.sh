@@ -79,6 +79,15 @@ rc=$?
 [ "$rc" = 1 ] && grep -qx "iommu-faults: session ../x: not a session name" "$tmp/err" && pass ||
 	fail "bad name: exit $rc, $(cat "$tmp/err")"
 
+# ---- a recorded page request keeps its response: --events, -J
+rec='{"record":"fault","kind":"page-request","event":"page-request","device":"iommufd_mock0","addr":"0x1000000","access":"write","flags":3,"response":"map","timestamp":2.202144,"count":1}'
+printf '%s\n' "$rec" >"$tmp/pr.jsonl"
+"$faults" --input "$tmp/pr.jsonl" --events >"$tmp/out"
+grep -qx '\[    2\.202144\] fault page-request event="page-request" device=iommufd_mock0 addr=0x1000000 access=write flags=0x3 response="map"' \
+	"$tmp/out" && pass || fail "events: $(cat "$tmp/out")"
+"$faults" --input "$tmp/pr.jsonl" --events -J >"$tmp/out"
+[ "$(cat "$tmp/out")" = "$rec" ] && pass || fail "events -J: $(cat "$tmp/out")"
+
 # ---- a session without a fault queue: one line, exit 1
 hold none
 "$faults" --sysroot "$root" --session vm1 -b -n 1 -d 0.1 >"$tmp/out" 2>"$tmp/err"
