@@ -127,7 +127,6 @@ struct chunk { /* memory the library allocated for map */
 
 struct newmap { /* a mapping made for the group being answered */
 	uint64_t iova, len;
-	bool told; /* the holder was told (MAPPED) */
 };
 
 struct refused {
