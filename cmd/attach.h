@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * attach.h - what iommu-attach's files share: the control struct, and per file
- * what it provides (attach-setup.c: refusals, binding, the iommufd and legacy
+ * what it provides (attach-setup.c: refusals, binding, the iommufd, legacy and mock
  * attach and their undo; attach-report.c: the report, --list and --recover
  * output; attach-run.c: signals, --hold and --exec).
  */
