@@ -29,7 +29,7 @@ __attribute__((noreturn)) static void usage(const struct poptOption *opts)
 {
 	FILE *out = stdout;
 
-	fprintf(out, "\nUsage:\n %s [options]\n %s --session <name> [--respond <policy>] [options]\n"
+	fprintf(out, "\nUsage:\n %s [options]\n %s --session <name> [--respond invalid|success|map] [options]\n"
 		" %s --input <file> [options]\n", cmd_progname, cmd_progname, cmd_progname);
 	fputs("\nShow IOMMU faults, live from the kernel or from a saved log: parsed, aggregated,\n"
 	      "exported, with the kernel's own fault interrupt counts beside them; and answer\n"
@@ -225,7 +225,7 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		  "(--hwpt=fault)", "<name>" },
 		{ "respond", 0, POPT_ARG_STRING, &arg, OPT_RESPOND,
 		  "answer them: invalid (default), success, or map\n(map the page into the "
-		  "session's IOAS, then success)", "<policy>" },
+		  "session's IOAS, then success)", "<how>" },
 		{ "iterations", 'n', POPT_ARG_STRING, &arg, OPT_ITER,
 		  "frames to print, then exit (the last one\ncovers the whole input)", "<n>" },
 		{ "delay", 'd', POPT_ARG_STRING, &arg, OPT_DELAY,
