@@ -83,6 +83,8 @@ void faults_event_print(const struct faults_ctl *ctl, const struct iot_fault *re
 		ADD(" sid=0x%x", rec->sid);
 	if (has & IOT_FAULT_HAS_FLAGS)
 		ADD(" flags=0x%x", rec->flags);
+	if (has & IOT_FAULT_HAS_RESPONSE)
+		ADD(" response=\"%s\"", rec->response);
 	if (rec->count != 1)
 		ADD(" count=%llu", (unsigned long long)rec->count);
 #undef ADD

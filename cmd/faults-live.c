@@ -2,7 +2,8 @@
 /*
  * faults-live.c - the live sources of iommu-faults: the kernel log (/dev/kmsg, else
  * syslog(2)), the IOMMUs' fault interrupt counters (/proc/interrupts), the io_page_fault
- * tracepoint (--trace) and hotplug (libudev). Each is an fd to poll (or none: read at each
+ * tracepoint (--trace), hotplug (libudev) and a session's fault queue (--session, in
+ * faults-session.c). Each is an fd to poll (or none: read at each
  * tick) and a "read what is ready" call, so that the batch loop and the screen's loop
  * share them; each has a status the header shows. Records go to the one sink.
  */
@@ -49,6 +50,7 @@ struct faults_live {
 	uint64_t trace_lines;
 	struct iot_hotplug *hp;
 	uint64_t hotplug_events;
+	struct faults_session *session;
 	bool since_boot;
 	struct irq_group groups[MAX_UNITS];
 	size_t n_groups;
@@ -339,6 +341,7 @@ void faults_live_open(struct faults_ctl *ctl, struct iot_ctx *ctx)
 		[FSRC_INTERRUPTS] = "interrupts",
 		[FSRC_TRACE] = "trace",
 		[FSRC_HOTPLUG] = "hotplug",
+		[FSRC_SESSION] = "session",
 	};
 
 	if (!l)
@@ -354,7 +357,10 @@ void faults_live_open(struct faults_ctl *ctl, struct iot_ctx *ctx)
 	kmsg_open(ctl);
 	trace_open(ctl);
 	hotplug_open(l);
-	if (!l->kmsg && !l->trace)
+	if (ctl->session)
+		l->session = faults_session_open(ctx, ctl->session, ctl->respond, &l->st[FSRC_SESSION]);
+	/* a session read is something to monitor without a kernel log */
+	if (!l->kmsg && !l->trace && !faults_session_up(l->session))
 		cmd_die("no kernel log to read: %s", l->st[FSRC_KMSG].detail);
 }
 
@@ -372,6 +378,8 @@ void faults_live_close(struct faults_ctl *ctl)
 		cmd_warnx("cannot remove the trace instance: %s (the next run removes it)",
 			  strerror(-err));
 	iot_hotplug_close(l->hp);
+	/* its open groups are answered (invalid): no request is left stalled */
+	faults_session_close(l->session);
 	free(l);
 }
 
@@ -386,6 +394,8 @@ int faults_live_fd(const struct faults_ctl *ctl, enum faults_src_id id)
 		return l->trace ? iot_trace_fd(l->trace) : -1;
 	case FSRC_HOTPLUG:
 		return l->hp ? iot_hotplug_fd(l->hp) : -1;
+	case FSRC_SESSION:
+		return faults_session_fd(l->session);
 	default:
 		return -1;
 	}
@@ -425,10 +435,20 @@ int faults_live_read(struct faults_ctl *ctl, enum faults_src_id id)
 		}
 		break;
 	}
+	case FSRC_SESSION:
+		rc = faults_session_read(ctl, l->session);
+		break;
 	default:
 		break;
 	}
 	return rc;
+}
+
+bool faults_live_ended(const struct faults_ctl *ctl)
+{
+	const struct faults_live *l = ctl->live;
+
+	return l && !l->kmsg && !l->trace && l->session && !faults_session_up(l->session);
 }
 
 /*
@@ -484,8 +504,9 @@ void faults_live_note(struct faults_ctl *ctl, const struct iot_fault *rec)
 {
 	struct faults_live *l = ctl->live;
 
-	/* "logged": fault records the kernel printed; the tracepoint's are not printed */
-	if (!l || rec->record != IOT_FAULT_REC_FAULT || ctl->from_trace)
+	/* "logged": fault records the kernel printed; the tracepoint's and the session's
+	 * page requests are not printed */
+	if (!l || rec->record != IOT_FAULT_REC_FAULT || ctl->from_trace || ctl->from_session)
 		return;
 	if (!(rec->present & IOT_FAULT_HAS_UNIT)) {
 		l->logged_other += rec->count;
@@ -514,7 +535,12 @@ void faults_live_info(struct faults_ctl *ctl, struct faults_frame_info *fi)
 	if (!l)
 		return;
 	fi->sources = l->st;
-	fi->n_sources = FSRC_N;
+	/* the session's status only when one was asked for (it is the last) */
+	fi->n_sources = l->session ? FSRC_N : FSRC_SESSION;
+	if (l->session) {
+		fi->have_session = true;
+		faults_session_row_get(l->session, &fi->session);
+	}
 	for (size_t g = 0; g < l->n_groups && n < FAULTS_MAX_UNIT_ROWS; g++) {
 		struct faults_unit_row *u = &ctl->unit_rows[n++];
 		const struct irq_group *grp = &l->groups[g];

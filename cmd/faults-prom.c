@@ -2,7 +2,8 @@
 /*
  * faults-prom.c - the node_exporter textfile (--prometheus): fault counters by device,
  * unit, kind and reason, suppressed, lost and interrupts, live the kernel's own fault
- * interrupt counts per unit and each source's state, written whole to a temporary
+ * interrupt counts per unit, each source's state and a session's page requests by
+ * response (--session), written whole to a temporary
  * file beside the target, synced and renamed over it, so a scrape never sees half.
  */
 #include <errno.h>
@@ -29,6 +30,8 @@ struct faults_prom {
 	size_t n_units;
 	struct faults_src_status sources[FSRC_N];
 	size_t n_sources;
+	bool have_session;
+	struct faults_session_row session;
 };
 
 void faults_prom_live(struct faults_prom *p, const struct faults_frame_info *fi)
@@ -38,6 +41,8 @@ void faults_prom_live(struct faults_prom *p, const struct faults_frame_info *fi)
 	memcpy(p->units, fi->units, sizeof(p->units[0]) * p->n_units);
 	p->n_sources = fi->n_sources < FSRC_N ? fi->n_sources : FSRC_N;
 	memcpy(p->sources, fi->sources, sizeof(p->sources[0]) * p->n_sources);
+	p->have_session = fi->have_session;
+	p->session = fi->session;
 }
 
 struct faults_prom *faults_prom_new(const char *path, unsigned int max_keys)
@@ -66,6 +71,10 @@ void faults_prom_free(struct faults_prom *p)
 
 void faults_prom_add(struct faults_prom *p, const struct iot_fault *rec)
 {
+	/* a session's page requests have counters of their own (write_session): these count
+	 * what the kernel logged */
+	if (rec->record == IOT_FAULT_REC_FAULT && (rec->present & IOT_FAULT_HAS_RESPONSE))
+		return;
 	iot_agg_add(p->by_device, rec, 0);
 	/* suppressed, lost and interrupts are counted once, from the device aggregator */
 	if (rec->record != IOT_FAULT_REC_FAULT)
@@ -120,6 +129,42 @@ static int by_key(FILE *f, struct iot_agg *a, const char *metric, const char *lb
 	return 0;
 }
 
+/* one counter of the session's, labelled with its name (and @lbl=@value when given) */
+static void session_counter(FILE *f, const struct faults_session_row *q, const char *metric,
+			    const char *lbl, const char *value, uint64_t n)
+{
+	fprintf(f, "%s{", metric);
+	label(f, "session", q->name, true);
+	if (lbl)
+		label(f, lbl, value, false);
+	fprintf(f, "} %llu\n", (unsigned long long)n);
+}
+
+/* --session: its page requests, and how they were answered (one response per group) */
+static void write_session(const struct faults_session_row *q, FILE *f)
+{
+	help(f, "iommu_faults_page_requests_total", "counter",
+	     "Page requests read from the session's fault queue.");
+	session_counter(f, q, "iommu_faults_page_requests_total", NULL, NULL, q->requests);
+	help(f, "iommu_faults_page_responses_total", "counter",
+	     "Fault groups answered, by the response code (success or invalid).");
+	session_counter(f, q, "iommu_faults_page_responses_total", "response", "success",
+			q->success);
+	session_counter(f, q, "iommu_faults_page_responses_total", "response", "invalid",
+			q->invalid);
+	help(f, "iommu_faults_pages_mapped_total", "counter",
+	     "Pages --respond map mapped into the session's IOAS.");
+	session_counter(f, q, "iommu_faults_pages_mapped_total", NULL, NULL, q->mapped_pages);
+	help(f, "iommu_faults_page_request_failures_total", "counter",
+	     "Groups map could not map, responses the kernel refused, groups refused unasked.");
+	session_counter(f, q, "iommu_faults_page_request_failures_total", "failure", "map",
+			q->map_failures);
+	session_counter(f, q, "iommu_faults_page_request_failures_total", "failure", "respond",
+			q->respond_failures);
+	session_counter(f, q, "iommu_faults_page_request_failures_total", "failure", "refused",
+			q->refused);
+}
+
 /* The kernel's own counts per unit, and whether each source works. */
 static void write_live(const struct faults_prom *p, FILE *f)
 {
@@ -162,6 +207,8 @@ static void write_live(const struct faults_prom *p, FILE *f)
 		label(f, "source", st->name, true);
 		fprintf(f, "} %d\n", st->state == FSRC_OK || st->state == FSRC_FALLBACK);
 	}
+	if (p->have_session)
+		write_session(&p->session, f);
 }
 
 static int write_metrics(struct faults_prom *p, FILE *f)

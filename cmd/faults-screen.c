@@ -54,6 +54,9 @@ struct screen {
 	enum mode mode, help_from;
 	struct iot_agg_view *view;     /* what is on screen; kept while paused */
 	struct faults_frame_info fi;
+	struct faults_unit_row units[FAULTS_MAX_UNIT_ROWS]; /* fi's, kept while paused */
+	bool cleared;                  /* c: every figure counts from base */
+	struct faults_frame_base base;
 	size_t *shown, n_shown;        /* the view's rows that pass the filter */
 	size_t sel, top;               /* selected row and first row on screen, in shown[] */
 	char sel_key[128];
@@ -295,6 +298,16 @@ static void refresh_view(struct screen *s)
 	if (iot_agg_view_new(ctl->agg, &q, sizeof(q), &s->view))
 		cmd_die("out of memory");
 	faults_frame_info_get(ctl, &s->fi);
+	if (s->cleared) {
+		faults_frame_rebase(&s->fi, &s->base, s->units);
+	} else {
+		/* a copy: the live rows are written again at each interval, paused or not */
+		if (s->fi.n_units > FAULTS_MAX_UNIT_ROWS)
+			s->fi.n_units = FAULTS_MAX_UNIT_ROWS;
+		if (s->fi.n_units)
+			memcpy(s->units, s->fi.units, sizeof(s->units[0]) * s->fi.n_units);
+		s->fi.units = s->units;
+	}
 	apply_filter(s);
 	s->dirty = true;
 }
@@ -636,7 +649,7 @@ static const char *const help_text[] = {
 	"  f          filter rows: words that each appear in the row's key, name, device,",
 	"             unit, vendor, kind or reason, or field=text for one field",
 	"             (device=00:02.0 vendor=intel kind=dma); empty: every row",
-	"  c          clear every count",
+	"  c          clear every count: the header counts from then on too",
 	"  + -        a longer or a shorter delay between refreshes",
 	"  Up Down PgUp PgDn Home End    select a row",
 	"  Enter      the selected row's latest events, decoded",
@@ -757,6 +770,9 @@ static void describe_event(struct screen *s, const struct iot_fault *rec)
 		ADD(b, "%sflags 0x%x", b[0] ? ", " : "", rec->flags);
 	if (rec->count != 1)
 		ADD(b, "%s%llu records", b[0] ? ", " : "", (unsigned long long)rec->count);
+	/* a session's page request: how it was answered */
+	if (has & IOT_FAULT_HAS_RESPONSE)
+		ADD(b, "%sresponse %s", b[0] ? ", " : "", rec->response);
 	if (b[0])
 		pane_add(s, "    %s", b);
 #undef ADD
@@ -937,9 +953,23 @@ static void next_group(struct screen *s)
 	refresh_view(s);
 }
 
+/*
+ * c: the table's counts cleared, and every other figure of the header (lines, records,
+ * per unit signalled and logged, the session's) counted from now on: the base taken
+ * here is subtracted at each refresh, so unlogged stays signalled minus logged. The
+ * --prometheus counters are not touched: a counter never goes back.
+ */
 static void clear_counts(struct screen *s)
 {
 	struct faults_ctl *ctl = s->ctl;
+	struct faults_frame_info fi;
+	uint64_t now = faults_view_now_us(ctl);
+
+	if (!now && s->view)
+		now = s->view->now_us; /* a replay: the latest event's time */
+	faults_frame_info_get(ctl, &fi);
+	faults_frame_base_take(&s->base, &fi, now);
+	s->cleared = true;
 
 	for (size_t i = 0; i < CMD_ARRAY_SIZE(ctl->aggs); i++)
 		if (ctl->aggs[i])

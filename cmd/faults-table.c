@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cmd-common.h"
 #include "encode.h"
@@ -182,6 +183,7 @@ const char *faults_src_state_name(enum faults_src_state s)
 		[FSRC_FALLBACK] = "fallback",
 		[FSRC_UNAVAILABLE] = "unavailable",
 		[FSRC_NEED_ROOT] = "need root",
+		[FSRC_ENDED] = "ended",
 	};
 
 	return (unsigned int)s < CMD_ARRAY_SIZE(names) ? names[s] : "?";
@@ -273,6 +275,70 @@ static void append_text(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+void faults_frame_base_take(struct faults_frame_base *b, const struct faults_frame_info *fi,
+			    uint64_t now_us)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	memset(b, 0, sizeof(*b));
+	b->lines = fi->lines;
+	b->records = fi->records;
+	b->page_requests = fi->page_requests;
+	b->n_units = fi->n_units < FAULTS_MAX_UNIT_ROWS ? fi->n_units : FAULTS_MAX_UNIT_ROWS;
+	if (b->n_units)
+		memcpy(b->units, fi->units, sizeof(b->units[0]) * b->n_units);
+	b->have_session = fi->have_session;
+	b->session = fi->session;
+	b->cleared_us = now_us;
+	if (localtime_r(&t, &tm))
+		strftime(b->cleared_at, sizeof(b->cleared_at), "%H:%M:%S", &tm);
+}
+
+static uint64_t since(uint64_t now, uint64_t base)
+{
+	return now > base ? now - base : 0;
+}
+
+void faults_frame_rebase(struct faults_frame_info *fi, const struct faults_frame_base *b,
+			 struct faults_unit_row *units)
+{
+	size_t n = fi->n_units < FAULTS_MAX_UNIT_ROWS ? fi->n_units : FAULTS_MAX_UNIT_ROWS;
+
+	fi->lines = since(fi->lines, b->lines);
+	fi->records = since(fi->records, b->records);
+	fi->page_requests = since(fi->page_requests, b->page_requests);
+	/* units by name: one that came after the clear counts from zero */
+	for (size_t i = 0; i < n; i++) {
+		units[i] = fi->units[i];
+		for (size_t k = 0; k < b->n_units; k++) {
+			if (strcmp(units[i].name, b->units[k].name))
+				continue;
+			units[i].signalled = since(units[i].signalled, b->units[k].signalled);
+			units[i].logged = since(units[i].logged, b->units[k].logged);
+			break;
+		}
+	}
+	fi->units = units;
+	fi->n_units = n;
+	if (fi->have_session && b->have_session && !strcmp(fi->session.name, b->session.name)) {
+		struct faults_session_row *q = &fi->session;
+		const struct faults_session_row *o = &b->session;
+
+		q->requests = since(q->requests, o->requests);
+		q->groups = since(q->groups, o->groups);
+		q->success = since(q->success, o->success);
+		q->invalid = since(q->invalid, o->invalid);
+		q->mapped_pages = since(q->mapped_pages, o->mapped_pages);
+		q->map_failures = since(q->map_failures, o->map_failures);
+		q->respond_failures = since(q->respond_failures, o->respond_failures);
+		q->refused = since(q->refused, o->refused);
+	}
+	fi->cleared = true;
+	fi->cleared_us = b->cleared_us;
+	snprintf(fi->cleared_at, sizeof(fi->cleared_at), "%s", b->cleared_at);
+}
+
 /*
  * The live part of the header: per unit the kernel's own counts (unlogged faults are
  * worth a look), the sources (one that does not work is too), hotplug changes.
@@ -296,6 +362,26 @@ static void header_live(struct faults_header *h, const struct faults_frame_info 
 					  "Unit %s: - signalled, %llu logged, - unlogged", u->name,
 					  (unsigned long long)u->logged);
 	}
+	if (fi->have_session) {
+		const struct faults_session_row *q = &fi->session;
+		bool bad = q->map_failures || q->respond_failures || q->refused;
+
+		snprintf(line, sizeof(line), "Session %s (respond %s): %llu requests in %llu groups: "
+			 "%llu success, %llu invalid", q->name, q->policy,
+			 (unsigned long long)q->requests, (unsigned long long)q->groups,
+			 (unsigned long long)q->success, (unsigned long long)q->invalid);
+		if (q->mapped_pages || q->map_failures)
+			append_text(line, sizeof(line), "; %llu pages mapped, %llu not",
+				    (unsigned long long)q->mapped_pages,
+				    (unsigned long long)q->map_failures);
+		if (q->respond_failures)
+			append_text(line, sizeof(line), "; %llu responses failed",
+				    (unsigned long long)q->respond_failures);
+		if (q->refused)
+			append_text(line, sizeof(line), "; %llu refused (too many open)",
+				    (unsigned long long)q->refused);
+		faults_header_add(h, bad ? FAULTS_LEVEL_WARN : FAULTS_LEVEL_NORMAL, "%s", line);
+	}
 	snprintf(line, sizeof(line), "Sources:");
 	for (size_t i = 0; i < fi->n_sources; i++) {
 		const struct faults_src_status *st = &fi->sources[i];
@@ -304,7 +390,8 @@ static void header_live(struct faults_header *h, const struct faults_frame_info 
 			    faults_src_state_name(st->state));
 		if (st->detail[0] && st->state != FSRC_OFF)
 			append_text(line, sizeof(line), " (%s)", st->detail);
-		if (st->state == FSRC_UNAVAILABLE || st->state == FSRC_NEED_ROOT)
+		if (st->state == FSRC_UNAVAILABLE || st->state == FSRC_NEED_ROOT ||
+		    st->state == FSRC_ENDED)
 			level = FAULTS_LEVEL_WARN;
 	}
 	faults_header_add(h, level, "%s", line);
@@ -322,6 +409,8 @@ void faults_header_build(struct faults_header *h, const struct iot_agg_view *v,
 {
 	char now[32], first[32], longl[64] = "";
 	unsigned long long faults = v->faults;
+	/* a session's page requests are faults, not the kernel's log */
+	unsigned long long logged = faults > fi->page_requests ? faults - fi->page_requests : 0;
 
 	faults_header_free(h);
 	faults_seconds(v->now_us, now, sizeof(now));
@@ -332,12 +421,19 @@ void faults_header_build(struct faults_header *h, const struct iot_agg_view *v,
 	faults_header_add(h, FAULTS_LEVEL_NORMAL, "%s - %s: %llu lines%s, %llu records; kernel time %s",
 			  "iommu-faults", fi->input, (unsigned long long)fi->lines, longl,
 			  (unsigned long long)fi->records, faults ? now : "-");
+	if (fi->cleared) {
+		faults_seconds(fi->cleared_us, now, sizeof(now));
+		faults_header_add(h, FAULTS_LEVEL_NORMAL,
+				  "Cleared: every count since %s (kernel time %s)", fi->cleared_at,
+				  now);
+		faults_seconds(v->now_us, now, sizeof(now));
+	}
 	faults_header_add(h, v->rate1 > 0 ? FAULTS_LEVEL_ALERT : FAULTS_LEVEL_NORMAL,
 			  "Faults: %llu total, %.2f/s 1s, %.2f/s 10s, %.2f/s 60s%s%s", faults,
 			  v->rate1, v->rate10, v->rate60, faults ? ", since " : "", faults ? first : "");
 	faults_header_add(h, v->lost ? FAULTS_LEVEL_ALERT : v->suppressed ? FAULTS_LEVEL_WARN :
 			  FAULTS_LEVEL_NORMAL,
-			  "Kernel: %llu logged, %llu suppressed, %llu lost, %llu interrupts", faults,
+			  "Kernel: %llu logged, %llu suppressed, %llu lost, %llu interrupts", logged,
 			  (unsigned long long)v->suppressed, (unsigned long long)v->lost,
 			  (unsigned long long)v->interrupts);
 	if (fi->live)
@@ -489,7 +585,24 @@ static void json_live(const struct faults_frame_info *fi)
 		json_str(fi->sources[i].detail);
 		putchar('}');
 	}
-	fputs("],\"devices\":[", stdout);
+	if (fi->have_session) {
+		const struct faults_session_row *q = &fi->session;
+
+		fputs("],\"session\":{\"name\":", stdout);
+		json_str(q->name);
+		fputs(",\"policy\":", stdout);
+		json_str(q->policy);
+		printf(",\"requests\":%llu,\"groups\":%llu,\"success\":%llu,\"invalid\":%llu,"
+		       "\"mapped_pages\":%llu,\"map_failures\":%llu,\"respond_failures\":%llu,"
+		       "\"refused\":%llu}",
+		       (unsigned long long)q->requests, (unsigned long long)q->groups,
+		       (unsigned long long)q->success, (unsigned long long)q->invalid,
+		       (unsigned long long)q->mapped_pages, (unsigned long long)q->map_failures,
+		       (unsigned long long)q->respond_failures, (unsigned long long)q->refused);
+		fputs(",\"devices\":[", stdout);
+	} else {
+		fputs("],\"devices\":[", stdout);
+	}
 	for (size_t i = 0; i < fi->n_changes; i++) {
 		fputs(i ? ",{\"device\":" : "{\"device\":", stdout);
 		json_str(fi->changes[i].device);
@@ -514,7 +627,8 @@ static void frame_json(const struct iot_agg_view *v, const struct faults_frame_i
 	printf(",\"faults\":%llu,\"rate1\":%.2f,\"rate10\":%.2f,\"rate60\":%.2f",
 	       (unsigned long long)v->faults, v->rate1, v->rate10, v->rate60);
 	printf(",\"logged\":%llu,\"suppressed\":%llu,\"lost\":%llu,\"interrupts\":%llu",
-	       (unsigned long long)v->faults, (unsigned long long)v->suppressed,
+	       (unsigned long long)(v->faults > fi->page_requests ? v->faults - fi->page_requests :
+				    0), (unsigned long long)v->suppressed,
 	       (unsigned long long)v->lost, (unsigned long long)v->interrupts);
 	fputs(",\"suppressed_by\":[", stdout);
 	for (size_t i = 0; i < v->n_sources; i++) {

@@ -60,17 +60,22 @@ void faults_columns_init(struct cmd_columns *cols, const char *list);
 /* a sort column by name ("total", "rate10", "last-seen", "key"): 0, or -1 if it is none */
 int faults_sort_by_name(const char *name, enum iot_agg_sort *sort, bool *ascending);
 
-/* The live sources (faults-live.c), each shown in the header with its status. */
-enum faults_src_id { FSRC_KMSG, FSRC_INTERRUPTS, FSRC_TRACE, FSRC_HOTPLUG, FSRC_N };
+/*
+ * The live sources (faults-live.c, faults-session.c), each shown in the header with its
+ * status; the session's only when --session was given (it is last, so the others' list
+ * is the same without it).
+ */
+enum faults_src_id { FSRC_KMSG, FSRC_INTERRUPTS, FSRC_TRACE, FSRC_HOTPLUG, FSRC_SESSION, FSRC_N };
 enum faults_src_state {
 	FSRC_OFF = 0,     /* not asked for (--trace) or not applicable */
 	FSRC_OK,
 	FSRC_FALLBACK,    /* working, in a lesser way (syslog(2) for /dev/kmsg) */
 	FSRC_UNAVAILABLE, /* the detail says why */
 	FSRC_NEED_ROOT,
+	FSRC_ENDED,       /* it was read and has ended (a session its holder released) */
 };
 struct faults_src_status {
-	const char *name;  /* "kmsg", "interrupts", "trace", "hotplug" */
+	const char *name;  /* "kmsg", "interrupts", "trace", "hotplug", "session" */
 	enum faults_src_state state;
 	char detail[160];
 };
@@ -85,6 +90,19 @@ struct faults_unit_row {
 };
 #define FAULTS_MAX_UNIT_ROWS 16
 
+/* A session's fault queue (--session): the page requests read and how they were answered. */
+struct faults_session_row {
+	char name[64];          /* the session */
+	const char *policy;     /* --respond: "invalid", "success", "map" */
+	uint64_t requests;      /* page request records read */
+	uint64_t groups;        /* fault groups answered (one response each) */
+	uint64_t success, invalid; /* of them, by the code of the response */
+	uint64_t mapped_pages;  /* --respond map: pages mapped into the session's IOAS */
+	uint64_t map_failures;  /* groups map could not map (answered invalid) */
+	uint64_t respond_failures; /* responses the kernel did not take */
+	uint64_t refused;       /* groups answered invalid unasked: too many open at once */
+};
+
 /* A device that left or arrived while the monitor ran (hotplug). */
 struct faults_dev_change {
 	char device[64];
@@ -98,6 +116,7 @@ struct faults_frame_info {
 	uint64_t lines;        /* lines read */
 	uint64_t long_lines;   /* lines skipped whole for their length */
 	uint64_t records;      /* records that passed the filters */
+	uint64_t page_requests; /* of the faults, a session's page requests: not logged */
 	unsigned int max_keys;
 	/* live only (live set) */
 	bool live;
@@ -108,7 +127,34 @@ struct faults_frame_info {
 	uint64_t kmsg_records, trace_lines;
 	struct faults_dev_change changes[FAULTS_MAX_CHANGES]; /* the latest, oldest first */
 	size_t n_changes;
+	bool have_session;     /* --session: its figures */
+	struct faults_session_row session;
+	/* the screen's c: every figure counts from then on (faults_frame_rebase) */
+	bool cleared;
+	uint64_t cleared_us;   /* kernel time of the clear (the view's now) */
+	char cleared_at[16];   /* and the wall clock's, "23:15:02" */
 };
+
+/*
+ * The figures of a frame at the screen's c, so that each is shown counted from then on:
+ * the lines and records read, per unit signalled and logged (unlogged stays their
+ * difference), the session's. The aggregator's own counts are cleared by iot_agg_clear().
+ */
+struct faults_frame_base {
+	uint64_t lines, records, page_requests;
+	struct faults_unit_row units[FAULTS_MAX_UNIT_ROWS];
+	size_t n_units;
+	bool have_session;
+	struct faults_session_row session;
+	uint64_t cleared_us;
+	char cleared_at[16];
+};
+/* take @fi's figures as the new base; @now_us: the view's now (kernel time) */
+void faults_frame_base_take(struct faults_frame_base *b, const struct faults_frame_info *fi,
+			    uint64_t now_us);
+/* @fi counted from @b: its unit rows copied into @units (FAULTS_MAX_UNIT_ROWS) and rebased */
+void faults_frame_rebase(struct faults_frame_info *fi, const struct faults_frame_base *b,
+			 struct faults_unit_row *units);
 
 /*
  * The header of a frame, as a list of lines: -b prints them above its table, the

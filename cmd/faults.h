@@ -16,6 +16,7 @@
 #include "cmd-common.h"
 #include "columns.h"
 #include "faults-table.h"
+#include "iommu-tools-faultq.h"
 #include "iommu-tools-faults.h"
 #include "output.h"
 
@@ -24,6 +25,7 @@ struct faults_prom;
 struct faults_live;
 struct faults_recent;
 struct faults_ctl;
+struct faults_session;
 
 /*
  * A source as an event loop sees it: wait until @fd is readable (EPOLLIN; a regular
@@ -44,6 +46,9 @@ struct faults_ctl {
 	char *input, *record, *prometheus, *columns, *sysroot; /* owned copies */
 	bool batch, events, list_columns;
 	bool since_boot, trace;
+	char *session;        /* --session: an iommu-attach session's fault queue (owned) */
+	bool has_respond;
+	enum iot_faultq_policy respond; /* --respond (default invalid) */
 	bool interactive;     /* the screen: stdin and stdout are terminals, no other view */
 	uint64_t iterations;  /* -n: frames before exit, 0 until the input ends */
 	uint64_t delay_ms;    /* -d */
@@ -71,6 +76,7 @@ struct faults_ctl {
 	FILE *record_fp;
 	uint64_t records;       /* records that passed the filters */
 	uint64_t replayed;      /* of them, lines of a recording */
+	uint64_t page_requests; /* of them, a session's answered page requests (not logged) */
 	uint64_t latest_sec;    /* event second of the latest fault, for --threshold */
 	bool have_latest;
 	bool crossed;           /* --threshold was crossed */
@@ -82,6 +88,7 @@ struct faults_ctl {
 	struct faults_live *live;
 	const char *kmsg_device; /* DEVICE= of the kmsg record being parsed, or NULL */
 	bool from_trace;         /* the line being parsed came from the tracepoint */
+	bool from_session;       /* the record came from the session's fault queue */
 	struct faults_unit_row unit_rows[FAULTS_MAX_UNIT_ROWS];
 };
 
@@ -96,6 +103,8 @@ void faults_interval(struct faults_ctl *ctl);
 void faults_frame_info_get(struct faults_ctl *ctl, struct faults_frame_info *fi);
 /* now for the rates of a view: the kernel's clock when live, else the latest event's (0) */
 uint64_t faults_view_now_us(const struct faults_ctl *ctl);
+/* the kernel's log clock (CLOCK_MONOTONIC), in us */
+uint64_t faults_kernel_now_us(void);
 /* register a source's watch (at most CMD_ARRAY_SIZE(ctl->watches)) */
 void faults_watch_add(struct faults_ctl *ctl, const char *name, int fd,
 		      int (*read)(struct faults_ctl *, struct faults_watch *, uint64_t), void *data);
@@ -119,8 +128,33 @@ void faults_live_tick(struct faults_ctl *ctl);
 void faults_live_watch_all(struct faults_ctl *ctl);
 /* a record passed the sink: counted as logged for its unit */
 void faults_live_note(struct faults_ctl *ctl, const struct iot_fault *rec);
-/* the header's live part: sources, units, hotplug changes */
+/* the header's live part: sources, units, hotplug changes, the session's figures */
 void faults_live_info(struct faults_ctl *ctl, struct faults_frame_info *fi);
+/* nothing is left to read: no kernel log, and the session (the only source) has ended */
+bool faults_live_ended(const struct faults_ctl *ctl);
+
+/*
+ * faults-session.c: an iommu-attach session's fault queue (--session), one more live
+ * source of faults-live.c. Its page requests are answered by --respond (the library's
+ * policy) and go to the sink as records with their response. It is waited on as one fd
+ * (an epoll fd over the queue's and the session socket's). When the session ends, or its
+ * peer lies (bytes no kernel writes), it is closed and its status says so: the other
+ * sources go on.
+ */
+/* open session @name; its status in @st. Exits (1) when there is no such session. */
+struct faults_session *faults_session_open(struct iot_ctx *ctx, const char *name,
+					   enum iot_faultq_policy policy,
+					   struct faults_src_status *st);
+/* open groups answered invalid, fds closed; NULL ok */
+void faults_session_close(struct faults_session *s);
+/* the fd to wait on; it stays open (and quiet) once the queue is closed, until _close */
+int faults_session_fd(const struct faults_session *s);
+/* read what is ready (a bounded amount) into the sink: the count read, or 0 */
+int faults_session_read(struct faults_ctl *ctl, struct faults_session *s);
+/* still read (not ended, not given up) */
+bool faults_session_up(const struct faults_session *s);
+/* its figures for the header (they stay when it ended) */
+void faults_session_row_get(const struct faults_session *s, struct faults_session_row *row);
 
 /* faults-screen.c: the interactive view (ncurses), until the user quits */
 /*

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * iommu-faults - IOMMU faults from the kernel log, parsed, aggregated and exported.
+ * iommu-faults - IOMMU faults from the kernel log (and the page requests of an iommu-attach
+ * session's fault queue), parsed, aggregated and exported.
  * This file: options, help, main, the sink every record passes (filters, then the
  * aggregator and each output) and the batch loops: a saved log read in slices, and the
  * live loop (one epoll over a timerfd, a signalfd and the sources). Sources are in
@@ -28,10 +29,11 @@ __attribute__((noreturn)) static void usage(const struct poptOption *opts)
 {
 	FILE *out = stdout;
 
-	fprintf(out, "\nUsage:\n %s [options]\n %s --input <file> [options]\n", cmd_progname,
-		cmd_progname);
+	fprintf(out, "\nUsage:\n %s [options]\n %s --session <name> [--respond invalid|success|map] [options]\n"
+		" %s --input <file> [options]\n", cmd_progname, cmd_progname, cmd_progname);
 	fputs("\nShow IOMMU faults, live from the kernel or from a saved log: parsed, aggregated,\n"
-	      "exported, with the kernel's own fault interrupt counts beside them.\n", out);
+	      "exported, with the kernel's own fault interrupt counts beside them; and answer\n"
+	      "the page requests of an iommu-attach session's fault queue.\n", out);
 	cmd_usage_options(out, opts);
 	cmd_columns_print_help(faults_infos, faults_n_infos, "Available output columns", out);
 	fputs("\nInteractive keys (on a terminal, without -b, --events, -J or -n):\n"
@@ -185,6 +187,8 @@ enum {
 	OPT_JSON,
 	OPT_SINCE_BOOT,
 	OPT_TRACE,
+	OPT_SESSION,
+	OPT_RESPOND,
 	OPT_COLOR,
 	OPT_RAW,
 	OPT_PAIRS,
@@ -216,6 +220,12 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		  "live: read the kernel log buffer first, and count\ninterrupts since boot", NULL },
 		{ "trace", 0, POPT_ARG_NONE, NULL, OPT_TRACE,
 		  "live: also read the iommu:io_page_fault tracepoint\n(root)", NULL },
+		{ "session", 0, POPT_ARG_STRING, &arg, OPT_SESSION,
+		  "live: also read the page requests of an iommu-attach\nsession's fault queue "
+		  "(--hwpt=fault)", "<name>" },
+		{ "respond", 0, POPT_ARG_STRING, &arg, OPT_RESPOND,
+		  "answer them: invalid (default), success, or map\n(map the page into the "
+		  "session's IOAS, then success)", "<how>" },
 		{ "iterations", 'n', POPT_ARG_STRING, &arg, OPT_ITER,
 		  "frames to print, then exit (the last one\ncovers the whole input)", "<n>" },
 		{ "delay", 'd', POPT_ARG_STRING, &arg, OPT_DELAY,
@@ -346,6 +356,17 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		case OPT_TRACE:
 			ctl->trace = true;
 			break;
+		case OPT_SESSION:
+			if (!arg || !*arg)
+				cmd_usage_error("--session needs a session's name");
+			cmd_set_str(&ctl->session, arg);
+			break;
+		case OPT_RESPOND:
+			if (!arg || iot_faultq_policy_parse(arg, &ctl->respond))
+				cmd_usage_error("unknown --respond: %s (use invalid, success or map)",
+						arg ? arg : "");
+			ctl->has_respond = true;
+			break;
 		case OPT_COLOR:
 			cmd_output_parse_color(&ctl->out, arg);
 			break;
@@ -371,9 +392,11 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 
 	if (ctl->list_columns)
 		return;
-	if (ctl->input && (ctl->since_boot || ctl->trace))
+	if (ctl->input && (ctl->since_boot || ctl->trace || ctl->session))
 		cmd_usage_error("--%s reads the live kernel: not with --input",
-				ctl->since_boot ? "since-boot" : "trace");
+				ctl->since_boot ? "since-boot" : ctl->trace ? "trace" : "session");
+	if (ctl->has_respond && !ctl->session)
+		cmd_usage_error("--respond answers a session's page requests: it needs --session");
 	if (ctl->events && ctl->iterations)
 		cmd_usage_error("--iterations applies to frames (--batch), not to --events");
 	if (ctl->events && (ctl->out.raw || ctl->out.pairs))
@@ -464,6 +487,9 @@ static int on_record(void *data, const struct iot_fault *in)
 	if (!wanted(ctl, rec))
 		return 0;
 	ctl->records++;
+	/* a session's page request (it has its response) is a fault the kernel did not log */
+	if (rec->record == IOT_FAULT_REC_FAULT && (rec->present & IOT_FAULT_HAS_RESPONSE))
+		ctl->page_requests += rec->count;
 	faults_names_note(ctl->names, rec);
 	if (ctl->has_threshold && rec->record == IOT_FAULT_REC_FAULT) {
 		uint64_t sec = rec->present & IOT_FAULT_HAS_TIMESTAMP ?
@@ -519,7 +545,7 @@ void faults_sink_end(struct faults_ctl *ctl)
 /* ---- main ---- */
 
 /* The kernel's log clock (local_clock(): CLOCK_MONOTONIC on the same host), in us. */
-static uint64_t kernel_now_us(void)
+uint64_t faults_kernel_now_us(void)
 {
 	struct timespec ts;
 
@@ -530,7 +556,7 @@ static uint64_t kernel_now_us(void)
 uint64_t faults_view_now_us(const struct faults_ctl *ctl)
 {
 	/* rates decay while the kernel is quiet: now is the kernel's clock */
-	return ctl->live && iot_ctx_is_live(ctl->ctx) ? kernel_now_us() : 0;
+	return ctl->live && iot_ctx_is_live(ctl->ctx) ? faults_kernel_now_us() : 0;
 }
 
 void faults_frame_info_get(struct faults_ctl *ctl, struct faults_frame_info *fi)
@@ -540,6 +566,7 @@ void faults_frame_info_get(struct faults_ctl *ctl, struct faults_frame_info *fi)
 		.lines = ctl->src ? faults_source_lines(ctl->src) : 0,
 		.long_lines = ctl->src ? faults_source_long_lines(ctl->src) : 0,
 		.records = ctl->records,
+		.page_requests = ctl->page_requests,
 		.max_keys = ctl->max_keys ? ctl->max_keys : IOT_AGG_MAX_KEYS_DEFAULT,
 	};
 	if (ctl->live) {
@@ -726,6 +753,11 @@ static void run_live(struct faults_ctl *ctl, const sigset_t *sigs)
 				/* --events: each wakeup's events are out before the next wait */
 				if (ctl->events)
 					fflush(stdout);
+				/* the session ended and was all there was to read: a last frame */
+				if (faults_live_ended(ctl)) {
+					live_tick(ctl, ++iter);
+					go = false;
+				}
 			} else if (id == EV_TIMER) {
 				uint64_t exp;
 
@@ -770,6 +802,7 @@ static void ctl_free(struct faults_ctl *ctl)
 	free(ctl->columns);
 	free(ctl->device);
 	free(ctl->unit);
+	free(ctl->session);
 }
 
 int main(int argc, const char **argv)

@@ -12,14 +12,17 @@
 # collected.log, log and saved-dmesg.txt are the bundled tests/fixtures/logs/collected.log
 # and tests/ is the source's; there journalctl and dmesg print that log, alert does
 # nothing, and /var/lib/node_exporter/textfile is a scratch directory. A live one (no
-# --input) reads a captured tree for 2 s.
+# --input) reads a captured tree for 2 s, where session vm1 (--session) is served by a
+# holder of the library's own session server without a kernel fault queue
+# (tests/cli/fake-session.c: nothing to read, nothing to warn about).
 # iommu-attach's examples (README and man/iommu-attach.8) run on a scratch copy of the
 # desktop tree; see below.
 . "$(dirname "$0")/common.bash"
 
 SRC=${IOT_SRC:-$IOT_TESTS/..}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+holder=
+trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; rm -rf "$tmp"' EXIT
 root=$FIXTURES/desktop
 
 # the man page's roff escapes, as the reader sees them
@@ -107,6 +110,9 @@ live=$tmp/live
 cp -a "$FIXTURES/vm-vtd-legacy" "$live"
 printf '3,1,5000100,-;DMAR: [DMA Write NO_PASID] Request device [00:03.0] fault addr %s\n' \
 	'0x200000 [fault reason 0x05] PTE Write access is not set' >"$live/dev/kmsg"
+"${IOT_FAKE_SESSION:-$IOT_BIN/../tests/fake-session}" "$live" vm1 quiet >"$tmp/holder.out" &
+holder=$!
+for _ in $(seq 100); do grep -qs '^ready$' "$tmp/holder.out" && break; sleep 0.05; done
 # an iommu-faults later in a pipe is the built one too
 ln -s "$IOT_BIN/iommu-faults" "$tmp/bin/iommu-faults"
 {

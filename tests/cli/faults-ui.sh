@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The interactive view of iommu-faults, driven through tmux (send-keys to type,
-# capture-pane to read the screen): quit, help, sort, group-by, pause, filter, clear,
-# delay, the detail pane, resize between 80x24 and 160x50, colours and their absence,
-# hostile text, the terminal restored after q and after SIGTERM, and the live view (a
-# captured tree's dev/kmsg as a FIFO). The README's sample of the view is this test's
+# capture-pane to read the screen): quit, help, sort, group-by, pause, filter, clear (the
+# header's figures counted from it too), delay, the detail pane (a page request's response
+# too), resize between 80x24 and 160x50, colours and their absence, hostile text, the
+# terminal restored after q and after SIGTERM, and the live view (a captured tree's
+# dev/kmsg as a FIFO; a session's lines, and the view going on when it ends). The README's sample of the view is this test's
 # own capture (UPDATE=1 rewrites it). Without tmux the test is skipped (77), except in
 # CI (CI=true), where tests/install-deps installs it.
 . "$(dirname "$0")/common.bash"
@@ -26,7 +27,8 @@ logs=$FIXTURES/logs
 sock=$tmp/tmux.0.sock
 sessions=0
 T() { tmux -S "$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; exec 3>&- 2>/dev/null; rm -rf "$tmp"' EXIT
+holder=
+trap 'T kill-server 2>/dev/null; exec 3>&- 2>/dev/null; [ -n "$holder" ] && kill "$holder" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # A new session of $1 x $2 running "iommu-faults ${@:3}" in the fixture directory, with
 # the variables in run_env; the pane stays after the command ends, with its exit status
@@ -241,10 +243,12 @@ sleep 0.3
 check_not "80x24: SPARK dropped" 'SPARK'
 fits "80x24 again" 80
 
-# ---- clear
+# ---- clear: the table, and every figure of the header from then on, which says since when
 keys c
 check "c: counts cleared" '^Faults: 0 total'
 check "c: no rows" 'no faults yet'
+check "c: the header says since when" '^Cleared: every count since [0-9]{2}:[0-9]{2}:[0-9]{2} \(kernel time 221\.565938\)$'
+check "c: lines and records from the clear" '^iommu-faults - collected\.log: 0 lines, 0 records'
 
 # ---- q quits, the terminal restored
 keys q
@@ -349,6 +353,15 @@ fi
 keys q q
 check "hostile: q" '^EXIT:0$'
 
+# ---- a session's page request (a recording of one): its response in the detail pane
+printf '%s\n' '{"record":"fault","kind":"page-request","event":"page-request","device":"iommufd_mock0","addr":"0x1001000","access":"write","pasid":5,"flags":3,"response":"invalid (map: 0x1001000 outside the IOAS)","timestamp":8.424860,"count":1}' >"$tmp/pr.jsonl"
+start 120 30 --input "$tmp/pr.jsonl"
+check "page request: its row" '^iommufd_mock0 +1 '
+keys Enter
+check "page request: its pane" 'addr 0x1001000 write, pasid 0x5, flags 0x3, response invalid \(map: 0x1001000 outside the IOAS\)'
+keys q q
+check "page request: q" '^EXIT:0$'
+
 # ---- live (no --input): a captured tree whose dev/kmsg is a FIFO; records written into
 # it become rows, the header has the live lines
 exec 3>&-
@@ -365,9 +378,44 @@ for i in 1 2; do
 		"$i" "$i" "$fault" "$i"
 done >&3
 check "live: the records' row" '^0000:00:03\.0 +2 '
-check "live: per unit" '^Unit dmar0: [0-9]+ signalled, 2 logged'
+check "live: per unit" '^Unit dmar0: 0 signalled, 2 logged, 0 unlogged$'
+# the unit's fault vector rises by 7 (read at each -d)
+irq()
+{
+	sed -i "s/^  24: *[0-9]* /  24: $(printf '%10d' "$1") /" "$tmp/root/proc/interrupts"
+}
+irq 7
+check "live: signalled" '^Unit dmar0: 7 signalled, 2 logged, 5 unlogged$'
+# c: the unit's figures count from the clear too, unlogged still their difference
+keys c
+check "live c: the header says since when" '^Cleared: every count since [0-9:]{8} \(kernel time [0-9]+\.[0-9]{6}\)$'
+check "live c: the unit from zero" '^Unit dmar0: 0 signalled, 0 logged, 0 unlogged$'
+check "live c: no rows" 'no faults yet'
+irq 12
+printf '3,3,5003100,-;%s 0x203000 [fault reason 0x05] PTE Write access is not set\n' "$fault" >&3
+check "live c: since the clear" '^Unit dmar0: 5 signalled, 1 logged, 4 unlogged$'
+check "live c: the new record's row" '^0000:00:03\.0 +1 '
+check "live c: records since the clear" '^iommu-faults - live: 1 lines, 1 records'
 keys q
 check "live: q" '^EXIT:0$'
+
+# ---- live with a session (a holder without a kernel fault queue): its lines in the header,
+# and the screen goes on when it ends
+fake=${IOT_FAKE_SESSION:-$IOT_BIN/../tests/fake-session}
+"$fake" "$tmp/root" vm1 quiet >"$tmp/holder.out" 2>&1 &
+holder=$!
+for _ in $(seq 100); do grep -qs '^ready$' "$tmp/holder.out" && break; sleep 0.05; done
+start 220 30 --sysroot "$tmp/root" -d 0.2 --session vm1 --respond map
+check "session: its line" '^Session vm1 \(respond map\): 0 requests in 0 groups: 0 success, 0 invalid$'
+check "session: its status" '; session ok \(vm1, fault 7, respond map\)'
+kill "$holder"
+wait "$holder"
+holder=
+check "session: ended" '; session ended \(vm1 ended: its holder released it or exited\)'
+printf '3,4,5004100,-;%s 0x204000 [fault reason 0x05] PTE Write access is not set\n' "$fault" >&3
+check "session ended: the log still read" '^0000:00:03\.0 +1 '
+keys q
+check "session: q" '^EXIT:0$'
 exec 3>&-
 
 finish
