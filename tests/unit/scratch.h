@@ -90,6 +90,21 @@ static inline void sh(const char *fmt)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* cmocka group fixtures: a scratch root with empty sys/ and proc/ (a tree the library opens) */
+static inline int scratch_tree_new(const char *name)
+{
+	scratch_new(name);
+	sh("mkdir -p '%s/sys' '%s/proc'");
+	return 0;
+}
+
+static inline int scratch_remove(void **state)
+{
+	(void)state;
+	sh("rm -rf '%s'");
+	return 0;
+}
+
 /* The log lines of a context: the first 32 at @max_priority or more urgent, all counted. */
 struct scratch_log {
 	int max_priority;

@@ -56,13 +56,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	sh("rm -rf '%s'");
-	return 0;
-}
-
 /* Before each test: on e1000e, no override, the write-only files empty. */
 static int reset(void **state)
 {
@@ -228,5 +221,5 @@ int main(void)
 		cmocka_unit_test_setup(test_wait_cdev, reset),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, scratch_remove);
 }

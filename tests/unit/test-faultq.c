@@ -38,16 +38,7 @@
 static int setup(void **state)
 {
 	(void)state;
-	scratch_new("faultq");
-	sh("mkdir -p '%s/sys' '%s/proc'");
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	sh("rm -rf '%s'");
-	return 0;
+	return scratch_tree_new("faultq");
 }
 
 static struct iot_ctx *ctx_root(struct scratch_log *l)
@@ -707,5 +698,5 @@ int main(void)
 	};
 
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, scratch_remove);
 }

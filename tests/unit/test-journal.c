@@ -37,13 +37,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	sh("rm -rf '%s'");
-	return 0;
-}
-
 /* Before each test: no run/, edu's override as captured, the bus files empty. */
 static int reset(void **state)
 {
@@ -441,5 +434,5 @@ int main(void)
 		cmocka_unit_test_setup(test_parse, reset),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, scratch_remove);
 }

@@ -35,16 +35,7 @@
 static int setup(void **state)
 {
 	(void)state;
-	scratch_new("session");
-	sh("mkdir -p '%s/sys' '%s/proc'");
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	sh("rm -rf '%s'");
-	return 0;
+	return scratch_tree_new("session");
 }
 
 static struct iot_ctx *ctx_root(struct scratch_log *l)
@@ -774,5 +765,5 @@ int main(void)
 		cmocka_unit_test(test_fault_list_reap),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, scratch_remove);
 }

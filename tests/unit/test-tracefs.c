@@ -32,13 +32,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	sh("rm -rf '%s'");
-	return 0;
-}
-
 /* Before each test: sys/, proc/, nothing else. */
 static int reset(void **state)
 {
@@ -177,5 +170,5 @@ int main(void)
 		cmocka_unit_test(test_parse),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, scratch_remove);
 }
