@@ -600,6 +600,19 @@ static pid_t liar(const char *name, const char *reply)
 	return pid;
 }
 
+/* iot_faultq_open of session @name fails with @err, @want (if any) its why */
+static void open_fails(struct iot_ctx *ctx, const char *name, enum iot_faultq_policy policy,
+		       int err, const char *want)
+{
+	struct iot_faultq *q = NULL;
+	char why[256];
+
+	assert_int_equal(iot_faultq_open(ctx, name, policy, &q, why, sizeof(why)), err);
+	assert_null(q);
+	if (want)
+		assert_string_equal(why, want);
+}
+
 static void test_hostile_sessions(void **state)
 {
 	struct iot_ctx *ctx = ctx_root(NULL);
@@ -607,7 +620,6 @@ static void test_hostile_sessions(void **state)
 	char why[256];
 	time_t t0;
 	pid_t pid;
-	int err;
 
 	(void)state;
 	/* no such session */
@@ -615,46 +627,33 @@ static void test_hostile_sessions(void **state)
 					 sizeof(why)),
 			 -ENOENT);
 	assert_non_null(strstr(why, "no session none"));
-	assert_int_equal(iot_faultq_open(ctx, "../x", IOT_FAULTQ_RESPOND_INVALID, &q, why,
-					 sizeof(why)),
-			 -EINVAL);
-	assert_int_equal(iot_faultq_open(ctx, "a", (enum iot_faultq_policy)7, &q, why,
-					 sizeof(why)),
-			 -EINVAL);
+	open_fails(ctx, "../x", IOT_FAULTQ_RESPOND_INVALID, -EINVAL, NULL);
+	open_fails(ctx, "a", (enum iot_faultq_policy)7, -EINVAL, NULL);
 
 	/* a session without a fault queue */
 	pid = holder("plain", FAKE_NONE);
-	assert_int_equal(iot_faultq_open(ctx, "plain", IOT_FAULTQ_RESPOND_INVALID, &q, why,
-					 sizeof(why)),
-			 -ENOENT);
-	assert_string_equal(why, "session plain holds no fault queue (iommu-attach --hwpt=fault)");
+	open_fails(ctx, "plain", IOT_FAULTQ_RESPOND_INVALID, -ENOENT,
+		   "session plain holds no fault queue (iommu-attach --hwpt=fault)");
 	reap(pid);
 
 	/* a "fault queue" that is a pipe: a lying peer */
 	pid = holder("piped", FAKE_PIPE);
-	assert_int_equal(iot_faultq_open(ctx, "piped", IOT_FAULTQ_RESPOND_SUCCESS, &q, why,
-					 sizeof(why)),
-			 -EPROTO);
-	assert_string_equal(why, "the fault queue fd the session handed is a pipe, not the "
-				 "kernel's fault queue");
-	assert_null(q);
+	open_fails(ctx, "piped", IOT_FAULTQ_RESPOND_SUCCESS, -EPROTO,
+		   "the fault queue fd the session handed is a pipe, not the kernel's fault queue");
 	reap(pid);
 
 	/* garbage for HELLO */
 	pid = liar("garbage", "\x01\xff garbage");
-	assert_int_equal(iot_faultq_open(ctx, "garbage", IOT_FAULTQ_RESPOND_INVALID, &q, why,
-					 sizeof(why)),
-			 -EPROTO);
-	assert_string_equal(why, "session garbage: HELLO answered with what no session says");
+	open_fails(ctx, "garbage", IOT_FAULTQ_RESPOND_INVALID, -EPROTO,
+		   "session garbage: HELLO answered with what no session says");
 	reap(pid);
 
 	/* a peer that never answers: bounded in time, never a hang */
 	pid = liar("silent", NULL);
 	t0 = time(NULL);
-	err = iot_faultq_open(ctx, "silent", IOT_FAULTQ_RESPOND_INVALID, &q, why, sizeof(why));
-	assert_int_equal(err, -ETIMEDOUT);
+	open_fails(ctx, "silent", IOT_FAULTQ_RESPOND_INVALID, -ETIMEDOUT,
+		   "session silent did not answer HELLO within 3 s");
 	assert_true(time(NULL) - t0 < 10);
-	assert_string_equal(why, "session silent did not answer HELLO within 3 s");
 	reap(pid);
 
 	/* an anonymous inode passes (an eventfd stands in); the holder dies: -ESHUTDOWN */
