@@ -531,6 +531,33 @@ static int mock_attach(struct attach_ctl *ctl)
 	return 0;
 }
 
+/* --pasid: that PASID of the (PASID-capable) mock on the page table its RID is on */
+static int mock_attach_pasid(struct attach_ctl *ctl)
+{
+	struct attach_mock *mk = &ctl->mk;
+	uint32_t pt = ctl->hwpt_given ? ctl->hwpt : ctl->ioas;
+	char what[80];
+	int err;
+
+	/* the kernel attaches a PASID only where the RID's table allows PASIDs too */
+	snprintf(what, sizeof(what), "%u%s", ctl->pasid,
+		 ctl->hwpt_flags & ATTACH_HWPT_PASID ?
+			 "" :
+			 " (a page table without the pasid flag: try --hwpt=pasid)");
+	ctl->fail_what = what;
+	err = STEP(ctl, IOT_STEP_ATTACH_PASID, ATTACH_DEV_MOCK,
+		   iot_test_pasid_attach(ctl->iommufd, mk->stdev, ctl->pasid, pt));
+	ctl->fail_what = NULL;
+	if (err)
+		return 1;
+	mk->dev.pasid_attached = true;
+	/* the session detaches it before it destroys the mock */
+	err = iot_session_add_mock_pasid(ctl->session, ctl->pasid, pt);
+	if (err)
+		cmd_die("session: %s pasid %u: %s", mk->name, ctl->pasid, strerror(-err));
+	return attach_interrupted(ctl);
+}
+
 static int setup_mock(struct attach_ctl *ctl, int iommufd)
 {
 	struct attach_mock *mk = &ctl->mk;
@@ -541,8 +568,10 @@ static int setup_mock(struct attach_ctl *ctl, int iommufd)
 	if (setup_ioas(ctl))
 		return 1;
 	t0 = attach_now_ms();
-	err = iot_test_mock_domain_named(ctl->ctx, iommufd, ctl->ioas, &mk->stdev, &mk->dev.hwpt,
-					 &mk->dev.dev_id, mk->name, sizeof(mk->name));
+	/* a PASID attaches only to a mock device made PASID-capable */
+	err = iot_test_mock_domain_named(ctl->ctx, iommufd, ctl->ioas,
+					 ctl->has_pasid ? IOT_TEST_MOCK_DEV_PASID : 0, &mk->stdev,
+					 &mk->dev.hwpt, &mk->dev.dev_id, mk->name, sizeof(mk->name));
 	if (err) {
 		attach_fail(ctl, ATTACH_DEV_MOCK, IOT_STEP_MOCK_DEVICE, err);
 		return 1;
@@ -553,6 +582,8 @@ static int setup_mock(struct attach_ctl *ctl, int iommufd)
 		iot_destroy(iommufd, mk->stdev);
 		return 1;
 	}
+	if (ctl->has_pasid && mock_attach_pasid(ctl))
+		return 1;
 	return setup_maps(ctl);
 }
 
