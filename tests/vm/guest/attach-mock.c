@@ -277,7 +277,7 @@ static void raise_fault(const struct mock *m, uint32_t hwpt, int fault_fd, uint6
 	struct iot_uapi_hwpt_pgfault rec;
 	int err;
 
-	err = mock_trigger_iopf(m->fd, m->dev_id, MOCK_IOPF_GRPID, perm, iova);
+	err = mock_trigger_iopf(m->fd, m->dev_id, 0, MOCK_IOPF_GRPID, perm, iova);
 	if (err) {
 		fail("fault: the mock's TRIGGER_IOPF at 0x%" PRIx64 ": %s", iova, strerror(-err));
 		return;

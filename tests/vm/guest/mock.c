@@ -18,11 +18,13 @@ int mock_test_cmd(int fd, uint32_t op, uint32_t id, struct iot_uapi_test_cmd *cm
 	return ioctl(fd, IOT_IOMMU_TEST_CMD, cmd) ? -errno : 0;
 }
 
-int mock_trigger_iopf(int fd, uint32_t dev_id, uint32_t grpid, uint32_t perm, uint64_t addr)
+int mock_trigger_iopf(int fd, uint32_t dev_id, uint32_t pasid, uint32_t grpid, uint32_t perm,
+		      uint64_t addr)
 {
 	struct iot_uapi_test_cmd cmd = { 0 };
 
 	cmd.trigger_iopf.dev_id = dev_id;
+	cmd.trigger_iopf.pasid = pasid;
 	cmd.trigger_iopf.grpid = grpid;
 	cmd.trigger_iopf.perm = perm;
 	cmd.trigger_iopf.addr = addr;

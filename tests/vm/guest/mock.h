@@ -15,8 +15,9 @@
 /* The mock's IOMMU_TEST_CMD @op on object @id (the rest of @cmd filled by the caller). */
 int mock_test_cmd(int fd, uint32_t op, uint32_t id, struct iot_uapi_test_cmd *cmd);
 
-/* IOMMU_TEST_OP_TRIGGER_IOPF: mock device @dev_id faults at @addr (no PASID). */
-int mock_trigger_iopf(int fd, uint32_t dev_id, uint32_t grpid, uint32_t perm, uint64_t addr);
+/* IOMMU_TEST_OP_TRIGGER_IOPF: mock device @dev_id faults at @addr (@pasid 0: without one). */
+int mock_trigger_iopf(int fd, uint32_t dev_id, uint32_t pasid, uint32_t grpid, uint32_t perm,
+		      uint64_t addr);
 
 /*
  * One record from fault queue fd @fault_fd within @timeout_ms: 0, -ETIMEDOUT

@@ -9,7 +9,10 @@
 # left); a peer still holding the queue's fd at release: one clear line in the holder's log,
 # the rest gone, the queue too once that fd closes; --exec's environment; fault with
 # nest-parent refused with the reason; a kernel without the mock (IOMMU_TEST_CMD refused by
-# seccomp) told in one line. The mock does not depend on the VT-d mode: --iommu intel.
+# seccomp) told in one line. --pasid 5 --hwpt=fault,pasid: check mode's JSON (the PASID, its
+# step), held: INFO's mock_pasid line, a fault at the PASID arrives with it, and release
+# detaches the PASID before the mock goes and leaves nothing; a PASID on a table without the
+# pasid flag refused with the hint. The mock does not depend on the VT-d mode: --iommu intel.
 . "$(dirname "$0")/guest.bash"
 
 guest_run --iommu intel --timeout 600 --append no_timer_check -- '
@@ -75,6 +78,32 @@ wait $ppid; echo "peer2 rc=$?"
 cat /tmp/peer2.out
 sed "s/^/hold2 stderr: /" /tmp/mk2.err
 
+# ---- --pasid: a PASID-capable mock, PASID 5 on the fault HWPT beside its RID ----
+iommu-attach --mock --pasid 5 --hwpt=fault,pasid -J >/tmp/pcheck.json; echo "pasid check rc=$?"
+echo "---pasid-check-json---"
+cat /tmp/pcheck.json
+echo "---end---"
+echo "mocks after pasid check: [$(mocks)]"
+iommu-attach --mock --pasid 5 2>&1; echo "pasid no flag rc=$?"
+echo "mocks after pasid refusal: [$(mocks)]"
+IOMMU_TOOLS_DEBUG=ioctl iommu-attach -J --mock --pasid 5 --hwpt=fault,pasid --hold mp1 >/tmp/mp1.json 2>/tmp/mp1.err &
+pid=$!
+wait_sock mp1
+echo "---pasid-list-json---"
+iommu-attach --list -J
+echo "---end---"
+mock-peer fault mp1 0x1000000 5 >/tmp/mp1.peer; echo "pasid peer rc=$?"
+sed "s/^mock-peer: /pasid-peer: /" /tmp/mp1.peer
+iommu-attach --release mp1; echo "pasid release rc=$?"
+wait $pid; echo "pasid holder rc=$?"
+echo "---pasid-hold-json---"
+cat /tmp/mp1.json
+echo "---end---"
+grep -v "^iommufd: " /tmp/mp1.err | sed "s/^/pasid hold stderr: /"
+grep "IOMMU_DESTROY\|IOMMU_TEST_CMD" /tmp/mp1.err | sed "s/^/pasid hold trace: /"
+echo "mocks after pasid release: [$(mocks)]"
+[ -e /run/iommu-tools/mp1.sock ] && echo "mockdev: FAIL mp1 socket left behind"
+
 # ---- SIGTERM ends a held mock as --release does ----
 iommu-attach -q --mock --hwpt=fault --hold mk3 &
 pid=$!
@@ -128,12 +157,23 @@ want '^peer2 rc=0$'
 want '^sigterm rc=0$'
 want '^mocks after sigterm: \[\]$'
 want '^done$'
-# shellcheck disable=SC2016 # python, not shell
-python3 - "$out" <<'PY' || fail "the JSON of the check, --list or the held report does not check out"
-import json, re, sys
-text = open(sys.argv[1]).read()
-def section(name):
-    return json.loads(text.split("---%s---\n" % name, 1)[1].split("---end---", 1)[0])
+# --pasid
+want '^pasid check rc=0$'
+want '^mocks after pasid check: \[\]$'
+want '^iommu-attach: iommufd_mock[0-9]+: attach pasid 5 \(a page table without the pasid flag: try --hwpt=pasid\): .*\(Invalid argument\)$'
+want '^pasid no flag rc=1$'
+want '^mocks after pasid refusal: \[\]$'
+want '^pasid-peer: PASS INFO: mock_pasid 5 on the session.s hwpt [0-9]+$'
+want '^pasid-peer: PASS fault: the GETFAULT fd delivered dev_id [0-9]+.s fault at 0x1000000 with its PASID$'
+want '^pasid-peer: PASS fault: answered cookie [0-9]+$'
+want '^pasid peer rc=0$'
+want '^pasid release rc=0$'
+want '^pasid holder rc=0$'
+want '^pasid hold stderr: iommu-attach: session mp1: released, undoing$'
+want '^mocks after pasid release: \[\]$'
+grep -Eq '^pasid hold stderr: .*(warning|error|undo:)' "$out" && fail "the --pasid holder logged a warning or an undo failure"
+grep '^pasid hold trace: ' "$out" | grep -qv ': ok' && fail "an ioctl of the --pasid holder failed"
+guest_py "the JSON of the check, --list or the held report does not check out" <<'PY'
 chk = section("check-json")
 assert chk["mode"] == "check" and chk["path"] == "iommufd" and chk["session"] is None
 assert len(chk["devices"]) == 1, chk["devices"]
@@ -164,7 +204,7 @@ s = lst["sessions"][0]
 assert s["name"] == "mk1" and s["devices"] == [] and s["fault_queue"] == hold["fault_queue"]
 m = s["mock_device"]
 assert m == {"device": hd["device"], "dev_id": hd["dev_id"], "stdev": hd["stdev"],
-             "hwpt": hold["hwpt"]}, (m, hd)
+             "hwpt": hold["hwpt"], "pasid": None, "pasid_hwpt": None}, (m, hd)
 
 # what the peer read in INFO is what the holder reported
 peer = re.search(r"^mock-peer: INFO mock_device (\S+) dev_id (\d+) stdev (\d+) hwpt (\d+); "
@@ -177,5 +217,25 @@ assert int(ioas) == hold["ioas"]
 # the fault record names the mock's dev_id
 rec = re.search(r"^mock-peer: fault: record flags \S+ dev_id (\d+) ", text, re.M)
 assert rec and int(rec.group(1)) == hd["dev_id"], rec
+
+# --pasid: check mode and the held session report PASID 5; --list and INFO name it
+pc = section("pasid-check-json")
+assert pc["mode"] == "check" and pc["pasid"] == 5 and pc["fault_queue"], pc
+steps = [s["step"] for s in pc["steps"]]
+assert steps.index("mock replace") < steps.index("attach pasid"), steps
+ph = section("pasid-hold-json")
+assert ph["mode"] == "hold" and ph["session"] == "mp1" and ph["pasid"] == 5
+pm = section("pasid-list-json")["sessions"][0]["mock_device"]
+assert pm["pasid"] == 5 and pm["pasid_hwpt"] == ph["hwpt"] == pm["hwpt"], (pm, ph["hwpt"])
+assert pm["device"] == ph["devices"][0]["device"] and pm["stdev"] == ph["devices"][0]["stdev"]
+# the holder's undo: the PASID detached (a TEST_CMD) before the mock's stdev is destroyed
+# (ops: 12 MOCK_DOMAIN_FLAGS, 18 PASID_ATTACH, 20 PASID_DETACH)
+trace = re.findall(r"^pasid hold trace: iommufd: (.*): ok$", text, re.M)
+def at(pattern):
+    return [i for i, t in enumerate(trace) if re.fullmatch(pattern % pm["stdev"], t)]
+attach = at(r"IOMMU_TEST_CMD fd \d+ op 18 id %d")
+detach = at(r"IOMMU_TEST_CMD fd \d+ op 20 id %d")
+gone = at(r"IOMMU_DESTROY fd \d+ id %d")
+assert len(attach) == len(detach) == len(gone) == 1 and attach[0] < detach[0] < gone[0], trace
 PY
 guest_finish
