@@ -21,42 +21,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "iommu-tools.h"
 #include "iommu-tools-iommufd.h"
 #include "iommu-tools-session.h"
+#include "mock.h"
 #include "report.h"
 #include "uapi-iommufd.h"
 
 #define GRPID 0x2a
 #define PAGE 4096
-
-/* The selftest ops lib/uapi-iommufd.h has no member for (the kernel's iommufd_test.h). */
-#define TEST_OP_CREATE_ACCESS 5
-#define TEST_OP_ACCESS_RW 8
-struct test_access_cmd {
-	uint32_t size, op, id, reserved;
-	union {
-		struct {
-			uint32_t out_access_fd, flags;
-		} create_access;
-		struct {
-			uint64_t iova, length, uptr;
-			uint32_t flags;
-		} access_rw;
-		unsigned char pad[48]; /* the kernel union's size (its dirty member) */
-	};
-	uint32_t last;
-};
-_Static_assert(sizeof(struct test_access_cmd) == sizeof(struct iot_uapi_test_cmd),
-	       "the kernel's struct iommu_test_cmd");
-
-static int test_cmd(int fd, void *cmd)
-{
-	return ioctl(fd, IOT_IOMMU_TEST_CMD, cmd) ? -errno : 0;
-}
 
 /* The session's iommufd (GETFDS) and INFO; 0 or 1 with a FAIL line. */
 static int session_open(struct iot_ctx *ctx, const char *name, int *iommufd,
@@ -87,6 +62,7 @@ static int session_open(struct iot_ctx *ctx, const char *name, int *iommufd,
 static int raise_faults(struct iot_ctx *ctx, const char *name, uint32_t pasid, uint64_t addr,
 			unsigned int n)
 {
+	const uint32_t perm = IOT_IOMMU_PGFAULT_PERM_READ | IOT_IOMMU_PGFAULT_PERM_WRITE;
 	struct iot_session_info *info = NULL;
 	int fd = -1;
 
@@ -99,17 +75,9 @@ static int raise_faults(struct iot_ctx *ctx, const char *name, uint32_t pasid, u
 	note("session %s: mock %s dev_id %u, ioas %u, fault %u", name, info->mock_name,
 	     info->mock_dev_id, info->ioas, info->fault);
 	for (unsigned int i = 0; i < n; i++) {
-		struct iot_uapi_test_cmd cmd = { .size = sizeof(cmd),
-						 .op = IOT_IOMMU_TEST_OP_TRIGGER_IOPF };
 		uint64_t a = addr + (uint64_t)i * PAGE;
-		int err;
+		int err = mock_trigger_iopf(fd, info->mock_dev_id, pasid, GRPID, perm, a);
 
-		cmd.trigger_iopf.dev_id = info->mock_dev_id;
-		cmd.trigger_iopf.pasid = pasid;
-		cmd.trigger_iopf.grpid = GRPID;
-		cmd.trigger_iopf.perm = IOT_IOMMU_PGFAULT_PERM_READ | IOT_IOMMU_PGFAULT_PERM_WRITE;
-		cmd.trigger_iopf.addr = a;
-		err = test_cmd(fd, &cmd);
 		if (err)
 			fail("TRIGGER_IOPF dev_id %u pasid %u at 0x%" PRIx64 ": %s",
 			     info->mock_dev_id, pasid, a, strerror(-err));
@@ -126,28 +94,18 @@ static int raise_faults(struct iot_ctx *ctx, const char *name, uint32_t pasid, u
 static int access_check(struct iot_ctx *ctx, const char *name, uint64_t addr)
 {
 	struct iot_session_info *info = NULL;
-	struct test_access_cmd cmd = { .size = sizeof(cmd), .op = TEST_OP_CREATE_ACCESS };
 	unsigned char buf[64];
 	bool listed = false;
-	int fd = -1, access_fd, err;
+	int fd = -1, access_fd = -1, err;
 
 	if (session_open(ctx, name, &fd, &info))
 		return 1;
-	cmd.id = info->ioas;
-	err = test_cmd(fd, &cmd);
+	err = mock_access_create(fd, info->ioas, &access_fd);
 	if (err) {
 		fail("CREATE_ACCESS on ioas %u: %s", info->ioas, strerror(-err));
 		return 1;
 	}
-	access_fd = (int)cmd.create_access.out_access_fd;
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.size = sizeof(cmd);
-	cmd.op = TEST_OP_ACCESS_RW;
-	cmd.id = (uint32_t)access_fd;
-	cmd.access_rw.iova = addr;
-	cmd.access_rw.length = sizeof(buf);
-	cmd.access_rw.uptr = (uintptr_t)buf;
-	err = test_cmd(fd, &cmd);
+	err = mock_access_read(fd, access_fd, addr, buf, sizeof(buf));
 	if (err)
 		note("access: ACCESS_RW read of 0x%" PRIx64 " in ioas %u: %s: not mapped", addr,
 		     info->ioas, strerror(-err));
