@@ -288,18 +288,26 @@ int attach_resolve(struct attach_ctl *ctl)
 		e_;                                                                           \
 	})
 
-static int map_memory(struct attach_ctl *ctl, struct attach_map *m)
+/*
+ * The memory of --map's @m, and its range in @range ("0x100000-0x10ffff") as
+ * what the map step acts on when it fails (ctl->fail_what: the caller clears it).
+ */
+static int map_memory(struct attach_ctl *ctl, struct attach_map *m, char *range, size_t len)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (ctl->hugepages ? MAP_HUGETLB : 0);
 
+	snprintf(range, len, "0x%llx-0x%llx", (unsigned long long)m->iova,
+		 (unsigned long long)(m->iova + m->size - 1));
 	m->buf = mmap(NULL, m->size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (m->buf == MAP_FAILED) {
-		cmd_warnx("map 0x%llx-0x%llx: cannot allocate the memory%s: %s",
-			  (unsigned long long)m->iova, (unsigned long long)(m->iova + m->size - 1),
+		int err = errno;
+
+		cmd_warnx("map %s: cannot allocate the memory%s: %s", range,
 			  ctl->hugepages ? " in huge pages (see /proc/sys/vm/nr_hugepages)" : "",
-			  strerror(errno));
-		return -errno;
+			  strerror(err));
+		return -err;
 	}
+	ctl->fail_what = range;
 	return 0;
 }
 
@@ -398,11 +406,8 @@ static int setup_maps(struct attach_ctl *ctl)
 		uint32_t flags = IOT_IOAS_MAP_FIXED_IOVA | (m->read ? IOT_IOAS_MAP_READABLE : 0) |
 				 (m->write ? IOT_IOAS_MAP_WRITEABLE : 0);
 
-		if (map_memory(ctl, m))
+		if (map_memory(ctl, m, range, sizeof(range)))
 			return 1;
-		snprintf(range, sizeof(range), "0x%llx-0x%llx", (unsigned long long)m->iova,
-			 (unsigned long long)(m->iova + m->size - 1));
-		ctl->fail_what = range;
 		err = STEP(ctl, IOT_STEP_MAP, -1,
 			   iot_ioas_map(ctl->iommufd, ctl->ioas, flags, m->buf, m->size, &iova));
 		ctl->fail_what = NULL;
@@ -651,11 +656,8 @@ static int setup_legacy(struct attach_ctl *ctl)
 		uint32_t flags = (m->read ? IOT_VFIO_DMA_MAP_READ : 0) |
 				 (m->write ? IOT_VFIO_DMA_MAP_WRITE : 0);
 
-		if (map_memory(ctl, m))
+		if (map_memory(ctl, m, range, sizeof(range)))
 			return 1;
-		snprintf(range, sizeof(range), "0x%llx-0x%llx", (unsigned long long)m->iova,
-			 (unsigned long long)(m->iova + m->size - 1));
-		ctl->fail_what = range;
 		err = STEP(ctl, IOT_STEP_MAP_DMA, -1,
 			   iot_vfio_map_dma(lg->container, m->buf, m->iova, m->size, flags));
 		ctl->fail_what = NULL;

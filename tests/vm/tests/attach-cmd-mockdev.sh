@@ -23,6 +23,19 @@ wait_sock() {
 	while ! [ -S /run/iommu-tools/$1.sock ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 	sleep 0.1
 }
+# release_held NAME PID PREFIX: --release NAME, wait for holder PID, then (under PREFIX) its
+# report, stderr and ioctl trace (/tmp/NAME.json, /tmp/NAME.err), and what is left
+release_held() {
+	iommu-attach --release $1; echo "${3}release rc=$?"
+	wait $2; echo "${3}holder rc=$?"
+	echo "---${3}hold-json---"
+	cat /tmp/$1.json
+	echo "---end---"
+	grep -v "^iommufd: " /tmp/$1.err | sed "s/^/${3}hold stderr: /"
+	grep "IOMMU_DESTROY\|IOMMU_TEST_CMD" /tmp/$1.err | sed "s/^/${3}hold trace: /"
+	echo "mocks after ${3}release: [$(mocks)]"
+	[ -e /run/iommu-tools/$1.sock ] && echo "mockdev: FAIL $1 socket left behind"
+}
 echo "mocks before: [$(mocks)]"
 
 iommu-attach --mock -J --map 0x1000000:64K >/tmp/check.json; echo "check rc=$?"
@@ -51,15 +64,7 @@ iommu-attach --list -J
 echo "---end---"
 iommu-attach --list | sed "s/^/list: /"
 mock-peer fault mk1 0x1000000; echo "peer rc=$?"
-iommu-attach --release mk1; echo "release rc=$?"
-wait $pid; echo "holder rc=$?"
-echo "---hold-json---"
-cat /tmp/mk1.json
-echo "---end---"
-grep -v "^iommufd: " /tmp/mk1.err | sed "s/^/hold stderr: /"
-grep "IOMMU_DESTROY\|IOMMU_TEST_CMD" /tmp/mk1.err | sed "s/^/hold trace: /"
-echo "mocks after release: [$(mocks)]"
-[ -e /run/iommu-tools/mk1.sock ] && echo "mockdev: FAIL socket left behind"
+release_held mk1 $pid ""
 
 # ---- released while a peer holds the queue fd ----
 rm -f /tmp/go
@@ -94,15 +99,7 @@ iommu-attach --list -J
 echo "---end---"
 mock-peer fault mp1 0x1000000 5 >/tmp/mp1.peer; echo "pasid peer rc=$?"
 sed "s/^mock-peer: /pasid-peer: /" /tmp/mp1.peer
-iommu-attach --release mp1; echo "pasid release rc=$?"
-wait $pid; echo "pasid holder rc=$?"
-echo "---pasid-hold-json---"
-cat /tmp/mp1.json
-echo "---end---"
-grep -v "^iommufd: " /tmp/mp1.err | sed "s/^/pasid hold stderr: /"
-grep "IOMMU_DESTROY\|IOMMU_TEST_CMD" /tmp/mp1.err | sed "s/^/pasid hold trace: /"
-echo "mocks after pasid release: [$(mocks)]"
-[ -e /run/iommu-tools/mp1.sock ] && echo "mockdev: FAIL mp1 socket left behind"
+release_held mp1 $pid "pasid "
 
 # ---- SIGTERM ends a held mock as --release does ----
 iommu-attach -q --mock --hwpt=fault --hold mk3 &
@@ -113,6 +110,17 @@ echo "mocks after sigterm: [$(mocks)]"
 [ -e /run/iommu-tools/mk3.sock ] && echo "mockdev: FAIL mk3 socket left behind"
 echo done
 '
+# released_clean PREFIX NAME: what release_held printed of session NAME says all was undone
+released_clean() {
+	want "^${1}release rc=0\$"
+	want "^${1}holder rc=0\$"
+	want "^${1}hold stderr: iommu-attach: session $2: released, undoing\$"
+	want "^${1}hold trace: iommufd: IOMMU_DESTROY .*: ok\$"
+	want "^mocks after ${1}release: \\[\\]\$"
+	grep -Eq "^${1}hold stderr: .*(warning|error|undo:)" "$out" &&
+		fail "the holder of $2 logged a warning or an undo failure"
+	grep "^${1}hold trace: " "$out" | grep -qv ': ok' && fail "an ioctl of the holder of $2 failed"
+}
 want '^mocks before: \[\]$'
 want '^check rc=0$'
 want '^mocks after check: \[\]$'
@@ -136,13 +144,7 @@ want '^mock-peer: PASS GETFAULT: fault [0-9]+.s fd, as INFO says$'
 want '^mock-peer: PASS fault: the GETFAULT fd delivered dev_id [0-9]+.s fault at 0x1000000$'
 want '^mock-peer: PASS fault: answered cookie [0-9]+$'
 want '^peer rc=0$'
-want '^release rc=0$'
-want '^holder rc=0$'
-want '^hold stderr: iommu-attach: session mk1: released, undoing$'
-want '^hold trace: iommufd: IOMMU_DESTROY .*: ok$'
-want '^mocks after release: \[\]$'
-grep -Eq '^hold stderr: .*(warning|error|undo:)' "$out" && fail "the holder logged a warning or an undo failure"
-grep '^hold trace: ' "$out" | grep -qv ': ok' && fail "an ioctl of the holder failed"
+released_clean "" mk1
 want '^release2 rc=0$'
 want '^holder2 rc=0$'
 want '^mocks after release2: \[\]$'
@@ -167,12 +169,7 @@ want '^pasid-peer: PASS INFO: mock_pasid 5 on the session.s hwpt [0-9]+$'
 want '^pasid-peer: PASS fault: the GETFAULT fd delivered dev_id [0-9]+.s fault at 0x1000000 with its PASID$'
 want '^pasid-peer: PASS fault: answered cookie [0-9]+$'
 want '^pasid peer rc=0$'
-want '^pasid release rc=0$'
-want '^pasid holder rc=0$'
-want '^pasid hold stderr: iommu-attach: session mp1: released, undoing$'
-want '^mocks after pasid release: \[\]$'
-grep -Eq '^pasid hold stderr: .*(warning|error|undo:)' "$out" && fail "the --pasid holder logged a warning or an undo failure"
-grep '^pasid hold trace: ' "$out" | grep -qv ': ok' && fail "an ioctl of the --pasid holder failed"
+released_clean "pasid " mp1
 guest_py "the JSON of the check, --list or the held report does not check out" <<'PY'
 chk = section("check-json")
 assert chk["mode"] == "check" and chk["path"] == "iommufd" and chk["session"] is None
@@ -223,7 +220,7 @@ pc = section("pasid-check-json")
 assert pc["mode"] == "check" and pc["pasid"] == 5 and pc["fault_queue"], pc
 steps = [s["step"] for s in pc["steps"]]
 assert steps.index("mock replace") < steps.index("attach pasid"), steps
-ph = section("pasid-hold-json")
+ph = section("pasid hold-json")
 assert ph["mode"] == "hold" and ph["session"] == "mp1" and ph["pasid"] == 5
 pm = section("pasid-list-json")["sessions"][0]["mock_device"]
 assert pm["pasid"] == 5 and pm["pasid_hwpt"] == ph["hwpt"] == pm["hwpt"], (pm, ph["hwpt"])
