@@ -152,6 +152,8 @@ static void report_text(const struct attach_ctl *ctl, const char *mode)
 		cmd_pair("Stdev:", "%u (its selftest object)", ctl->mk.stdev);
 		cmd_pair("Dev id:", "%u", ctl->mk.dev.dev_id);
 		cmd_pair("HWPT:", "%u", ctl->mk.dev.hwpt);
+		if (ctl->mk.dev.pasid_attached)
+			cmd_pair("PASID:", "%u attached", ctl->pasid);
 		hw_text(&ctl->mk.dev);
 	}
 	putchar('\n');
@@ -468,6 +470,13 @@ static void list_json(struct cmd_json *j, const struct iot_session_entry *e,
 		cmd_json_u64(j, "dev_id", info->mock_dev_id);
 		cmd_json_u64(j, "stdev", info->mock_stdev);
 		cmd_json_u64(j, "hwpt", info->mock_hwpt);
+		if (info->mock_pasid) {
+			cmd_json_u64(j, "pasid", info->mock_pasid);
+			cmd_json_u64(j, "pasid_hwpt", info->mock_pasid_hwpt);
+		} else {
+			cmd_json_null(j, "pasid");
+			cmd_json_null(j, "pasid_hwpt");
+		}
 		cmd_json_end(j);
 	} else {
 		cmd_json_null(j, "mock_device");

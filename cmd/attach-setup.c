@@ -288,18 +288,26 @@ int attach_resolve(struct attach_ctl *ctl)
 		e_;                                                                           \
 	})
 
-static int map_memory(struct attach_ctl *ctl, struct attach_map *m)
+/*
+ * The memory of --map's @m, and its range in @range ("0x100000-0x10ffff") as
+ * what the map step acts on when it fails (ctl->fail_what: the caller clears it).
+ */
+static int map_memory(struct attach_ctl *ctl, struct attach_map *m, char *range, size_t len)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (ctl->hugepages ? MAP_HUGETLB : 0);
 
+	snprintf(range, len, "0x%llx-0x%llx", (unsigned long long)m->iova,
+		 (unsigned long long)(m->iova + m->size - 1));
 	m->buf = mmap(NULL, m->size, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (m->buf == MAP_FAILED) {
-		cmd_warnx("map 0x%llx-0x%llx: cannot allocate the memory%s: %s",
-			  (unsigned long long)m->iova, (unsigned long long)(m->iova + m->size - 1),
+		int err = errno;
+
+		cmd_warnx("map %s: cannot allocate the memory%s: %s", range,
 			  ctl->hugepages ? " in huge pages (see /proc/sys/vm/nr_hugepages)" : "",
-			  strerror(errno));
-		return -errno;
+			  strerror(err));
+		return -err;
 	}
+	ctl->fail_what = range;
 	return 0;
 }
 
@@ -398,11 +406,8 @@ static int setup_maps(struct attach_ctl *ctl)
 		uint32_t flags = IOT_IOAS_MAP_FIXED_IOVA | (m->read ? IOT_IOAS_MAP_READABLE : 0) |
 				 (m->write ? IOT_IOAS_MAP_WRITEABLE : 0);
 
-		if (map_memory(ctl, m))
+		if (map_memory(ctl, m, range, sizeof(range)))
 			return 1;
-		snprintf(range, sizeof(range), "0x%llx-0x%llx", (unsigned long long)m->iova,
-			 (unsigned long long)(m->iova + m->size - 1));
-		ctl->fail_what = range;
 		err = STEP(ctl, IOT_STEP_MAP, -1,
 			   iot_ioas_map(ctl->iommufd, ctl->ioas, flags, m->buf, m->size, &iova));
 		ctl->fail_what = NULL;
@@ -531,6 +536,33 @@ static int mock_attach(struct attach_ctl *ctl)
 	return 0;
 }
 
+/* --pasid: that PASID of the (PASID-capable) mock on the page table its RID is on */
+static int mock_attach_pasid(struct attach_ctl *ctl)
+{
+	struct attach_mock *mk = &ctl->mk;
+	uint32_t pt = ctl->hwpt_given ? ctl->hwpt : ctl->ioas;
+	char what[80];
+	int err;
+
+	/* the kernel attaches a PASID only where the RID's table allows PASIDs too */
+	snprintf(what, sizeof(what), "%u%s", ctl->pasid,
+		 ctl->hwpt_flags & ATTACH_HWPT_PASID ?
+			 "" :
+			 " (a page table without the pasid flag: try --hwpt=pasid)");
+	ctl->fail_what = what;
+	err = STEP(ctl, IOT_STEP_ATTACH_PASID, ATTACH_DEV_MOCK,
+		   iot_test_pasid_attach(ctl->iommufd, mk->stdev, ctl->pasid, pt));
+	ctl->fail_what = NULL;
+	if (err)
+		return 1;
+	mk->dev.pasid_attached = true;
+	/* the session detaches it before it destroys the mock */
+	err = iot_session_add_mock_pasid(ctl->session, ctl->pasid, pt);
+	if (err)
+		cmd_die("session: %s pasid %u: %s", mk->name, ctl->pasid, strerror(-err));
+	return attach_interrupted(ctl);
+}
+
 static int setup_mock(struct attach_ctl *ctl, int iommufd)
 {
 	struct attach_mock *mk = &ctl->mk;
@@ -541,8 +573,10 @@ static int setup_mock(struct attach_ctl *ctl, int iommufd)
 	if (setup_ioas(ctl))
 		return 1;
 	t0 = attach_now_ms();
-	err = iot_test_mock_domain_named(ctl->ctx, iommufd, ctl->ioas, &mk->stdev, &mk->dev.hwpt,
-					 &mk->dev.dev_id, mk->name, sizeof(mk->name));
+	/* a PASID attaches only to a mock device made PASID-capable */
+	err = iot_test_mock_domain_named(ctl->ctx, iommufd, ctl->ioas,
+					 ctl->has_pasid ? IOT_TEST_MOCK_DEV_PASID : 0, &mk->stdev,
+					 &mk->dev.hwpt, &mk->dev.dev_id, mk->name, sizeof(mk->name));
 	if (err) {
 		attach_fail(ctl, ATTACH_DEV_MOCK, IOT_STEP_MOCK_DEVICE, err);
 		return 1;
@@ -553,6 +587,8 @@ static int setup_mock(struct attach_ctl *ctl, int iommufd)
 		iot_destroy(iommufd, mk->stdev);
 		return 1;
 	}
+	if (ctl->has_pasid && mock_attach_pasid(ctl))
+		return 1;
 	return setup_maps(ctl);
 }
 
@@ -620,11 +656,8 @@ static int setup_legacy(struct attach_ctl *ctl)
 		uint32_t flags = (m->read ? IOT_VFIO_DMA_MAP_READ : 0) |
 				 (m->write ? IOT_VFIO_DMA_MAP_WRITE : 0);
 
-		if (map_memory(ctl, m))
+		if (map_memory(ctl, m, range, sizeof(range)))
 			return 1;
-		snprintf(range, sizeof(range), "0x%llx-0x%llx", (unsigned long long)m->iova,
-			 (unsigned long long)(m->iova + m->size - 1));
-		ctl->fail_what = range;
 		err = STEP(ctl, IOT_STEP_MAP_DMA, -1,
 			   iot_vfio_map_dma(lg->container, m->buf, m->iova, m->size, flags));
 		ctl->fail_what = NULL;

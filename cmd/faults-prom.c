@@ -129,40 +129,39 @@ static int by_key(FILE *f, struct iot_agg *a, const char *metric, const char *lb
 	return 0;
 }
 
-/* one counter of the session's, labelled with its name (and @lbl=@value when given) */
-static void session_counter(FILE *f, const struct faults_session_row *q, const char *metric,
-			    const char *lbl, const char *value, uint64_t n)
-{
-	fprintf(f, "%s{", metric);
-	label(f, "session", q->name, true);
-	if (lbl)
-		label(f, lbl, value, false);
-	fprintf(f, "} %llu\n", (unsigned long long)n);
-}
-
 /* --session: its page requests, and how they were answered (one response per group) */
 static void write_session(const struct faults_session_row *q, FILE *f)
 {
-	help(f, "iommu_faults_page_requests_total", "counter",
-	     "Page requests read from the session's fault queue.");
-	session_counter(f, q, "iommu_faults_page_requests_total", NULL, NULL, q->requests);
-	help(f, "iommu_faults_page_responses_total", "counter",
-	     "Fault groups answered, by the response code (success or invalid).");
-	session_counter(f, q, "iommu_faults_page_responses_total", "response", "success",
-			q->success);
-	session_counter(f, q, "iommu_faults_page_responses_total", "response", "invalid",
-			q->invalid);
-	help(f, "iommu_faults_pages_mapped_total", "counter",
-	     "Pages --respond map mapped into the session's IOAS.");
-	session_counter(f, q, "iommu_faults_pages_mapped_total", NULL, NULL, q->mapped_pages);
-	help(f, "iommu_faults_page_request_failures_total", "counter",
-	     "Groups map could not map, responses the kernel refused, groups refused unasked.");
-	session_counter(f, q, "iommu_faults_page_request_failures_total", "failure", "map",
-			q->map_failures);
-	session_counter(f, q, "iommu_faults_page_request_failures_total", "failure", "respond",
-			q->respond_failures);
-	session_counter(f, q, "iommu_faults_page_request_failures_total", "failure", "refused",
-			q->refused);
+	/* one counter each, labelled with the session's name (and lbl=value when given) */
+	static const struct {
+		const char *metric, *lbl, *value;
+		const char *help; /* at a metric's first counter */
+	} counters[] = {
+		{ "iommu_faults_page_requests_total", NULL, NULL,
+		  "Page requests read from the session's fault queue." },
+		{ "iommu_faults_page_responses_total", "response", "success",
+		  "Fault groups answered, by the response code (success or invalid)." },
+		{ "iommu_faults_page_responses_total", "response", "invalid", NULL },
+		{ "iommu_faults_pages_mapped_total", NULL, NULL,
+		  "Pages --respond map mapped into the session's IOAS." },
+		{ "iommu_faults_page_request_failures_total", "failure", "map",
+		  "Groups map could not map, responses the kernel refused, groups refused unasked." },
+		{ "iommu_faults_page_request_failures_total", "failure", "respond", NULL },
+		{ "iommu_faults_page_request_failures_total", "failure", "refused", NULL },
+	};
+	const uint64_t n[] = { q->requests, q->success, q->invalid, q->mapped_pages,
+			       q->map_failures, q->respond_failures, q->refused };
+
+	_Static_assert(CMD_ARRAY_SIZE(n) == CMD_ARRAY_SIZE(counters), "a figure per counter");
+	for (size_t i = 0; i < CMD_ARRAY_SIZE(counters); i++) {
+		if (counters[i].help)
+			help(f, counters[i].metric, "counter", counters[i].help);
+		fprintf(f, "%s{", counters[i].metric);
+		label(f, "session", q->name, true);
+		if (counters[i].lbl)
+			label(f, counters[i].lbl, counters[i].value, false);
+		fprintf(f, "} %llu\n", (unsigned long long)n[i]);
+	}
 }
 
 /* The kernel's own counts per unit, and whether each source works. */

@@ -236,7 +236,6 @@ static void parse_args(struct attach_ctl *ctl, int argc, const char **argv)
 		{ OPT_GROUP, OPT_MOCK },
 		{ OPT_FORCE, OPT_MOCK },
 		{ OPT_LEGACY, OPT_MOCK },
-		{ OPT_PASID, OPT_MOCK },
 	};
 	int excl_status[CMD_ARRAY_SIZE(excl)] = { 0 };
 	bool exec = false, any_attach_opt = false;

@@ -454,14 +454,18 @@ static bool mock_name_ok(const char *s)
 	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == n;
 }
 
-int iot_test_mock_domain_named(struct iot_ctx *ctx, int fd, uint32_t pt_id, uint32_t *stdev_id,
-			       uint32_t *hwpt_id, uint32_t *dev_id, char *name, size_t len)
+int iot_test_mock_domain_named(struct iot_ctx *ctx, int fd, uint32_t pt_id, uint32_t dev_flags,
+			       uint32_t *stdev_id, uint32_t *hwpt_id, uint32_t *dev_id, char *name,
+			       size_t len)
 {
 	char **before = NULL, **after = NULL;
 	ssize_t nb = mock_bus_devices(ctx, &before), na;
 	const char *found = NULL;
 	size_t nnew = 0;
-	int err = iot_test_mock_domain(fd, pt_id, stdev_id, hwpt_id, dev_id);
+	/* MOCK_DOMAIN_FLAGS with 0 is MOCK_DOMAIN; the plain op also works on older kernels */
+	int err = dev_flags ? iot_test_mock_domain_flags(fd, pt_id, dev_flags, stdev_id, hwpt_id,
+							 dev_id) :
+			      iot_test_mock_domain(fd, pt_id, stdev_id, hwpt_id, dev_id);
 
 	if (err) {
 		iot_strv_free(before, (size_t)nb);

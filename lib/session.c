@@ -161,6 +161,7 @@ enum undo_kind {
 	UNDO_DETACH_PASID,
 	UNDO_CLOSE_FAULT,
 	UNDO_DESTROY_MOCK,
+	UNDO_DETACH_MOCK_PASID,
 };
 
 struct undo {
@@ -189,10 +190,11 @@ struct iot_session {
 	uint32_t ioas, hwpt;
 	uint32_t fault_id; /* the fault queue's object; 0: none */
 	int faultfd;
-	/* the selftest mock device; mock.stdev 0: none */
+	/* the selftest mock device; mock.stdev 0: none; mock.pasid 0: no PASID attached */
 	struct {
 		char name[IOT_SESSION_NAME_MAX + 1];
 		uint32_t stdev, dev_id, hwpt;
+		uint32_t pasid, pasid_hwpt;
 	} mock;
 	struct sdev devs[SESSION_DEVICES_MAX];
 	size_t ndevs;
@@ -380,6 +382,25 @@ int iot_session_add_mock_device(struct iot_session *s, const char *name, uint32_
 	return 0;
 }
 
+int iot_session_add_mock_pasid(struct iot_session *s, uint32_t pasid, uint32_t hwpt)
+{
+	int err;
+
+	if (!pasid || !hwpt)
+		return -EINVAL;
+	if (!s->mock.stdev)
+		return -ENOENT;
+	if (s->mock.pasid)
+		return -EEXIST;
+	/* undone in reverse: detached before the stdev (the mock) is destroyed */
+	err = push_undo(s, (struct undo){ .kind = UNDO_DETACH_MOCK_PASID, .id = pasid });
+	if (err)
+		return err;
+	s->mock.pasid = pasid;
+	s->mock.pasid_hwpt = hwpt;
+	return 0;
+}
+
 int iot_session_add_mapping(struct iot_session *s, uint32_t ioas, uint64_t iova, uint64_t len)
 {
 	if (!ioas || !len)
@@ -432,6 +453,13 @@ static void undo_one(struct iot_session *s, const struct undo *u)
 			s->mock.name, u->id, strerror(-err));
 		if (!err)
 			s->mock.stdev = 0;
+		break;
+	case UNDO_DETACH_MOCK_PASID:
+		err = iot_test_pasid_detach(s->iommufd, s->mock.stdev, u->id);
+		iot_dbg(s->ctx, "session %s: undo: detach mock device %s pasid %u: %s", s->name,
+			s->mock.name, u->id, strerror(-err));
+		if (!err)
+			s->mock.pasid = 0;
 		break;
 	case UNDO_DETACH_PASID:
 		err = iot_vfio_detach_pasid(s->devs[u->dev].fd, u->id);
@@ -625,6 +653,10 @@ static void reply_info(struct iot_session *s, int fd)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
 				      "\nmock_device %s dev_id %u stdev %u hwpt %u", s->mock.name,
 				      s->mock.dev_id, s->mock.stdev, s->mock.hwpt);
+	/* appended after it: old clients skip it as a fact they do not know */
+	if (s->mock.stdev && s->mock.pasid && n < sizeof(buf))
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\nmock_pasid %u hwpt %u",
+				      s->mock.pasid, s->mock.pasid_hwpt);
 	/* what iommu-replace new-ioas:copy copies; a line that does not fit is left out whole */
 	for (size_t i = 0; i < s->nundo && n < sizeof(buf); i++) {
 		char line[80];
@@ -1013,7 +1045,7 @@ void iot_session_info_free(struct iot_session_info *info)
 static bool is_later_fact(const char *line)
 {
 	static const char *const known[] = { "name", "pid", "owner", "ioas", "hwpt", "device",
-					     "fault", "mapping", "mock_device" };
+					     "fault", "mapping", "mock_device", "mock_pasid" };
 	size_t n = strspn(line, "abcdefghijklmnopqrstuvwxyz_");
 
 	if (!n || line[n] != ' ' || !line[n + 1])
@@ -1133,6 +1165,18 @@ int iot_session_parse_info(const char *text, struct iot_session_info **out)
 		}
 		if (!strncmp(line, "mock_device ", 12)) {
 			err = parse_mock_line(line, info);
+			continue;
+		}
+		if (!strncmp(line, "mock_pasid ", 11)) {
+			/* "mock_pasid PASID hwpt ID": once, neither 0, after mock_device */
+			char w1[16], w3[16];
+
+			if (sscanf(line, "mock_pasid %15s %15s %15s%n", w1, k2, w3, &used) != 3 ||
+			    (size_t)used != strlen(line) || strcmp(k2, "hwpt") || !info->mock_name ||
+			    info->mock_pasid || parse_id(w1, &info->mock_pasid) ||
+			    parse_id(w3, &info->mock_pasid_hwpt) || !info->mock_pasid ||
+			    !info->mock_pasid_hwpt)
+				err = -EPROTO;
 			continue;
 		}
 		if (is_later_fact(line))

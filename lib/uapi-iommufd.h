@@ -450,6 +450,8 @@ _Static_assert(sizeof(struct iot_uapi_vfio_device_detach_iommufd_pt) == 12,
 #define IOT_IOMMU_TEST_OP_MOCK_DOMAIN		2
 #define IOT_IOMMU_TEST_OP_MD_CHECK_MAP		3
 #define IOT_IOMMU_TEST_OP_MD_CHECK_REFS		4
+#define IOT_IOMMU_TEST_OP_CREATE_ACCESS		5
+#define IOT_IOMMU_TEST_OP_ACCESS_RW		8
 #define IOT_IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE	10
 #define IOT_IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS	12
 #define IOT_IOMMU_TEST_OP_TRIGGER_IOPF		15
@@ -507,6 +509,16 @@ struct iot_uapi_test_cmd {
 			__aligned_u64 length;
 			__aligned_u64 uptr;
 		} check_map;
+		struct {
+			__u32 out_access_fd; /* an in-kernel access to the IOAS @id */
+			__u32 flags;
+		} create_access;
+		struct {
+			__aligned_u64 iova; /* @id is the access fd */
+			__aligned_u64 length;
+			__aligned_u64 uptr;
+			__u32 flags; /* 0 read, 1 write */
+		} access_rw;
 		struct {
 			__u32 flags;
 			__aligned_u64 iova;

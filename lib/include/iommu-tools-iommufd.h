@@ -166,13 +166,15 @@ int iot_veventq_alloc(int fd, uint32_t viommu_id, uint32_t type, uint32_t depth,
 int iot_test_mock_domain(int fd, uint32_t pt_id, uint32_t *stdev_id, uint32_t *hwpt_id,
 			 uint32_t *dev_id);
 /*
- * iot_test_mock_domain() that also tells the mock device's name: the entry
- * that appeared in <root>/sys/bus/iommufd_mock/devices ("iommufd_mock0"),
- * or "iommufd_mock" when that cannot be told (no such directory, none or
- * more than one new entry). @name (@len bytes) may be NULL.
+ * iot_test_mock_domain_flags() (@dev_flags 0: iot_test_mock_domain()) that
+ * also tells the mock device's name: the entry that appeared in
+ * <root>/sys/bus/iommufd_mock/devices ("iommufd_mock0"), or "iommufd_mock"
+ * when that cannot be told (no such directory, none or more than one new
+ * entry). @name (@len bytes) may be NULL.
  */
-int iot_test_mock_domain_named(struct iot_ctx *ctx, int fd, uint32_t pt_id, uint32_t *stdev_id,
-			       uint32_t *hwpt_id, uint32_t *dev_id, char *name, size_t len);
+int iot_test_mock_domain_named(struct iot_ctx *ctx, int fd, uint32_t pt_id, uint32_t dev_flags,
+			       uint32_t *stdev_id, uint32_t *hwpt_id, uint32_t *dev_id, char *name,
+			       size_t len);
 /* Re-attach mock device @stdev_id to @pt_id; *hwpt_id: the HWPT now attached. */
 int iot_test_mock_domain_replace(int fd, uint32_t stdev_id, uint32_t pt_id, uint32_t *hwpt_id);
 

@@ -57,6 +57,10 @@
  *                    the selftest object whose destruction removes it, hwpt
  *                    the HWPT it is attached to. A mock device has no fd:
  *                    GETFDS hands out none for it.
+ *                    When PASID P of the mock is attached too (iommu-attach
+ *                    --mock --pasid P), a line after it says
+ *                      mock_pasid P hwpt ID
+ *                    (ID the HWPT the PASID is attached to).
  *
  * Failures reply "ERR ERRNO TEXT" (ERRNO decimal, TEXT a phrase): 22 a
  * malformed request, 90 a message over 4096 bytes (or cut short), 95 an
@@ -123,6 +127,12 @@ int iot_session_add_fault_queue(struct iot_session *s, uint32_t fault_id, int fd
  */
 int iot_session_add_mock_device(struct iot_session *s, const char *name, uint32_t stdev,
 				uint32_t dev_id, uint32_t hwpt);
+/*
+ * PASID @pasid of the session's mock device was attached to @hwpt
+ * (IOMMU_TEST_OP_PASID_ATTACH): detached before the mock is destroyed.
+ * -EINVAL a 0, -ENOENT no mock device yet, -EEXIST one PASID already.
+ */
+int iot_session_add_mock_pasid(struct iot_session *s, uint32_t pasid, uint32_t hwpt);
 /* [iova, iova + len) mapped in @ioas: unmapped on free */
 int iot_session_add_mapping(struct iot_session *s, uint32_t ioas, uint64_t iova, uint64_t len);
 /* What INFO reports: the session's IOAS and HWPT (0: unchanged). */
@@ -191,6 +201,8 @@ struct iot_session_info {
 	/* the selftest mock device (INFO's mock_device line); NULL and 0: none */
 	char *mock_name;
 	uint32_t mock_dev_id, mock_stdev, mock_hwpt;
+	/* the mock's PASID attachment (INFO's mock_pasid line); 0: none */
+	uint32_t mock_pasid, mock_pasid_hwpt;
 };
 
 struct iot_session_client;

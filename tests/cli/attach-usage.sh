@@ -83,13 +83,18 @@ expect 2 "options --mock and --keep-driver cannot be combined" "${S[@]}" --mock 
 expect 2 "options --group and --mock cannot be combined" "${S[@]}" --group --mock
 expect 2 "options --mock and --force cannot be combined" "${S[@]}" --mock --force
 expect 2 "options --legacy and --mock cannot be combined" "${S[@]}" --legacy --mock
-expect 2 "options --mock and --pasid cannot be combined" "${S[@]}" --mock --pasid 1
+# --pasid with --mock is the mock's PASID (a PASID-capable mock): only the range is checked
+expect 2 "invalid --pasid: 0" "${S[@]}" --mock --pasid 0
+expect 2 "invalid --pasid: 1048576" "${S[@]}" --mock --pasid 1048576
+expect 2 "options --mock and --legacy cannot be combined" "${S[@]}" --mock --legacy --pasid 1
 expect 2 "--list takes no binding or attach options" "${S[@]}" --list --mock
 expect 2 "--exec with --mock: \{dev:...\} has no fd to stand for" \
 	"${S[@]}" --mock --exec -- echo "{dev:00:03.0}"
 # a captured tree's /dev/iommu is no device: the mock is iommufd's alone, no legacy path
 expect 1 "^iommu-attach: iommufd_mock: open iommufd: /dev/iommu is not the iommufd" \
 	"${S[@]}" --mock
+expect 1 "^iommu-attach: iommufd_mock: open iommufd: /dev/iommu is not the iommufd" \
+	"${S[@]}" --mock --pasid 5 --hwpt=fault,pasid
 # a bare --hwpt takes no word after it: the device stays a device
 expect 1 "on no driver, not on a VFIO driver; --bind-driver binds it to vfio-pci" \
 	"${S[@]}" --hwpt 00:03.0

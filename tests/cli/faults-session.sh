@@ -149,14 +149,17 @@ rc=$?
 	pass || fail "only source ended: exit $rc, $(cat "$tmp/err"; grep Sources "$tmp/out" | tail -1)"
 mv "$tmp/kmsg" "$root/dev/kmsg"
 
+# ends_unavailable CASE RC LINE: the monitor exited 0 with LINE its one line on stderr, and
+# its JSON says the session source is unavailable
+ends_unavailable() {
+	[ "$2" = 0 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -qxF -- "$3" "$tmp/err" &&
+		frames_json "$tmp/json" unavailable && pass || fail "$1: exit $2, $(cat "$tmp/err")"
+}
+
 # ---- a peer that lies from the start: a pipe for its fault queue
 hold pipe
 "$faults" --sysroot "$root" --session vm1 -b -n 2 -d 0.1 -J >"$tmp/json" 2>"$tmp/err"
-rc=$?
-[ "$rc" = 0 ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
-	grep -qx "iommu-faults: session vm1: the fault queue fd the session handed is a pipe, not the kernel's fault queue: not read" \
-		"$tmp/err" && frames_json "$tmp/json" unavailable && pass ||
-	fail "pipe: exit $rc, $(cat "$tmp/err")"
+ends_unavailable pipe $? "iommu-faults: session vm1: the fault queue fd the session handed is a pipe, not the kernel's fault queue: not read"
 unhold
 
 # ---- a peer that lies while read: 8 bytes from its queue; one warning, the rest goes on
@@ -170,10 +173,6 @@ sleep 0.3
 kill -0 "$mon" 2>/dev/null && pass || fail "lie: the monitor stopped"
 kill -TERM "$mon"
 wait "$mon"
-rc=$?
-[ "$rc" = 0 ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
-	grep -qx 'iommu-faults: session vm1: fault queue: read of 8 bytes: not whole 40-byte records: no longer read' \
-		"$tmp/err" && frames_json "$tmp/json" unavailable && pass ||
-	fail "lie: exit $rc, $(cat "$tmp/err")"
+ends_unavailable lie $? 'iommu-faults: session vm1: fault queue: read of 8 bytes: not whole 40-byte records: no longer read'
 unhold
 finish

@@ -277,7 +277,7 @@ static void raise_fault(const struct mock *m, uint32_t hwpt, int fault_fd, uint6
 	struct iot_uapi_hwpt_pgfault rec;
 	int err;
 
-	err = mock_trigger_iopf(m->fd, m->dev_id, MOCK_IOPF_GRPID, perm, iova);
+	err = mock_trigger_iopf(m->fd, m->dev_id, 0, MOCK_IOPF_GRPID, perm, iova);
 	if (err) {
 		fail("fault: the mock's TRIGGER_IOPF at 0x%" PRIx64 ": %s", iova, strerror(-err));
 		return;
@@ -427,7 +427,7 @@ static void session_fault(const struct mock *m, struct iot_ctx *ctx, uint64_t io
 {
 	struct iot_session *s = NULL;
 	uint32_t fault_id = 0, hwpt = 0;
-	int fault_fd = -1, status = 0, err;
+	int fault_fd = -1, status, err;
 	pid_t child;
 
 	err = iot_session_new(ctx, "mock-fault", getuid(), &s);
@@ -453,15 +453,7 @@ static void session_fault(const struct mock *m, struct iot_ctx *ctx, uint64_t io
 	child = fork();
 	if (child == 0)
 		_exit(fault_peer(m, ctx, hwpt, iova));
-	while (child > 0 && !iot_session_released(s)) {
-		if (waitpid(child, &status, WNOHANG) == child) {
-			child = 0;
-			break;
-		}
-		iot_session_serve(s, 100);
-	}
-	if (child > 0)
-		waitpid(child, &status, 0);
+	status = mock_serve_child(s, child);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		fail("session: the peer failed");
 	iot_ctx_set_log_fn(ctx, undo_log, NULL);

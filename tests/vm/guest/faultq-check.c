@@ -17,7 +17,6 @@
  * Prints one "faultq-check: PASS ..." or "... FAIL ..." line per check; exit
  * 0 only when all passed, 77 when the kernel has no mock.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -26,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -36,6 +34,7 @@
 #include "iommu-tools-faultq.h"
 #include "iommu-tools-iommufd.h"
 #include "iommu-tools-session.h"
+#include "mock.h"
 #include "report.h"
 #include "uapi-iommufd.h"
 
@@ -47,91 +46,25 @@
 #define TRACEFS "/sys/kernel/tracing"
 #define PROBE_GROUP "iot_faultq"
 
-/*
- * The test ops lib/uapi-iommufd.h does not carry (the kernel's iommufd_test.h,
- * IOMMU_TEST_OP_CREATE_ACCESS and IOMMU_TEST_OP_ACCESS_RW): an in-kernel
- * "access" to the IOAS that reads IOVA through the IOAS's own mappings.
- */
-#define TEST_OP_CREATE_ACCESS 5
-#define TEST_OP_ACCESS_RW 8
-struct access_cmd {
-	__u32 size;
-	__u32 op;
-	__u32 id;
-	__u32 __reserved;
-	union {
-		struct {
-			__u32 out_access_fd;
-			__u32 flags;
-		} create_access;
-		struct {
-			__aligned_u64 iova;
-			__aligned_u64 length;
-			__aligned_u64 uptr;
-			__u32 flags;
-		} access_rw;
-		__aligned_u64 pad[6]; /* as large as the kernel's union (its 'dirty') */
-	};
-	__u32 last;
-};
-_Static_assert(sizeof(struct access_cmd) == sizeof(struct iot_uapi_test_cmd),
-	       "iommu_test_cmd size");
-
 struct setup {
 	int fd; /* the iommufd */
 	uint32_t ioas, stdev, dev_id, fault_id, hwpt;
 	int access_fd;
-	char mock_name[256]; /* its entry in /sys/bus/iommufd_mock/devices */
+	char mock_name[IOT_SESSION_NAME_MAX + 1]; /* its entry in /sys/bus/iommufd_mock/devices */
 };
-
-/* The one mock device's name, as the session tells it to peers: 0 or -errno. */
-static int mock_name(char *name, size_t len)
-{
-	DIR *d = opendir("/sys/bus/iommufd_mock/devices");
-	const struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -errno;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && n++ == 0)
-			snprintf(name, len, "%s", e->d_name);
-	closedir(d);
-	return n == 1 ? 0 : -EEXIST;
-}
-
-static int test_cmd(int fd, uint32_t op, uint32_t id, void *cmd, size_t size)
-{
-	struct iot_uapi_test_cmd *c = cmd;
-
-	c->size = (uint32_t)size;
-	c->op = op;
-	c->id = id;
-	return ioctl(fd, IOT_IOMMU_TEST_CMD, cmd) ? -errno : 0;
-}
 
 static int trigger(const struct setup *st, uint32_t pasid, uint64_t addr)
 {
-	struct iot_uapi_test_cmd cmd = { 0 };
-
-	cmd.trigger_iopf.dev_id = st->dev_id;
-	cmd.trigger_iopf.pasid = pasid;
-	cmd.trigger_iopf.grpid = GRPID;
-	cmd.trigger_iopf.perm = IOT_IOMMU_PGFAULT_PERM_READ | IOT_IOMMU_PGFAULT_PERM_WRITE;
-	cmd.trigger_iopf.addr = addr;
-	return test_cmd(st->fd, IOT_IOMMU_TEST_OP_TRIGGER_IOPF, 0, &cmd, sizeof(cmd));
+	return mock_trigger_iopf(st->fd, st->dev_id, pasid, GRPID,
+				 IOT_IOMMU_PGFAULT_PERM_READ | IOT_IOMMU_PGFAULT_PERM_WRITE, addr);
 }
 
 /* Read 8 bytes at @iova through the test access: 0 when the IOAS maps it. */
 static int access_read(const struct setup *st, uint64_t iova)
 {
-	struct access_cmd cmd = { 0 };
 	uint64_t word = 0;
 
-	cmd.access_rw.iova = iova;
-	cmd.access_rw.length = sizeof(word);
-	cmd.access_rw.uptr = (uintptr_t)&word;
-	return test_cmd(st->fd, TEST_OP_ACCESS_RW, (uint32_t)st->access_fd, &cmd, sizeof(cmd));
+	return mock_access_read(st->fd, st->access_fd, iova, &word, sizeof(word));
 }
 
 /* ---- the kprobe on the mock's page_response op -------------------------- */
@@ -514,27 +447,26 @@ static int monitor(const struct setup *st, struct iot_ctx *ctx)
 int main(void)
 {
 	struct setup st = { .fd = -1, .access_fd = -1 };
-	struct access_cmd acmd = { 0 };
 	struct iot_session *s = NULL;
 	struct iot_ctx *ctx = NULL;
 	uint32_t auto_hwpt = 0;
-	int fault_fd = -1, status = 0, err;
+	int fault_fd = -1, status, err;
 	pid_t child;
 
 	report_init("faultq-check");
 	CHECK(iot_ctx_new("/", &ctx), "context on /");
 	CHECK(iot_iommufd_open(ctx, &st.fd), "open /dev/iommu");
 	CHECK(iot_ioas_alloc(st.fd, &st.ioas), "IOAS_ALLOC");
-	err = iot_test_mock_domain_flags(st.fd, st.ioas, IOT_TEST_MOCK_DEV_PASID, &st.stdev,
-					 &auto_hwpt, &st.dev_id);
+	/* named as the session tells it to peers: the library's sysfs lookup */
+	err = iot_test_mock_domain_named(ctx, st.fd, st.ioas, IOT_TEST_MOCK_DEV_PASID, &st.stdev,
+					 &auto_hwpt, &st.dev_id, st.mock_name, sizeof(st.mock_name));
 	if (err == -ENOTTY) {
 		note("SKIP: no IOMMU_TEST_CMD (kernel without IOMMUFD_TEST)");
 		return 77;
 	}
 	CHECK(err, "MOCK_DOMAIN_FLAGS pasid on ioas %u", st.ioas);
-	CHECK(test_cmd(st.fd, TEST_OP_CREATE_ACCESS, st.ioas, &acmd, sizeof(acmd)),
-	      "CREATE_ACCESS on ioas %u", st.ioas);
-	st.access_fd = (int)acmd.create_access.out_access_fd;
+	CHECK(mock_access_create(st.fd, st.ioas, &st.access_fd), "CREATE_ACCESS on ioas %u",
+	      st.ioas);
 
 	/* the session, as iommu-attach --hwpt=fault holds it (the mock instead of a PCI device) */
 	CHECK(iot_session_new(ctx, SESSION, getuid(), &s), "session new");
@@ -549,7 +481,6 @@ int main(void)
 	      "mock device to hwpt %u", st.hwpt);
 	CHECK(iot_test_pasid_attach(st.fd, st.stdev, PASID, st.hwpt), "PASID %d to hwpt %u", PASID,
 	      st.hwpt);
-	CHECK(mock_name(st.mock_name, sizeof(st.mock_name)), "the mock's name in sysfs");
 	CHECK(iot_session_add_mock_device(s, st.mock_name, st.stdev, st.dev_id, st.hwpt),
 	      "session mock device");
 	CHECK(iot_session_set_ids(s, st.ioas, st.hwpt), "session ids");
@@ -563,15 +494,7 @@ int main(void)
 		close(fault_fd); /* the holder's: DESTROY of the queue waits for every fd */
 		_exit(monitor(&st, ctx));
 	}
-	while (child > 0 && !iot_session_released(s)) {
-		if (waitpid(child, &status, WNOHANG) == child) {
-			child = 0;
-			break;
-		}
-		iot_session_serve(s, 100);
-	}
-	if (child > 0)
-		waitpid(child, &status, 0);
+	status = mock_serve_child(s, child);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		fail("the monitor failed (status 0x%x)", status);
 

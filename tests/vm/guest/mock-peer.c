@@ -3,11 +3,13 @@
  * mock-peer - runs in the test VM beside `iommu-attach --mock --hwpt=fault
  * --hold NAME`, as a peer of its session would (iommu-faults --session):
  *
- *   mock-peer fault NAME IOVA   INFO (the mock_device line), GETFDS (the
+ *   mock-peer fault NAME IOVA [PASID]
+ *                               INFO (the mock_device line), GETFDS (the
  *                               iommufd), GETFAULT (the queue's fd); a page
  *                               fault raised on the mock device through the
  *                               session's iommufd arrives on the GETFAULT fd
- *                               and is answered
+ *                               and is answered; with PASID, INFO's mock_pasid
+ *                               line names it and the fault is raised at it
  *   mock-peer hold NAME GOFILE  takes the queue's fd and keeps it while the
  *                               holder is released, until GOFILE exists:
  *                               then the queue is still there (DESTROY is
@@ -68,6 +70,8 @@ static int peer_open(struct peer *p, const char *name)
 	note("INFO mock_device %s dev_id %u stdev %u hwpt %u; session hwpt %u ioas %u fault %u",
 	     p->info->mock_name, p->info->mock_dev_id, p->info->mock_stdev, p->info->mock_hwpt,
 	     p->info->hwpt, p->info->ioas, p->info->fault);
+	if (p->info->mock_pasid)
+		note("INFO mock_pasid %u hwpt %u", p->info->mock_pasid, p->info->mock_pasid_hwpt);
 	if (p->info->mock_hwpt == p->info->hwpt && p->info->fault && !p->info->ndevices)
 		pass("INFO: mock_device %s dev_id %u on the session's hwpt %u, fault %u",
 		     p->info->mock_name, p->info->mock_dev_id, p->info->mock_hwpt, p->info->fault);
@@ -97,9 +101,11 @@ static void peer_close(struct peer *p)
 }
 
 /* A page fault of the mock device, raised through the session's iommufd, on the GETFAULT fd. */
-static int run_fault(const char *name, uint64_t iova)
+static int run_fault(const char *name, uint64_t iova, uint32_t pasid)
 {
 	const uint32_t perm = IOT_IOMMU_PGFAULT_PERM_READ | IOT_IOMMU_PGFAULT_PERM_WRITE;
+	/* with a PASID the record says it, and only then */
+	const uint32_t pflags = pasid ? IOT_IOMMU_PGFAULT_FLAGS_PASID_VALID : 0;
 	struct iot_uapi_hwpt_pgfault rec;
 	struct peer p = { 0 };
 	int err;
@@ -108,20 +114,30 @@ static int run_fault(const char *name, uint64_t iova)
 		peer_close(&p);
 		return 1;
 	}
-	err = mock_trigger_iopf(p.iommufd, p.info->mock_dev_id, MOCK_PEER_GRPID, perm, iova);
+	if (p.info->mock_pasid != pasid)
+		fail("INFO: mock_pasid %u, the holder was given %u", p.info->mock_pasid, pasid);
+	else if (pasid && p.info->mock_pasid_hwpt == p.info->hwpt)
+		pass("INFO: mock_pasid %u on the session's hwpt %u", pasid, p.info->mock_pasid_hwpt);
+	else if (pasid)
+		fail("INFO: mock_pasid %u on hwpt %u, not the session's %u", pasid,
+		     p.info->mock_pasid_hwpt, p.info->hwpt);
+	err = mock_trigger_iopf(p.iommufd, p.info->mock_dev_id, pasid, MOCK_PEER_GRPID, perm,
+				iova);
 	if (!err)
 		err = mock_read_fault(p.faultfd, 5000, &rec);
 	if (err) {
 		fail("fault: TRIGGER_IOPF dev_id %u at 0x%" PRIx64 ", read from the GETFAULT fd: %s",
 		     p.info->mock_dev_id, iova, strerror(-err));
 	} else {
-		note("fault: record flags 0x%x dev_id %u grpid 0x%x perm 0x%x addr 0x%" PRIx64
-		     " cookie %u", rec.flags, rec.dev_id, rec.grpid, rec.perm, (uint64_t)rec.addr,
-		     rec.cookie);
+		note("fault: record flags 0x%x dev_id %u pasid %u grpid 0x%x perm 0x%x addr 0x%" PRIx64
+		     " cookie %u", rec.flags, rec.dev_id, rec.pasid, rec.grpid, rec.perm,
+		     (uint64_t)rec.addr, rec.cookie);
 		if (rec.dev_id == p.info->mock_dev_id && rec.addr == iova && rec.perm == perm &&
-		    rec.grpid == MOCK_PEER_GRPID && (rec.flags & IOT_IOMMU_PGFAULT_FLAGS_LAST_PAGE))
-			pass("fault: the GETFAULT fd delivered dev_id %u's fault at 0x%" PRIx64,
-			     rec.dev_id, (uint64_t)rec.addr);
+		    rec.grpid == MOCK_PEER_GRPID && (rec.flags & IOT_IOMMU_PGFAULT_FLAGS_LAST_PAGE) &&
+		    (rec.flags & IOT_IOMMU_PGFAULT_FLAGS_PASID_VALID) == pflags &&
+		    (!pasid || rec.pasid == pasid))
+			pass("fault: the GETFAULT fd delivered dev_id %u's fault at 0x%" PRIx64 "%s",
+			     rec.dev_id, (uint64_t)rec.addr, pasid ? " with its PASID" : "");
 		else
 			fail("fault: the record does not describe the fault raised at 0x%" PRIx64,
 			     iova);
@@ -262,7 +278,7 @@ static int run_no_test_cmd(char **argv)
 
 int main(int argc, char **argv)
 {
-	uint64_t iova;
+	uint64_t iova, pasid = 0;
 	char *end;
 
 	report_init("mock-peer");
@@ -270,13 +286,15 @@ int main(int argc, char **argv)
 		return run_no_test_cmd(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "hold"))
 		return run_hold(argv[2], argv[3]);
-	if (argc == 4 && !strcmp(argv[1], "fault")) {
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "fault")) {
 		errno = 0;
 		iova = strtoull(argv[3], &end, 0);
-		if (!errno && !*end)
-			return run_fault(argv[2], iova);
+		if (!errno && !*end && argc == 5)
+			pasid = strtoull(argv[4], &end, 0);
+		if (!errno && !*end && pasid < (1U << 20))
+			return run_fault(argv[2], iova, (uint32_t)pasid);
 	}
-	fprintf(stderr, "usage: mock-peer fault NAME IOVA | hold NAME GOFILE | "
+	fprintf(stderr, "usage: mock-peer fault NAME IOVA [PASID] | hold NAME GOFILE | "
 			"no-test-cmd CMD [ARG]...\n");
 	return 2;
 }

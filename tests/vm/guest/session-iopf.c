@@ -12,57 +12,26 @@
  *                                            read through a test access
  *                                            (IOMMU_TEST_OP_CREATE_ACCESS, ACCESS_RW),
  *                                            and INFO's mapping lines
- *   session-iopf hold NAME [PASID]           a session as iommu-attach --mock
- *                                            --hwpt=fault --hold NAME holds it (with a
- *                                            PASID: a PASID-capable mock, the fault HWPT
- *                                            attached at its RID and at that PASID),
- *                                            until RELEASE or SIGTERM
  *
  * Prints "session-iopf: PASS ..." or "... FAIL ..." lines (tests/vm/guest/report.c);
  * exits 0 only when all passed, 77 when the kernel has no mock.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "iommu-tools.h"
 #include "iommu-tools-iommufd.h"
 #include "iommu-tools-session.h"
+#include "mock.h"
 #include "report.h"
 #include "uapi-iommufd.h"
 
 #define GRPID 0x2a
 #define PAGE 4096
-
-/* The selftest ops lib/uapi-iommufd.h has no member for (the kernel's iommufd_test.h). */
-#define TEST_OP_CREATE_ACCESS 5
-#define TEST_OP_ACCESS_RW 8
-struct test_access_cmd {
-	uint32_t size, op, id, reserved;
-	union {
-		struct {
-			uint32_t out_access_fd, flags;
-		} create_access;
-		struct {
-			uint64_t iova, length, uptr;
-			uint32_t flags;
-		} access_rw;
-		unsigned char pad[48]; /* the kernel union's size (its dirty member) */
-	};
-	uint32_t last;
-};
-_Static_assert(sizeof(struct test_access_cmd) == sizeof(struct iot_uapi_test_cmd),
-	       "the kernel's struct iommu_test_cmd");
-
-static int test_cmd(int fd, void *cmd)
-{
-	return ioctl(fd, IOT_IOMMU_TEST_CMD, cmd) ? -errno : 0;
-}
 
 /* The session's iommufd (GETFDS) and INFO; 0 or 1 with a FAIL line. */
 static int session_open(struct iot_ctx *ctx, const char *name, int *iommufd,
@@ -93,6 +62,7 @@ static int session_open(struct iot_ctx *ctx, const char *name, int *iommufd,
 static int raise_faults(struct iot_ctx *ctx, const char *name, uint32_t pasid, uint64_t addr,
 			unsigned int n)
 {
+	const uint32_t perm = IOT_IOMMU_PGFAULT_PERM_READ | IOT_IOMMU_PGFAULT_PERM_WRITE;
 	struct iot_session_info *info = NULL;
 	int fd = -1;
 
@@ -105,17 +75,9 @@ static int raise_faults(struct iot_ctx *ctx, const char *name, uint32_t pasid, u
 	note("session %s: mock %s dev_id %u, ioas %u, fault %u", name, info->mock_name,
 	     info->mock_dev_id, info->ioas, info->fault);
 	for (unsigned int i = 0; i < n; i++) {
-		struct iot_uapi_test_cmd cmd = { .size = sizeof(cmd),
-						 .op = IOT_IOMMU_TEST_OP_TRIGGER_IOPF };
 		uint64_t a = addr + (uint64_t)i * PAGE;
-		int err;
+		int err = mock_trigger_iopf(fd, info->mock_dev_id, pasid, GRPID, perm, a);
 
-		cmd.trigger_iopf.dev_id = info->mock_dev_id;
-		cmd.trigger_iopf.pasid = pasid;
-		cmd.trigger_iopf.grpid = GRPID;
-		cmd.trigger_iopf.perm = IOT_IOMMU_PGFAULT_PERM_READ | IOT_IOMMU_PGFAULT_PERM_WRITE;
-		cmd.trigger_iopf.addr = a;
-		err = test_cmd(fd, &cmd);
 		if (err)
 			fail("TRIGGER_IOPF dev_id %u pasid %u at 0x%" PRIx64 ": %s",
 			     info->mock_dev_id, pasid, a, strerror(-err));
@@ -132,28 +94,18 @@ static int raise_faults(struct iot_ctx *ctx, const char *name, uint32_t pasid, u
 static int access_check(struct iot_ctx *ctx, const char *name, uint64_t addr)
 {
 	struct iot_session_info *info = NULL;
-	struct test_access_cmd cmd = { .size = sizeof(cmd), .op = TEST_OP_CREATE_ACCESS };
 	unsigned char buf[64];
 	bool listed = false;
-	int fd = -1, access_fd, err;
+	int fd = -1, access_fd = -1, err;
 
 	if (session_open(ctx, name, &fd, &info))
 		return 1;
-	cmd.id = info->ioas;
-	err = test_cmd(fd, &cmd);
+	err = mock_access_create(fd, info->ioas, &access_fd);
 	if (err) {
 		fail("CREATE_ACCESS on ioas %u: %s", info->ioas, strerror(-err));
 		return 1;
 	}
-	access_fd = (int)cmd.create_access.out_access_fd;
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.size = sizeof(cmd);
-	cmd.op = TEST_OP_ACCESS_RW;
-	cmd.id = (uint32_t)access_fd;
-	cmd.access_rw.iova = addr;
-	cmd.access_rw.length = sizeof(buf);
-	cmd.access_rw.uptr = (uintptr_t)buf;
-	err = test_cmd(fd, &cmd);
+	err = mock_access_read(fd, access_fd, addr, buf, sizeof(buf));
 	if (err)
 		note("access: ACCESS_RW read of 0x%" PRIx64 " in ioas %u: %s: not mapped", addr,
 		     info->ioas, strerror(-err));
@@ -174,67 +126,6 @@ static int access_check(struct iot_ctx *ctx, const char *name, uint64_t addr)
 	iot_session_info_free(info);
 	close(fd);
 	return 0;
-}
-
-static volatile sig_atomic_t stop;
-
-static void on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-/* The session iommu-attach --mock --hwpt=fault --hold NAME holds (with @pasid, at it). */
-static int hold(struct iot_ctx *ctx, const char *name, uint32_t pasid)
-{
-	struct sigaction sa = { .sa_handler = on_term };
-	struct iot_session *s = NULL;
-	uint32_t ioas = 0, stdev = 0, hwpt_auto = 0, dev_id = 0, fault_id = 0, hwpt = 0;
-	int fd = -1, fault_fd = -1, err;
-
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	CHECK(iot_session_new(ctx, name, getuid(), &s), "session %s", name);
-	CHECK(iot_iommufd_open(ctx, &fd), "open /dev/iommu");
-	CHECK(iot_session_set_iommufd(s, fd), "session iommufd");
-	CHECK(iot_ioas_alloc(fd, &ioas), "IOAS_ALLOC");
-	CHECK(iot_session_add_object(s, ioas), "session ioas");
-	err = pasid ? iot_test_mock_domain_flags(fd, ioas, IOT_TEST_MOCK_DEV_PASID, &stdev,
-						 &hwpt_auto, &dev_id) :
-		      iot_test_mock_domain(fd, ioas, &stdev, &hwpt_auto, &dev_id);
-	if (err == -ENOTTY) {
-		note("SKIP: no IOMMU_TEST_CMD (kernel without IOMMUFD_TEST)");
-		iot_session_free(s);
-		return 77;
-	}
-	CHECK(err, "MOCK_DOMAIN on ioas %u", ioas);
-	CHECK(iot_fault_queue_alloc(fd, &fault_id, &fault_fd), "FAULT_QUEUE_ALLOC");
-	CHECK(iot_session_add_fault_queue(s, fault_id, fault_fd), "session fault queue");
-	CHECK(iot_hwpt_alloc_fault(fd, dev_id, ioas, pasid ? IOT_HWPT_ALLOC_PASID : 0, fault_id,
-				   &hwpt),
-	      "HWPT_ALLOC with fault %u", fault_id);
-	CHECK(iot_session_add_object(s, hwpt), "session hwpt");
-	/* a PASID attaches only beside a RID attachment that allows PASIDs: the same HWPT */
-	CHECK(iot_test_mock_domain_replace(fd, stdev, hwpt, NULL), "attach to hwpt %u", hwpt);
-	if (pasid)
-		CHECK(iot_test_pasid_attach(fd, stdev, pasid, hwpt), "PASID %u attach to hwpt %u",
-		      pasid, hwpt);
-	CHECK(iot_session_add_mock_device(s, "iommufd_mock", stdev, dev_id, hwpt),
-	      "session mock device");
-	CHECK(iot_session_set_ids(s, ioas, hwpt), "session ids");
-	CHECK(iot_session_listen(s), "listen as %s", name);
-	pass("holding %s: ioas %u, mock dev_id %u (stdev %u) on hwpt %u%s, fault %u", name, ioas,
-	     dev_id, stdev, hwpt, pasid ? " at a PASID" : "", fault_id);
-	while (!stop && !iot_session_released(s)) {
-		err = iot_session_serve(s, 200);
-		if (err < 0 && err != -EINTR) {
-			fail("serve: %s", strerror(-err));
-			break;
-		}
-	}
-	iot_session_free(s);
-	note("released %s", name);
-	return report_failures() ? 1 : 0;
 }
 
 static int number(const char *s, uint64_t *out)
@@ -262,12 +153,8 @@ int main(int argc, char **argv)
 		rc = raise_faults(ctx, argv[2], (uint32_t)a, b, (unsigned int)n);
 	else if (argc == 4 && !strcmp(argv[1], "access") && !number(argv[3], &a))
 		rc = access_check(ctx, argv[2], a);
-	else if ((argc == 3 || argc == 4) && !strcmp(argv[1], "hold") &&
-		 (argc == 3 || !number(argv[3], &a)))
-		rc = hold(ctx, argv[2], (uint32_t)a);
 	else
-		fprintf(stderr, "usage: session-iopf raise NAME PASID ADDR [N] | access NAME ADDR | "
-			"hold NAME [PASID]\n");
+		fprintf(stderr, "usage: session-iopf raise NAME PASID ADDR [N] | access NAME ADDR\n");
 	iot_ctx_free(ctx);
 	return rc;
 }

@@ -62,13 +62,10 @@ want '^iommu-attach: no session vm1$'
 want '^release again rc=1$'
 want '^sigterm rc=0$'
 want '^done$'
-# shellcheck disable=SC2016 # python, not shell
-python3 - "$out" <<'PY' || fail "the JSON of --list or of the held report does not check out"
-import json, re, sys
-text = open(sys.argv[1]).read()
+guest_py "the JSON of --list or of the held report does not check out" <<'PY'
 pid = int(re.search(r"^holder pid ([0-9]+)$", text, re.M).group(1))
-lst = json.loads(text.split("---list-json---\n", 1)[1].split("---end---", 1)[0])
-hold = json.loads(text.split("---hold-json---\n", 1)[1].split("---end---", 1)[0])
+lst = section("list-json")
+hold = section("hold-json")
 assert len(lst["sessions"]) == 1, lst
 s = lst["sessions"][0]
 assert s["name"] == "vm1" and s["pid"] == pid, (s, pid)

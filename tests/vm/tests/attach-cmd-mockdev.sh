@@ -9,7 +9,10 @@
 # left); a peer still holding the queue's fd at release: one clear line in the holder's log,
 # the rest gone, the queue too once that fd closes; --exec's environment; fault with
 # nest-parent refused with the reason; a kernel without the mock (IOMMU_TEST_CMD refused by
-# seccomp) told in one line. The mock does not depend on the VT-d mode: --iommu intel.
+# seccomp) told in one line. --pasid 5 --hwpt=fault,pasid: check mode's JSON (the PASID, its
+# step), held: INFO's mock_pasid line, a fault at the PASID arrives with it, and release
+# detaches the PASID before the mock goes and leaves nothing; a PASID on a table without the
+# pasid flag refused with the hint. The mock does not depend on the VT-d mode: --iommu intel.
 . "$(dirname "$0")/guest.bash"
 
 guest_run --iommu intel --timeout 600 --append no_timer_check -- '
@@ -19,6 +22,19 @@ wait_sock() {
 	i=0
 	while ! [ -S /run/iommu-tools/$1.sock ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 	sleep 0.1
+}
+# release_held NAME PID PREFIX: --release NAME, wait for holder PID, then (under PREFIX) its
+# report, stderr and ioctl trace (/tmp/NAME.json, /tmp/NAME.err), and what is left
+release_held() {
+	iommu-attach --release $1; echo "${3}release rc=$?"
+	wait $2; echo "${3}holder rc=$?"
+	echo "---${3}hold-json---"
+	cat /tmp/$1.json
+	echo "---end---"
+	grep -v "^iommufd: " /tmp/$1.err | sed "s/^/${3}hold stderr: /"
+	grep "IOMMU_DESTROY\|IOMMU_TEST_CMD" /tmp/$1.err | sed "s/^/${3}hold trace: /"
+	echo "mocks after ${3}release: [$(mocks)]"
+	[ -e /run/iommu-tools/$1.sock ] && echo "mockdev: FAIL $1 socket left behind"
 }
 echo "mocks before: [$(mocks)]"
 
@@ -48,15 +64,7 @@ iommu-attach --list -J
 echo "---end---"
 iommu-attach --list | sed "s/^/list: /"
 mock-peer fault mk1 0x1000000; echo "peer rc=$?"
-iommu-attach --release mk1; echo "release rc=$?"
-wait $pid; echo "holder rc=$?"
-echo "---hold-json---"
-cat /tmp/mk1.json
-echo "---end---"
-grep -v "^iommufd: " /tmp/mk1.err | sed "s/^/hold stderr: /"
-grep "IOMMU_DESTROY\|IOMMU_TEST_CMD" /tmp/mk1.err | sed "s/^/hold trace: /"
-echo "mocks after release: [$(mocks)]"
-[ -e /run/iommu-tools/mk1.sock ] && echo "mockdev: FAIL socket left behind"
+release_held mk1 $pid ""
 
 # ---- released while a peer holds the queue fd ----
 rm -f /tmp/go
@@ -75,6 +83,24 @@ wait $ppid; echo "peer2 rc=$?"
 cat /tmp/peer2.out
 sed "s/^/hold2 stderr: /" /tmp/mk2.err
 
+# ---- --pasid: a PASID-capable mock, PASID 5 on the fault HWPT beside its RID ----
+iommu-attach --mock --pasid 5 --hwpt=fault,pasid -J >/tmp/pcheck.json; echo "pasid check rc=$?"
+echo "---pasid-check-json---"
+cat /tmp/pcheck.json
+echo "---end---"
+echo "mocks after pasid check: [$(mocks)]"
+iommu-attach --mock --pasid 5 2>&1; echo "pasid no flag rc=$?"
+echo "mocks after pasid refusal: [$(mocks)]"
+IOMMU_TOOLS_DEBUG=ioctl iommu-attach -J --mock --pasid 5 --hwpt=fault,pasid --hold mp1 >/tmp/mp1.json 2>/tmp/mp1.err &
+pid=$!
+wait_sock mp1
+echo "---pasid-list-json---"
+iommu-attach --list -J
+echo "---end---"
+mock-peer fault mp1 0x1000000 5 >/tmp/mp1.peer; echo "pasid peer rc=$?"
+sed "s/^mock-peer: /pasid-peer: /" /tmp/mp1.peer
+release_held mp1 $pid "pasid "
+
 # ---- SIGTERM ends a held mock as --release does ----
 iommu-attach -q --mock --hwpt=fault --hold mk3 &
 pid=$!
@@ -84,6 +110,17 @@ echo "mocks after sigterm: [$(mocks)]"
 [ -e /run/iommu-tools/mk3.sock ] && echo "mockdev: FAIL mk3 socket left behind"
 echo done
 '
+# released_clean PREFIX NAME: what release_held printed of session NAME says all was undone
+released_clean() {
+	want "^${1}release rc=0\$"
+	want "^${1}holder rc=0\$"
+	want "^${1}hold stderr: iommu-attach: session $2: released, undoing\$"
+	want "^${1}hold trace: iommufd: IOMMU_DESTROY .*: ok\$"
+	want "^mocks after ${1}release: \\[\\]\$"
+	grep -Eq "^${1}hold stderr: .*(warning|error|undo:)" "$out" &&
+		fail "the holder of $2 logged a warning or an undo failure"
+	grep "^${1}hold trace: " "$out" | grep -qv ': ok' && fail "an ioctl of the holder of $2 failed"
+}
 want '^mocks before: \[\]$'
 want '^check rc=0$'
 want '^mocks after check: \[\]$'
@@ -107,13 +144,7 @@ want '^mock-peer: PASS GETFAULT: fault [0-9]+.s fd, as INFO says$'
 want '^mock-peer: PASS fault: the GETFAULT fd delivered dev_id [0-9]+.s fault at 0x1000000$'
 want '^mock-peer: PASS fault: answered cookie [0-9]+$'
 want '^peer rc=0$'
-want '^release rc=0$'
-want '^holder rc=0$'
-want '^hold stderr: iommu-attach: session mk1: released, undoing$'
-want '^hold trace: iommufd: IOMMU_DESTROY .*: ok$'
-want '^mocks after release: \[\]$'
-grep -Eq '^hold stderr: .*(warning|error|undo:)' "$out" && fail "the holder logged a warning or an undo failure"
-grep '^hold trace: ' "$out" | grep -qv ': ok' && fail "an ioctl of the holder failed"
+released_clean "" mk1
 want '^release2 rc=0$'
 want '^holder2 rc=0$'
 want '^mocks after release2: \[\]$'
@@ -128,12 +159,18 @@ want '^peer2 rc=0$'
 want '^sigterm rc=0$'
 want '^mocks after sigterm: \[\]$'
 want '^done$'
-# shellcheck disable=SC2016 # python, not shell
-python3 - "$out" <<'PY' || fail "the JSON of the check, --list or the held report does not check out"
-import json, re, sys
-text = open(sys.argv[1]).read()
-def section(name):
-    return json.loads(text.split("---%s---\n" % name, 1)[1].split("---end---", 1)[0])
+# --pasid
+want '^pasid check rc=0$'
+want '^mocks after pasid check: \[\]$'
+want '^iommu-attach: iommufd_mock[0-9]+: attach pasid 5 \(a page table without the pasid flag: try --hwpt=pasid\): .*\(Invalid argument\)$'
+want '^pasid no flag rc=1$'
+want '^mocks after pasid refusal: \[\]$'
+want '^pasid-peer: PASS INFO: mock_pasid 5 on the session.s hwpt [0-9]+$'
+want '^pasid-peer: PASS fault: the GETFAULT fd delivered dev_id [0-9]+.s fault at 0x1000000 with its PASID$'
+want '^pasid-peer: PASS fault: answered cookie [0-9]+$'
+want '^pasid peer rc=0$'
+released_clean "pasid " mp1
+guest_py "the JSON of the check, --list or the held report does not check out" <<'PY'
 chk = section("check-json")
 assert chk["mode"] == "check" and chk["path"] == "iommufd" and chk["session"] is None
 assert len(chk["devices"]) == 1, chk["devices"]
@@ -164,7 +201,7 @@ s = lst["sessions"][0]
 assert s["name"] == "mk1" and s["devices"] == [] and s["fault_queue"] == hold["fault_queue"]
 m = s["mock_device"]
 assert m == {"device": hd["device"], "dev_id": hd["dev_id"], "stdev": hd["stdev"],
-             "hwpt": hold["hwpt"]}, (m, hd)
+             "hwpt": hold["hwpt"], "pasid": None, "pasid_hwpt": None}, (m, hd)
 
 # what the peer read in INFO is what the holder reported
 peer = re.search(r"^mock-peer: INFO mock_device (\S+) dev_id (\d+) stdev (\d+) hwpt (\d+); "
@@ -177,5 +214,25 @@ assert int(ioas) == hold["ioas"]
 # the fault record names the mock's dev_id
 rec = re.search(r"^mock-peer: fault: record flags \S+ dev_id (\d+) ", text, re.M)
 assert rec and int(rec.group(1)) == hd["dev_id"], rec
+
+# --pasid: check mode and the held session report PASID 5; --list and INFO name it
+pc = section("pasid-check-json")
+assert pc["mode"] == "check" and pc["pasid"] == 5 and pc["fault_queue"], pc
+steps = [s["step"] for s in pc["steps"]]
+assert steps.index("mock replace") < steps.index("attach pasid"), steps
+ph = section("pasid hold-json")
+assert ph["mode"] == "hold" and ph["session"] == "mp1" and ph["pasid"] == 5
+pm = section("pasid-list-json")["sessions"][0]["mock_device"]
+assert pm["pasid"] == 5 and pm["pasid_hwpt"] == ph["hwpt"] == pm["hwpt"], (pm, ph["hwpt"])
+assert pm["device"] == ph["devices"][0]["device"] and pm["stdev"] == ph["devices"][0]["stdev"]
+# the holder's undo: the PASID detached (a TEST_CMD) before the mock's stdev is destroyed
+# (ops: 12 MOCK_DOMAIN_FLAGS, 18 PASID_ATTACH, 20 PASID_DETACH)
+trace = re.findall(r"^pasid hold trace: iommufd: (.*): ok$", text, re.M)
+def at(pattern):
+    return [i for i, t in enumerate(trace) if re.fullmatch(pattern % pm["stdev"], t)]
+attach = at(r"IOMMU_TEST_CMD fd \d+ op 18 id %d")
+detach = at(r"IOMMU_TEST_CMD fd \d+ op 20 id %d")
+gone = at(r"IOMMU_DESTROY fd \d+ id %d")
+assert len(attach) == len(detach) == len(gone) == 1 and attach[0] < detach[0] < gone[0], trace
 PY
 guest_finish

@@ -3,9 +3,9 @@
 # faults-session.sh - in the VM: iommu-faults --session answering the page requests of a
 # session's fault queue, raised by the selftest mock device (IOMMU_TEST_OP_TRIGGER_IOPF,
 # tests/vm/guest/session-iopf.c), with each policy. The session is iommu-attach --mock
-# --hwpt=fault --hold's (faults at the RID), and session-iopf hold's for faults with a
-# PASID (iommu-attach attaches no PASID of a mock: the fault HWPT at the RID and at PASID
-# 5). Each request must reach the monitor with its device, PASID, address and access, and
+# --hwpt=fault --hold's (faults at the RID), and iommu-attach --mock --pasid 5
+# --hwpt=fault,pasid --hold's for faults with a PASID (the fault HWPT at the RID and at
+# PASID 5). Each request must reach the monitor with its device, PASID, address and access, and
 # its response (header, recording, textfile); the code the mock's IOMMU received is read
 # back through a kprobe event on mock_domain_page_response (the mock's page_response op
 # does nothing else). map: the page is mapped in the session's IOAS after (a test access
@@ -52,11 +52,11 @@ for p in invalid success map; do
 	fi
 	iommu-attach --release a$p; wait $h; echo "holder a$p exit $?"
 	echo "-- holder"; cat /tmp/hold.a$p; echo "-- end"
-	session-iopf hold p$p 5 >/tmp/hold.p$p 2>&1 &
+	iommu-attach --mock --pasid 5 --hwpt=fault,pasid --hold p$p >/tmp/hold.p$p 2>&1 &
 	h=$!
 	sock p$p
 	case_run p$p $p 5 0x1200000
-	kill -TERM $h; wait $h; echo "holder p$p exit $?"
+	iommu-attach --release p$p; wait $h; echo "holder p$p exit $?"
 	echo "-- holder"; cat /tmp/hold.p$p; echo "-- end"
 done
 '
@@ -73,10 +73,11 @@ for p in invalid success map; do
 	esac
 	for n in a$p p$p; do
 		if [ "$n" = a$p ]; then
-			pasid=0 dev=iommufd_mock0 addr=0x1000000 addr2=0x1001000
+			pasid=0 addr=0x1000000 addr2=0x1001000
 		else
-			pasid=5 dev=iommufd_mock addr=0x1200000 addr2=0x1201000
+			pasid=5 addr=0x1200000 addr2=0x1201000
 		fi
+		dev=iommufd_mock0
 		sed -n "/^== case $n /,/^== case /p" "$out" | grep -qx 'monitor exit 0' ||
 			fail "$n: the monitor did not exit 0 on SIGTERM"
 		[ -z "$(section $n stderr)" ] || fail "$n: the monitor warned: $(section $n stderr)"

@@ -3,6 +3,9 @@
 #   guest_run RUN-OPTIONS... -- CMD...   boots through tests/vm/run; exits 77 on "no QEMU"
 #   want REGEX                          some output line must match
 #   fail MESSAGE                        record a failure
+#   guest_py MESSAGE <<'PY'             python on stdin checks $out (text: all of it,
+#                                       section(NAME): the JSON between ---NAME--- and
+#                                       ---end---); MESSAGE is the failure when it does not
 #   guest_finish                        the guest's own FAIL lines fail the test; exit status
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,6 +24,14 @@ guest_run() {
 	cat "$out"
 	[ "$rc" = 77 ] && exit 77
 	[ "$rc" = 0 ] || fail "guest command exited with $rc"
+}
+
+guest_py() {
+	# shellcheck disable=SC2016 # python, not shell
+	python3 -c "$(printf '%s\n' 'import json, re, sys' 'text = open(sys.argv[1]).read()' \
+		'def section(name):' \
+		'    return json.loads(text.split("---%s---\n" % name, 1)[1].split("---end---", 1)[0])'
+		cat)" "$out" || fail "$1"
 }
 
 guest_finish() {
