@@ -638,6 +638,75 @@ static void test_parse_info(void **state)
 	}
 }
 
+/*
+ * A mock device's PASID (iommu-attach --mock --pasid): INFO's mock_pasid line,
+ * parsed back strictly; undone (detached) before the mock is destroyed.
+ */
+static void test_mock_pasid(void **state)
+{
+	static const char *const bad[] = {
+		"mock_pasid 5 hwpt 0",  "mock_pasid 0 hwpt 6",   "mock_pasid 5 hwpt",
+		"mock_pasid 5",         "mock_pasid 5 hwpt 6 x", "mock_pasid 5 hpwt 6",
+		"mock_pasid -5 hwpt 6", "mock_pasid 05 hwpt 6",  "mock_pasid 5 hwpt 6\nmock_pasid 5 hwpt 6",
+	};
+	struct scratch_log l;
+	struct iot_ctx *ctx = ctx_root(&l);
+	struct iot_session_info *info;
+	struct iot_session *s;
+	char want[256], text[512];
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(iot_session_new(ctx, "t8", 1000, &s), 0);
+	assert_int_equal(iot_session_set_iommufd(s, devnull()), 0);
+	assert_int_equal(iot_session_add_object(s, 6), 0);
+	assert_int_equal(iot_session_add_mock_pasid(s, 5, 6), -ENOENT); /* no mock yet */
+	assert_int_equal(iot_session_add_mock_device(s, "iommufd_mock0", 2, 3, 6), 0);
+	assert_int_equal(iot_session_add_mock_pasid(s, 0, 6), -EINVAL);
+	assert_int_equal(iot_session_add_mock_pasid(s, 5, 0), -EINVAL);
+	assert_int_equal(iot_session_add_mock_pasid(s, 5, 6), 0);
+	assert_int_equal(iot_session_add_mock_pasid(s, 7, 6), -EEXIST);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(iot_session_add_client(s, sv[0]), 0);
+	assert_string_equal(ask(s, sv[1], "HELLO 1"), "OK 1 iommu-tools-session t8");
+	snprintf(want, sizeof(want),
+		 "OK\nname t8\npid %d\nowner 1000\nioas 0\nhwpt 0\n"
+		 "mock_device iommufd_mock0 dev_id 3 stdev 2 hwpt 6\nmock_pasid 5 hwpt 6",
+		 (int)getpid());
+	assert_string_equal(ask(s, sv[1], "INFO"), want);
+	assert_int_equal(iot_session_parse_info(want, &info), 0);
+	assert_int_equal(info->mock_dev_id, 3);
+	assert_int_equal(info->mock_pasid, 5);
+	assert_int_equal(info->mock_pasid_hwpt, 6);
+	iot_session_info_free(info);
+	close(sv[1]);
+
+	/* the PASID detached first, then the mock destroyed, then the HWPT */
+	l.n = 0;
+	iot_session_free(s);
+	assert_true(l.n >= 3);
+	assert_non_null(strstr(l.lines[0], "undo: detach mock device iommufd_mock0 pasid 5"));
+	assert_non_null(strstr(l.lines[1], "undo: destroy mock device iommufd_mock0 (stdev 2)"));
+	assert_non_null(strstr(l.lines[2], "undo: destroy 6"));
+	iot_ctx_free(ctx);
+
+	/* an INFO without the line: no PASID; a line before its mock_device, or hostile: refused */
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 6\n"
+						"mock_device m dev_id 3 stdev 2 hwpt 6", &info), 0);
+	assert_int_equal(info->mock_pasid, 0);
+	assert_int_equal(info->mock_pasid_hwpt, 0);
+	iot_session_info_free(info);
+	assert_int_equal(iot_session_parse_info("OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 6\n"
+						"mock_pasid 5 hwpt 6", &info),
+			 -EPROTO);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "OK\nname a\npid 1\nowner 0\nioas 2\nhwpt 6\n"
+			 "mock_device m dev_id 3 stdev 2 hwpt 6\n%s",
+			 bad[i]);
+		assert_int_equal(iot_session_parse_info(text, &info), -EPROTO);
+	}
+}
+
 /* A fault queue handed out by GETFAULT; sessions listed, polled and reaped. */
 static void test_fault_list_reap(void **state)
 {
@@ -762,6 +831,7 @@ int main(void)
 		cmocka_unit_test(test_listen_and_client),
 		cmocka_unit_test(test_parse_info),
 		cmocka_unit_test(test_mock_device),
+		cmocka_unit_test(test_mock_pasid),
 		cmocka_unit_test(test_fault_list_reap),
 	};
 
