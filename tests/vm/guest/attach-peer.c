@@ -85,8 +85,8 @@ static int put(int fd, const void *msg, size_t len, int passfd)
 }
 
 /*
- * The next reply, its first line only, into @buf; "" on EOF, "(timeout)"
- * when none came within 5 s.
+ * The next reply, its first line only, into @buf; "" on EOF or a reset,
+ * "(timeout)" when none came within 5 s.
  */
 static const char *get(int fd, char *buf, size_t len)
 {
@@ -98,6 +98,8 @@ static const char *get(int fd, char *buf, size_t len)
 		return buf;
 	}
 	n = recv(fd, buf, len - 1, 0);
+	if (n < 0 && errno == ECONNRESET)
+		n = 0; /* closed with our request unread (a refusal on connect): a hang-up too */
 	if (n < 0) {
 		snprintf(buf, len, "(%s)", strerror(errno));
 		return buf;
