@@ -41,11 +41,21 @@ static void status(struct faults_session *s, enum faults_src_state state, const 
 	va_end(ap);
 }
 
-/* the queue closed (its open groups answered invalid); its figures kept */
+/*
+ * The queue closed (its open groups answered invalid); its figures kept. Its fds
+ * leave the epoll set first: the holder still has them open, so they would stay
+ * ready and the loop would spin on a source that has nothing left to read.
+ */
 static void queue_close(struct faults_session *s)
 {
+	struct pollfd pfd[MAX_FDS];
+	size_t n;
+
 	if (!s->q)
 		return;
+	n = iot_faultq_pollfds(s->q, pfd, MAX_FDS);
+	for (size_t i = 0; s->epfd >= 0 && i < n; i++)
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, pfd[i].fd, NULL);
 	iot_faultq_get_stats(s->q, &s->stats);
 	iot_faultq_close(s->q);
 	s->q = NULL;

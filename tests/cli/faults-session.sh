@@ -171,6 +171,15 @@ kill -USR1 "$holder"
 for _ in $(seq 100); do [ -s "$tmp/err" ] && break; sleep 0.05; done
 sleep 0.3
 kill -0 "$mon" 2>/dev/null && pass || fail "lie: the monitor stopped"
+# the holder keeps the queue open and readable: the monitor must not spin on it (a loop that
+# waits uses next to no CPU in 3 s; one that spins uses most of a core)
+kill -USR1 "$holder"
+cpu() { awk '{ print $14 + $15 }' "/proc/$mon/stat"; }
+before=$(cpu)
+sleep 3
+ticks=$(($(cpu) - before))
+[ "$ticks" -lt "$(($(getconf CLK_TCK) / 2))" ] && pass ||
+	fail "lie: the monitor used $ticks clock ticks in 3 s after the source went unavailable"
 kill -TERM "$mon"
 wait "$mon"
 ends_unavailable lie $? 'iommu-faults: session vm1: fault queue: read of 8 bytes: not whole 40-byte records: no longer read'
