@@ -155,6 +155,7 @@ struct iot_faultq {
 	struct iot_faultq_request *reqs;
 	struct iot_faultq_stats stats;
 	bool ended, warned_flags;
+	bool holder_silent; /* a MAPPED went unanswered: never asked again */
 	char err[256];
 	char response[48];
 };
@@ -430,6 +431,12 @@ static int group_map(struct iot_faultq *q, const struct group *g, struct iot_fau
 			snprintf(why, whylen, "no pages");
 		goto out;
 	}
+	if (q->holder_silent) {
+		err = -ETIMEDOUT;
+		snprintf(why, whylen, "holder not answering");
+		q->stats.map_failures++;
+		goto out;
+	}
 	ev->map_iova = pages[0];
 	ev->map_len = pages[npages - 1] - pages[0] + PAGE_4K;
 	for (size_t i = 0; i < g->n; i++)
@@ -441,7 +448,7 @@ static int group_map(struct iot_faultq *q, const struct group *g, struct iot_fau
 		flags |= IOT_IOAS_MAP_WRITEABLE;
 	err = iot_ioas_iova_ranges(q->iommufd, q->ioas, &ranges, &nranges, NULL);
 	if (err) {
-		snprintf(why, whylen, "IOAS %u: %s", q->ioas, strerror(-err));
+		snprintf(why, whylen, "IOVA ranges: %s", strerror(-err));
 		goto out;
 	}
 	for (ssize_t i = 0; i < npages;) {
@@ -451,8 +458,7 @@ static int group_map(struct iot_faultq *q, const struct group *g, struct iot_fau
 			j++;
 		if (!in_ranges(ranges, nranges, pages[i], (uint64_t)(j - i) * PAGE_4K)) {
 			err = -ERANGE;
-			snprintf(why, whylen, "0x%llx outside the IOAS",
-				 (unsigned long long)pages[i]);
+			snprintf(why, whylen, "outside the IOAS"); /* the address is ev's */
 			break;
 		}
 		err = map_run(q, flags, pages[i], (uint64_t)(j - i) * PAGE_4K, made, &nmade);
@@ -464,10 +470,20 @@ static int group_map(struct iot_faultq *q, const struct group *g, struct iot_fau
 	}
 	for (size_t i = 0; !err && q->client && i < nmade; i++) {
 		err = iot_session_client_mapped(q->client, q->ioas, made[i].iova, made[i].len);
-		if (err == -ENOSPC)
+		if (err == -ENOSPC) {
 			snprintf(why, whylen, "session holds 64 mappings");
-		else if (err)
+		} else if (err == -EAGAIN || err == -ETIMEDOUT) {
+			/*
+			 * Never ask it again: each group would wait the timeout, and
+			 * a late reply would be taken for the next request's.
+			 */
+			q->holder_silent = true;
+			iot_warn(q->ctx, "session: the holder did not answer MAPPED within %d s: "
+				 "map answers invalid from now on", IOT_FAULTQ_PEER_TIMEOUT_S);
+			snprintf(why, whylen, "holder not answering");
+		} else if (err) {
 			snprintf(why, whylen, "MAPPED: %s", strerror(-err));
+		}
 	}
 	if (err) {
 		/* what the holder was told before a refusal it unmaps too: it finds none */
@@ -564,6 +580,9 @@ static int watch_session(struct iot_faultq *q)
 		return -ESHUTDOWN;
 	if (n > 0) {
 		(void)recv(q->sock_fd, &c, 1, MSG_DONTWAIT | MSG_TRUNC);
+		/* after a MAPPED that timed out, the holder's late reply; it is not asked again */
+		if (q->holder_silent)
+			return 0;
 		return set_err(q, "the session sent a message nobody asked for");
 	}
 	return 0;

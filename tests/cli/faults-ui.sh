@@ -354,11 +354,11 @@ keys q q
 check "hostile: q" '^EXIT:0$'
 
 # ---- a session's page request (a recording of one): its response in the detail pane
-printf '%s\n' '{"record":"fault","kind":"page-request","event":"page-request","device":"iommufd_mock0","addr":"0x1001000","access":"write","pasid":5,"flags":3,"response":"invalid (map: 0x1001000 outside the IOAS)","timestamp":8.424860,"count":1}' >"$tmp/pr.jsonl"
+printf '%s\n' '{"record":"fault","kind":"page-request","event":"page-request","device":"iommufd_mock0","addr":"0x1001000","access":"write","pasid":5,"flags":3,"response":"invalid (map: outside the IOAS)","timestamp":8.424860,"count":1}' >"$tmp/pr.jsonl"
 start 120 30 --input "$tmp/pr.jsonl"
 check "page request: its row" '^iommufd_mock0 +1 '
 keys Enter
-check "page request: its pane" 'addr 0x1001000 write, pasid 0x5, flags 0x3, response invalid \(map: 0x1001000 outside the IOAS\)'
+check "page request: its pane" 'addr 0x1001000 write, pasid 0x5, flags 0x3, response invalid \(map: outside the IOAS\)'
 keys q q
 check "page request: q" '^EXIT:0$'
 

@@ -25,7 +25,7 @@ static void check_request(const struct iot_faultq_request *r)
 {
 	char json[IOT_FAULT_JSON_MAX];
 	struct iot_faultq_event ev = { .req = *r, .device = "0000:00:03.0", .answered = true,
-				       .response = "invalid (map: 0x1000 outside the IOAS)" };
+				       .response = "invalid (map: outside the IOAS)" };
 	struct iot_fault f, back;
 	int n;
 

@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iommu-tools.h"
@@ -403,6 +405,66 @@ static void policy(const struct setup *st, struct iot_ctx *ctx, struct iot_sessi
 }
 
 /* An open group on close: the mock's trigger always sets LAST_PAGE, so no test here. */
+/* Seconds on the monotonic clock. */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * map with a holder that stops answering (the parent, SIGSTOPped): the first
+ * MAPPED waits the peer timeout, the group is answered invalid with the reason,
+ * later groups are answered at once without asking; once the holder runs again
+ * its late reply is dropped, not taken for a lie.
+ */
+static void silent_holder(const struct setup *st, struct iot_ctx *ctx)
+{
+	const uint64_t addr = FAULT_IOVA + 0x200000;
+	struct iot_faultq *q = NULL;
+	struct got g = { 0 };
+	char why[256];
+	double t0, took[2] = { 0, 0 };
+	int err;
+
+	err = iot_faultq_open(ctx, SESSION, IOT_FAULTQ_RESPOND_MAP, &q, why, sizeof(why));
+	if (err) {
+		fail("silent holder: iot_faultq_open: %s: %s", strerror(-err), why);
+		return;
+	}
+	kill(getppid(), SIGSTOP);
+	for (int i = 0; i < 2; i++) {
+		t0 = now_s();
+		err = trigger(st, 0, addr + (uint64_t)i * 0x1000);
+		if (!err)
+			err = read_one(q, &g);
+		took[i] = now_s() - t0;
+		if (err || !g.ev.answered || g.ev.code != 1 ||
+		    strcmp(g.response, "invalid (map: holder not answering)")) {
+			fail("silent holder: fault %d: %s, answered %d code %u '%s'", i,
+			     strerror(-err), g.ev.answered, g.ev.code, g.response);
+			break;
+		}
+	}
+	kill(getppid(), SIGCONT);
+	if (!err && took[0] >= IOT_FAULTQ_PEER_TIMEOUT_S - 0.5 && took[1] < 1.0)
+		pass("silent holder: answered 'invalid (map: holder not answering)' after %.1f s, "
+		     "the next group at once (%.2f s)", took[0], took[1]);
+	else if (!err)
+		fail("silent holder: the answers took %.2f s and %.2f s", took[0], took[1]);
+	/* the holder runs again: its late reply to MAPPED must not end the queue */
+	usleep(300000);
+	err = iot_faultq_read(q, 16, on_event, &g);
+	if (err >= 0)
+		pass("silent holder: its late reply is dropped (read %d)", err);
+	else
+		fail("silent holder: after the late reply: %s (%s)", strerror(-err),
+		     iot_faultq_error(q));
+	iot_faultq_close(q);
+}
+
 static int monitor(const struct setup *st, struct iot_ctx *ctx)
 {
 	struct iot_session_client *c = NULL;
@@ -435,6 +497,7 @@ static int monitor(const struct setup *st, struct iot_ctx *ctx)
 		probe_off();
 		pass("kprobe: removed");
 	}
+	silent_holder(st, ctx);
 	note("the mock's TRIGGER_IOPF always sets LAST_PAGE: one record per group, no "
 	     "multi-record group can be raised");
 	close(own_fd);

@@ -28,9 +28,11 @@ for p in invalid success map; do
 done
 want "^faultq-check: PASS map: answered 'map' \\(code 0\\)\$"
 want '^faultq-check: PASS map: before the fault 0x[0-9a-f]+ is not mapped'
+want "^faultq-check: PASS silent holder: answered 'invalid \\(map: holder not answering\\)' after [0-9.]+ s, the next group at once \\([0-9.]+ s\\)\$"
+want '^faultq-check: PASS silent holder: its late reply is dropped \(read [0-9]+\)$'
 want '^faultq-check: PASS map: after the fault 0x[0-9a-f]+\+0x1000 is mapped \(access read succeeds\)$'
 want '^faultq-check: PASS map: the session lists the mapping \(MAPPED ioas [0-9]+ iova 0x[0-9a-f]+ len 0x1000\)$'
-want "^faultq-check: PASS map outside: 0x1000 answered 'invalid \\(map: 0x1000 outside the IOAS\\)' \\(map_err Numerical result out of range\\)\$"
+want "^faultq-check: PASS map outside: 0x1000 answered 'invalid \\(map: outside the IOAS\\)' \\(map_err Numerical result out of range\\)\$"
 want '^faultq-check: PASS map outside: kprobe on [a-z_]+: the IOMMU driver received code 1$'
 want '^faultq-check: PASS map again: 0x[0-9a-f]+ mapped already: answered .map., the session still lists [0-9]+ mappings$'
 want "^faultq-check: PASS map full: after [0-9]+ more mappings the holder refuses one: 0x[0-9a-f]+ answered 'invalid \\(map: session holds 64 mappings\\)', not mapped\$"
