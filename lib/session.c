@@ -657,6 +657,12 @@ static void reply_info(struct iot_session *s, int fd)
 	if (s->mock.stdev && s->mock.pasid && n < sizeof(buf))
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\nmock_pasid %u hwpt %u",
 				      s->mock.pasid, s->mock.pasid_hwpt);
+	/*
+	 * protocol 1, appended: only when there is a fault queue; before the mappings,
+	 * which may not all fit, so that it is never cut short or left out
+	 */
+	if (s->faultfd >= 0 && n < sizeof(buf))
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\nfault %u", s->fault_id);
 	/* what iommu-replace new-ioas:copy copies; a line that does not fit is left out whole */
 	for (size_t i = 0; i < s->nundo && n < sizeof(buf); i++) {
 		char line[80];
@@ -670,9 +676,6 @@ static void reply_info(struct iot_session *s, int fd)
 		if ((size_t)len < sizeof(buf) - n)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s", line);
 	}
-	/* protocol 1, appended: only when there is a fault queue */
-	if (s->faultfd >= 0 && n < sizeof(buf))
-		snprintf(buf + n, sizeof(buf) - n, "\nfault %u", s->fault_id);
 	reply(fd, buf);
 }
 

@@ -707,6 +707,49 @@ static void test_mock_pasid(void **state)
 	}
 }
 
+/*
+ * INFO full of devices and mappings: whatever room the mappings leave, the fault
+ * queue's line comes whole (it once came last, and could be cut at 4 KiB).
+ */
+static void test_info_full(void **state)
+{
+	struct iot_ctx *ctx = ctx_root(NULL);
+
+	(void)state;
+	for (unsigned int ndev = 32; ndev <= 52; ndev++) {
+		struct iot_session_info *info;
+		struct iot_session *s;
+		int sv[2];
+
+		assert_int_equal(iot_session_new(ctx, "t9", 1000, &s), 0);
+		assert_int_equal(iot_session_set_iommufd(s, devnull()), 0);
+		for (unsigned int i = 0; i < ndev; i++) {
+			char addr[16];
+
+			snprintf(addr, sizeof(addr), "0000:%02x:00.0", i + 1);
+			assert_int_equal(iot_session_add_device(s, addr, devnull(), 4000000000u + i),
+					 0);
+		}
+		assert_int_equal(iot_session_add_fault_queue(s, 4000000012u, devnull()), 0);
+		for (uint64_t i = 0; i < 64; i++)
+			assert_int_equal(iot_session_add_mapping(s, 4000000011u,
+								 0xffffffffff000000ULL + i * 0x100000,
+								 0x7ffffffff000ULL),
+					 0);
+		assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+		assert_int_equal(iot_session_add_client(s, sv[0]), 0);
+		assert_string_equal(ask(s, sv[1], "HELLO 1"), "OK 1 iommu-tools-session t9");
+		assert_int_equal(iot_session_parse_info(ask(s, sv[1], "INFO"), &info), 0);
+		assert_int_equal(info->ndevices, ndev);
+		assert_int_equal(info->fault, 4000000012u);
+		assert_true(info->nmappings < 64);
+		iot_session_info_free(info);
+		close(sv[1]);
+		iot_session_free(s);
+	}
+	iot_ctx_free(ctx);
+}
+
 /* A fault queue handed out by GETFAULT; sessions listed, polled and reaped. */
 static void test_fault_list_reap(void **state)
 {
@@ -832,6 +875,7 @@ int main(void)
 		cmocka_unit_test(test_parse_info),
 		cmocka_unit_test(test_mock_device),
 		cmocka_unit_test(test_mock_pasid),
+		cmocka_unit_test(test_info_full),
 		cmocka_unit_test(test_fault_list_reap),
 	};
 
