@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* faultq.c - a session's iommufd fault queue as a monitor holds it: records read, checked, answered. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -972,6 +973,13 @@ int iot_faultq_open(struct iot_ctx *ctx, const char *name, enum iot_faultq_polic
 	}
 	if (!err)
 		err = check_fault_fd(q->fault_fd, why, whylen);
+	/*
+	 * The kernel's queue never blocks a read, so O_NONBLOCK changes nothing for
+	 * the holder that shares the file; another anonymous inode (an eventfd a
+	 * lying holder empties between our poll and our read) can no longer hang us.
+	 */
+	if (!err && fcntl(q->fault_fd, F_SETFL, fcntl(q->fault_fd, F_GETFL) | O_NONBLOCK) < 0)
+		err = -errno;
 	if (!err)
 		q->stats.ioas = info->ioas;
 	if (!err && policy == IOT_FAULTQ_RESPOND_MAP) {
