@@ -102,8 +102,11 @@ struct faults_session *faults_session_open(struct iot_ctx *ctx, const char *name
 		/* no such session (or a dead one's socket), none with a fault queue, a bad
 		 * name: the session asked for is not there to monitor */
 		free(s);
-		cmd_die("%s%s", msg, !strncmp(why, "no session", 10) || err == -ECONNREFUSED ?
-			"; iommu-attach --list shows the live ones" : "");
+		cmd_die("%s%s", msg,
+			err == -ECONNREFUSED ? "; its holder was killed: iommu-attach --recover "
+					       "restores its devices" :
+			!strncmp(why, "no session", 10) ? "; iommu-attach --list shows the live ones" :
+							  "");
 	case -EPERM:
 	case -EACCES:
 		/* as --trace without root: shown, said once, the other sources go on */

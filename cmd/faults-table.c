@@ -371,7 +371,7 @@ static void header_live(struct faults_header *h, const struct faults_frame_info 
 			 (unsigned long long)q->requests, (unsigned long long)q->groups,
 			 (unsigned long long)q->success, (unsigned long long)q->invalid);
 		if (q->mapped_pages || q->map_failures)
-			append_text(line, sizeof(line), "; %llu pages mapped, %llu not",
+			append_text(line, sizeof(line), "; %llu pages mapped, %llu groups not",
 				    (unsigned long long)q->mapped_pages,
 				    (unsigned long long)q->map_failures);
 		if (q->respond_failures)

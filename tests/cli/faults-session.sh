@@ -74,6 +74,16 @@ rc=$?
 [ "$rc" = 1 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
 	grep -qxE 'iommu-faults: no session nosuch( \(no run/iommu-tools\))?; iommu-attach --list shows the live ones' \
 		"$tmp/err" && pass || fail "no such session: exit $rc, $(cat "$tmp/err")"
+# ---- a killed holder's session: its socket is left, nobody serves it
+hold quiet
+kill -KILL "$holder"
+wait "$holder" 2>/dev/null
+holder=
+"$faults" --sysroot "$root" --session vm1 -b -n 1 -d 0.1 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 1 ] && grep -qx "iommu-faults: session vm1 is dead (nobody serves its socket); its holder was killed: iommu-attach --recover restores its devices" \
+	"$tmp/err" && pass || fail "dead session: exit $rc, $(cat "$tmp/err")"
+rm -f "$root/run/iommu-tools/vm1.sock"
 "$faults" --sysroot "$root" --session '../x' -b -n 1 >/dev/null 2>"$tmp/err"
 rc=$?
 [ "$rc" = 1 ] && grep -qx "iommu-faults: session ../x: not a session name" "$tmp/err" && pass ||

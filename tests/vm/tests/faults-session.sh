@@ -83,7 +83,7 @@ for p in invalid success map; do
 		[ -z "$(section $n stderr)" ] || fail "$n: the monitor warned: $(section $n stderr)"
 		frame=$(section $n frame)
 		want="Session $n (respond $p): 2 requests in 2 groups: $success success, $invalid invalid"
-		[ $p = map ] && want="$want; 2 pages mapped, 0 not"
+		[ $p = map ] && want="$want; 2 pages mapped, 0 groups not"
 		grep -qxF "$want" <<<"$frame" || fail "$n: header: $(grep '^Session' <<<"$frame")"
 		# page requests are faults, not records the kernel logged
 		grep -q '^Faults: 2 total, ' <<<"$frame" && grep -q '^Kernel: 0 logged, ' <<<"$frame" ||
