@@ -109,6 +109,12 @@ struct faults_session *faults_session_open(struct iot_ctx *ctx, const char *name
 							  "");
 	case -EPERM:
 	case -EACCES:
+		if (geteuid() == 0) {
+			/* not a want of privilege: the run directory is not private (said why) */
+			status(s, FSRC_UNAVAILABLE, "%s", msg);
+			cmd_warnx("%s: not read", msg);
+			return s;
+		}
 		/* as --trace without root: shown, said once, the other sources go on */
 		status(s, FSRC_NEED_ROOT, "%s", msg);
 		cmd_warnx("%s (root or the session's owner may read it)", msg);
