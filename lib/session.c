@@ -169,6 +169,7 @@ struct undo {
 	size_t dev;   /* index into devs */
 	uint32_t id;  /* object, the IOAS of a mapping, or a PASID */
 	uint64_t iova, len;
+	bool peer;    /* UNDO_UNMAP: a peer's (MAPPED), not the holder's own */
 };
 
 struct sdev {
@@ -637,6 +638,31 @@ static size_t session_mappings(const struct iot_session *s)
 	return n;
 }
 
+/*
+ * A peer's mapping that continues the last one it made in the same IOAS (a fault
+ * storm walking pages, iommu-faults --respond map): one range, one of the
+ * SESSION_MAPPINGS_MAX slots; one IOAS_UNMAP undoes both. Only the last undo
+ * step is extended, so the order of undoing stays as it was.
+ */
+static bool extend_peer_mapping(struct iot_session *s, uint32_t ioas, uint64_t iova,
+				uint64_t len)
+{
+	struct undo *u = s->nundo ? &s->undo[s->nundo - 1] : NULL;
+
+	if (!u || u->kind != UNDO_UNMAP || !u->peer || u->id != ioas || !len)
+		return false;
+	if (u->iova + u->len == iova && iova + len > iova) {
+		u->len += len;
+		return true;
+	}
+	if (iova + len == u->iova) {
+		u->iova = iova;
+		u->len += len;
+		return true;
+	}
+	return false;
+}
+
 static void reply_info(struct iot_session *s, int fd)
 {
 	char buf[IOT_SESSION_MSG_MAX];
@@ -831,12 +857,16 @@ static int serve_one(struct iot_session *s, struct client *c)
 		reply(c->fd, "OK");
 		break;
 	case IOT_SREQ_MAPPED:
-		if (session_mappings(s) >= SESSION_MAPPINGS_MAX)
+		if (extend_peer_mapping(s, req.ioas, req.iova, req.len))
+			reply(c->fd, "OK");
+		else if (session_mappings(s) >= SESSION_MAPPINGS_MAX)
 			reply_err(c->fd, ENOSPC, "too many mappings");
 		else if (iot_session_add_mapping(s, req.ioas, req.iova, req.len))
 			reply_err(c->fd, ENOMEM, "out of memory");
-		else
+		else {
+			s->undo[s->nundo - 1].peer = true;
 			reply(c->fd, "OK");
+		}
 		break;
 	case IOT_SREQ_RELEASE:
 		s->released = true;

@@ -39,7 +39,8 @@
  *   MAPPED ioas=ID iova=0xIOVA len=0xLEN
  *                    a peer mapped its memory in the session's IOAS: the
  *                    holder lists it and unmaps it when undoing; reply "OK"
- *                    (ERR 28 beyond 64 mappings)
+ *                    (ERR 28 beyond 64 mappings; a range next to the last
+ *                    one a peer gave in the same IOAS extends that one)
  *   RELEASE          the holder is to undo everything and exit; reply "OK"
  *   (INFO lines and requests are only ever appended: a client skips an INFO
  *   line whose key, lower-case letters and '_', it does not know)

@@ -147,10 +147,16 @@ static void test_protocol(void **state)
 			    "ERR 22 malformed request");
 	assert_string_equal(ask(s, peer, "MAPPED ioas=0 iova=0x1 len=0x1"),
 			    "ERR 22 malformed request");
+	/* pages next to the peer's last mapping extend it (one slot); others do not */
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=0x201000 len=0x1000"), "OK");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=0x1fe000 len=0x2000"), "OK");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=7 iova=0x202000 len=0x1000"), "OK");
+	assert_string_equal(ask(s, peer, "MAPPED ioas=5 iova=0x101000 len=0x1000"), "OK");
 	snprintf(want, sizeof(want),
 		 "OK\nname t1\npid %d\nowner 1000\nioas 6\nhwpt 12\n"
 		 "device 0000:00:03.0 dev_id 7 hwpt 11\nmapping 5 0x100000 0x1000\n"
-		 "mapping 5 0x200000 0x1000", (int)getpid());
+		 "mapping 5 0x1fe000 0x4000\nmapping 7 0x202000 0x1000\n"
+		 "mapping 5 0x101000 0x1000", (int)getpid());
 	assert_string_equal(ask(s, peer, "INFO"), want);
 
 	/* GETFDS: duplicates of the iommufd and the device, named in order */
