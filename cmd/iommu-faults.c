@@ -184,14 +184,10 @@ enum {
 	OPT_THRESHOLD,
 	OPT_OUTPUT,
 	OPT_LISTCOLS,
-	OPT_JSON,
 	OPT_SINCE_BOOT,
 	OPT_TRACE,
 	OPT_SESSION,
 	OPT_RESPOND,
-	OPT_COLOR,
-	OPT_RAW,
-	OPT_PAIRS,
 };
 
 static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
@@ -200,7 +196,7 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 	/* one view (rows ascending) */
 	static const cmd_excl_t excl[] = {
 		{ OPT_BATCH, OPT_EVENTS },
-		{ OPT_JSON, OPT_RAW, OPT_PAIRS },
+		{ CMD_OPT_JSON, CMD_OPT_RAW, CMD_OPT_PAIRS },
 	};
 	int excl_status[CMD_ARRAY_SIZE(excl)] = { 0 };
 	uint64_t v;
@@ -265,11 +261,11 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		  "columns to show (+<list> adds to the default)", "<list>" },
 		{ "list-columns", 'H', POPT_ARG_NONE, NULL, OPT_LISTCOLS,
 		  "list the available columns", NULL },
-		{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "use JSON output", NULL },
-		{ "color", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_COLOR,
+		{ "json", 'J', POPT_ARG_NONE, NULL, CMD_OPT_JSON, "use JSON output", NULL },
+		{ "color", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, CMD_OPT_COLOR,
 		  "colorize the interactive view: auto, always or never", "<when>" },
-		{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "use raw output (the table alone)", NULL },
-		{ "pairs", 'P', POPT_ARG_NONE, NULL, OPT_PAIRS,
+		{ "raw", 'r', POPT_ARG_NONE, NULL, CMD_OPT_RAW, "use raw output (the table alone)", NULL },
+		{ "pairs", 'P', POPT_ARG_NONE, NULL, CMD_OPT_PAIRS,
 		  "use key=\"value\" output (the table alone)", NULL },
 		POPT_TABLEEND
 	};
@@ -347,9 +343,6 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 		case OPT_LISTCOLS:
 			ctl->list_columns = true;
 			break;
-		case OPT_JSON:
-			ctl->out.json = true;
-			break;
 		case OPT_SINCE_BOOT:
 			ctl->since_boot = true;
 			break;
@@ -367,17 +360,9 @@ static void parse_args(struct faults_ctl *ctl, int argc, const char **argv)
 						arg ? arg : "");
 			ctl->has_respond = true;
 			break;
-		case OPT_COLOR:
-			cmd_output_parse_color(&ctl->out, arg);
-			break;
-		case OPT_RAW:
-			ctl->out.raw = true;
-			break;
-		case OPT_PAIRS:
-			ctl->out.pairs = true;
-			break;
 		default:
-			cmd_standard_option(pc, rc, opts, usage, &ctl->sysroot);
+			if (!cmd_output_option(&ctl->out, rc, arg))
+				cmd_standard_option(pc, rc, opts, usage, &ctl->sysroot);
 		}
 	}
 	if (poptPeekArg(pc)) {

@@ -226,12 +226,8 @@ enum {
 	OPT_DRIVER,
 	OPT_OUTPUT,
 	OPT_LISTCOLS,
-	OPT_JSON,
-	OPT_RAW,
-	OPT_PAIRS,
 	OPT_NOHEAD,
 	OPT_NUMERIC,
-	OPT_COLOR,
 	OPT_VERBOSE,
 	OPT_PCIIDS,
 	OPT_WIDTH,
@@ -244,7 +240,7 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 	/* one view, one machine format (rows ascending) */
 	static const cmd_excl_t excl[] = {
 		{ OPT_TREE, OPT_LIST, OPT_UNITS, OPT_CHECK },
-		{ OPT_JSON, OPT_RAW, OPT_PAIRS },
+		{ CMD_OPT_JSON, CMD_OPT_RAW, CMD_OPT_PAIRS },
 	};
 	int excl_status[CMD_ARRAY_SIZE(excl)] = { 0 };
 	bool list = false, view_given = false, slot = false;
@@ -288,9 +284,9 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 		  "columns to show (+<list> adds to the default)", "<list>" },
 		{ "list-columns", 'H', POPT_ARG_NONE, NULL, OPT_LISTCOLS,
 		  "list the available columns", NULL },
-		{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "use JSON output", NULL },
-		{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "use raw output", NULL },
-		{ "pairs", 'P', POPT_ARG_NONE, NULL, OPT_PAIRS, "use key=\"value\" output", NULL },
+		{ "json", 'J', POPT_ARG_NONE, NULL, CMD_OPT_JSON, "use JSON output", NULL },
+		{ "raw", 'r', POPT_ARG_NONE, NULL, CMD_OPT_RAW, "use raw output", NULL },
+		{ "pairs", 'P', POPT_ARG_NONE, NULL, CMD_OPT_PAIRS, "use key=\"value\" output", NULL },
 		{ "width", 'w', POPT_ARG_STRING, &arg, OPT_WIDTH,
 		  "fit the output to this many columns", "<n>" },
 		{ "sort", 0, POPT_ARG_STRING, &arg, OPT_SORT, "sort the rows by this column",
@@ -298,7 +294,7 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 		{ "noheadings", 'n', POPT_ARG_NONE, NULL, OPT_NOHEAD, "don't print headings", NULL },
 		{ "numeric", 'N', POPT_ARG_NONE, NULL, OPT_NUMERIC, "show numeric IDs only, no names",
 		  NULL },
-		{ "color", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_COLOR,
+		{ "color", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, CMD_OPT_COLOR,
 		  "colorize: auto, always or never", "<when>" },
 		{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
 		  "every decoded field (--units); more messages", NULL },
@@ -365,23 +361,11 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 		case OPT_LISTCOLS:
 			ctl->list_columns = true;
 			break;
-		case OPT_JSON:
-			ctl->out.json = true;
-			break;
-		case OPT_RAW:
-			ctl->out.raw = true;
-			break;
-		case OPT_PAIRS:
-			ctl->out.pairs = true;
-			break;
 		case OPT_NOHEAD:
 			ctl->out.noheadings = true;
 			break;
 		case OPT_NUMERIC:
 			ctl->numeric = true;
-			break;
-		case OPT_COLOR:
-			cmd_output_parse_color(&ctl->out, arg);
 			break;
 		case OPT_VERBOSE:
 			ctl->verbose = true;
@@ -390,7 +374,8 @@ static void parse_args(struct groups_ctl *ctl, int argc, const char **argv)
 			cmd_set_str(&ctl->pci_ids, arg);
 			break;
 		default:
-			cmd_standard_option(pc, rc, opts, usage, &ctl->sysroot);
+			if (!cmd_output_option(&ctl->out, rc, arg))
+				cmd_standard_option(pc, rc, opts, usage, &ctl->sysroot);
 		}
 	}
 	if (poptPeekArg(pc))

@@ -33,6 +33,26 @@ void cmd_output_parse_color(struct cmd_output *out, const char *when)
 		cmd_usage_error("unsupported color mode: %s (use auto, always or never)", when);
 }
 
+bool cmd_output_option(struct cmd_output *out, int rc, const char *arg)
+{
+	switch (rc) {
+	case CMD_OPT_JSON:
+		out->json = true;
+		return true;
+	case CMD_OPT_RAW:
+		out->raw = true;
+		return true;
+	case CMD_OPT_PAIRS:
+		out->pairs = true;
+		return true;
+	case CMD_OPT_COLOR:
+		cmd_output_parse_color(out, arg);
+		return true;
+	default:
+		return false;
+	}
+}
+
 void cmd_output_parse_width(struct cmd_output *out, const char *arg)
 {
 	uint64_t v;

@@ -24,6 +24,14 @@ unsigned cmd_output_width(const struct cmd_output *out);
 
 /* --color=WHEN (NULL: auto); exits with usage on a bad value */
 void cmd_output_parse_color(struct cmd_output *out, const char *when);
+
+/*
+ * The popt ids of the output-format options the table commands share (-J, -r, -P,
+ * --color), each command's table naming them; cmd_output_option() sets @out for
+ * one of them (@arg: --color's) and says whether @rc was one.
+ */
+enum { CMD_OPT_JSON = 1100, CMD_OPT_RAW, CMD_OPT_PAIRS, CMD_OPT_COLOR };
+bool cmd_output_option(struct cmd_output *out, int rc, const char *arg);
 /*
  * Colour or not: never in machine formats; --color=always or never decide; else
  * NO_COLOR (set and not empty) turns it off, and auto colours a terminal only.
