@@ -857,13 +857,13 @@ static int serve_one(struct iot_session *s, struct client *c)
 		reply(c->fd, "OK");
 		break;
 	case IOT_SREQ_MAPPED:
-		if (extend_peer_mapping(s, req.ioas, req.iova, req.len))
+		if (extend_peer_mapping(s, req.ioas, req.iova, req.len)) {
 			reply(c->fd, "OK");
-		else if (session_mappings(s) >= SESSION_MAPPINGS_MAX)
+		} else if (session_mappings(s) >= SESSION_MAPPINGS_MAX) {
 			reply_err(c->fd, ENOSPC, "too many mappings");
-		else if (iot_session_add_mapping(s, req.ioas, req.iova, req.len))
+		} else if (iot_session_add_mapping(s, req.ioas, req.iova, req.len)) {
 			reply_err(c->fd, ENOMEM, "out of memory");
-		else {
+		} else {
 			s->undo[s->nundo - 1].peer = true;
 			reply(c->fd, "OK");
 		}
